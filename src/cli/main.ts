@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `oslogin`: the command-line entry point. Dispatches to src/cli/commands/*.
+import { commands } from "./commands/index.js";
+import { UsageError } from "./args.js";
+
+const HELP = `oslogin: OS Login access as code, with an embedded Yandex Cloud emulator
+
+Usage: oslogin <command> [flags]       oslogin <command> --help
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
+  .join("\n")}
+
+Exit codes: 0 success, 1 error, 2 usage error (see each command's --help for more).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  if (name === "--version") {
+    console.log("oslogin-kit 0.1.0");
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    console.error(`oslogin: unknown command ${JSON.stringify(name)}\n\n${HELP}`);
+    return 2;
+  }
+  const cmd = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(cmd.help);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`oslogin ${name}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Last resort: one line, no stack (stacks only with OSLOGIN_DEBUG=1).
+    console.error(`oslogin: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.OSLOGIN_DEBUG === "1" && e instanceof Error) console.error(e.stack);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,100 @@
+// The emulator's error catalog. Every error carries the real API's gRPC code, so the REST layer can
+// answer with the matching HTTP status and the Yandex error body, and the gRPC layer with the code.
+// Messages name the field and the rule; they never carry secrets or stack traces.
+
+export const GRPC_CODES = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+
+export type GrpcCodeName = keyof typeof GRPC_CODES;
+
+// The HTTP status the REST gateway answers for each code (google.rpc code mapping).
+export const HTTP_STATUS: Record<GrpcCodeName, number> = {
+  OK: 200,
+  CANCELLED: 499,
+  UNKNOWN: 500,
+  INVALID_ARGUMENT: 400,
+  DEADLINE_EXCEEDED: 504,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  PERMISSION_DENIED: 403,
+  RESOURCE_EXHAUSTED: 429,
+  FAILED_PRECONDITION: 400,
+  ABORTED: 409,
+  OUT_OF_RANGE: 400,
+  UNIMPLEMENTED: 501,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DATA_LOSS: 500,
+  UNAUTHENTICATED: 401,
+};
+
+export interface ErrorStatus {
+  code: number;
+  message: string;
+  details: unknown[];
+}
+
+export class CloudError extends Error {
+  constructor(
+    readonly code: GrpcCodeName,
+    message: string,
+    /** The request field the error is about, in the API's snake_case naming, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "CloudError";
+  }
+
+  get grpcCode(): number {
+    return GRPC_CODES[this.code];
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  /** The google.rpc.Status shape that both the REST body and Operation.error use. */
+  toStatus(): ErrorStatus {
+    return { code: this.grpcCode, message: this.message, details: [] };
+  }
+}
+
+export const isCloudError = (e: unknown): e is CloudError => e instanceof CloudError;
+
+/** Constructors that keep messages uniform: what is wrong, the bad value where it is safe, the rule. */
+export const errors = {
+  invalidArgument: (field: string, rule: string) =>
+    new CloudError("INVALID_ARGUMENT", `Illegal argument ${field}: ${rule}`, field),
+  required: (field: string) =>
+    new CloudError("INVALID_ARGUMENT", `Illegal argument ${field}: the field is required`, field),
+  notFound: (what: string, id: string) =>
+    new CloudError("NOT_FOUND", `${what} ${JSON.stringify(id)} not found`),
+  alreadyExists: (what: string, detail: string) =>
+    new CloudError("ALREADY_EXISTS", `${what} already exists: ${detail}`),
+  permissionDenied: (detail: string) =>
+    new CloudError("PERMISSION_DENIED", `Permission denied: ${detail}`),
+  unauthenticated: (detail: string) =>
+    new CloudError("UNAUTHENTICATED", `Unauthenticated: ${detail}`),
+  failedPrecondition: (detail: string) => new CloudError("FAILED_PRECONDITION", detail),
+  quotaExceeded: (quota: string, limit: number) =>
+    new CloudError("RESOURCE_EXHAUSTED", `Quota limit ${quota} exceeded: the limit is ${limit}`),
+  unimplemented: (what: string) => new CloudError("UNIMPLEMENTED", `${what} is not implemented by the emulator`),
+  internal: () => new CloudError("INTERNAL", "Internal error"),
+};

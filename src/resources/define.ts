@@ -1,0 +1,163 @@
+// How a resource type is declared once (see DESIGN.md). Everything that knows a resource type (the
+// engine's planner, the terraform provider's schema, the constructs' props, the conformance suite)
+// reads one ResourceDefinition built with defineResource().
+//
+// Value conventions (shared by engine and tfplugin):
+// - a resource's value is a plain object with EVERY schema attribute and block present;
+//   null = not set. Nested blocks are arrays of objects (Terraform's list/set nesting), [] when absent.
+// - "string" values are JS strings, "bool" booleans, "number" JS numbers, except attributes typed
+//   int64, whose values are decimal strings (uids reach 2^63-1); maps are plain objects.
+// - UNKNOWN marks a value not known until apply (only ever seen by check() and plan()).
+import type { CloudClient } from "../cloud/client/cloud-client.js";
+
+export const UNKNOWN: unique symbol = Symbol.for("oslogin-kit.unknown");
+export type Unknown = typeof UNKNOWN;
+export const isUnknown = (v: unknown): v is Unknown => v === UNKNOWN;
+
+export type Value = null | string | number | boolean | Unknown | Value[] | { [k: string]: Value };
+export type ObjectValue = { [k: string]: Value };
+
+export type ValueType =
+  | { kind: "string" }
+  | { kind: "number" }
+  /** A Terraform number that must keep 64-bit integer precision; JS value: decimal string. */
+  | { kind: "int64" }
+  | { kind: "bool" }
+  | { kind: "list"; element: ValueType }
+  | { kind: "set"; element: ValueType }
+  | { kind: "map"; element: ValueType };
+
+export const types = {
+  string: { kind: "string" } as ValueType,
+  number: { kind: "number" } as ValueType,
+  int64: { kind: "int64" } as ValueType,
+  bool: { kind: "bool" } as ValueType,
+  list: (element: ValueType): ValueType => ({ kind: "list", element }),
+  set: (element: ValueType): ValueType => ({ kind: "set", element }),
+  map: (element: ValueType): ValueType => ({ kind: "map", element }),
+};
+
+export interface AttributeSchema {
+  type: ValueType;
+  description: string;
+  required?: boolean;
+  optional?: boolean;
+  /** Set by the provider; with `optional`, Terraform's Optional+Computed. */
+  computed?: boolean;
+  /** Changing it replaces the object (Terraform ForceNew / RequiresReplace). */
+  forceNew?: boolean;
+  sensitive?: boolean;
+  /** The value the provider fills in when the config omits it (Terraform schema Default). */
+  default?: Value;
+}
+
+export interface NestedBlockSchema {
+  /** list and set are arrays of objects; `maxItems: 1` list is the usual "single block" of SDKv2 providers. */
+  nesting: "list" | "set";
+  minItems?: number;
+  maxItems?: number;
+  description: string;
+  block: BlockSchema;
+  /** Any change inside the block replaces the object. */
+  forceNew?: boolean;
+}
+
+export interface BlockSchema {
+  attributes: Record<string, AttributeSchema>;
+  blocks?: Record<string, NestedBlockSchema>;
+}
+
+/** A path into a value: attribute names and list indexes, as Terraform's AttributePath. */
+export type AttributePath = (string | number)[];
+
+export interface Diagnostic {
+  severity: "error" | "warning";
+  summary: string;
+  detail?: string;
+  path?: AttributePath;
+}
+
+/** Provider-level configuration (the real provider's argument names), resolved before any call. */
+export interface ProviderConfig {
+  endpoint?: string;
+  token?: string;
+  service_account_key_file?: string;
+  organization_id?: string;
+  cloud_id?: string;
+  folder_id?: string;
+  zone?: string;
+}
+
+export interface ResourceContext {
+  cloud: CloudClient;
+  provider: ProviderConfig;
+  /** Set by the engine for creates so a retried create after a crash does not duplicate. */
+  idempotencyKey?: string;
+}
+
+export interface ImportSpec {
+  /** The documented ID format, e.g. "<organization_id>,<role>,<member>". */
+  format: string;
+  /** Turns an import ID into the partial state that read() then completes; a string is an error message. */
+  parse(id: string): ObjectValue | string;
+}
+
+export interface ResourceDefinition {
+  /** Terraform type name, e.g. "yandex_organizationmanager_user_ssh_key". */
+  type: string;
+  /** "resource" (managed) or "data" (data source). */
+  kind: "resource" | "data";
+  /** The provider that serves it: "yandex" or "null". */
+  provider: "yandex" | "null";
+  schemaVersion: number;
+  description: string;
+  /** True for types the real terraform-provider-yandex does not have (documented as extensions). */
+  extension?: boolean;
+  schema: BlockSchema;
+  importer?: ImportSpec;
+  /** Literal-value checks before any API call; skip UNKNOWN values. Paths point at the attribute. */
+  check?(config: ObjectValue, provider: ProviderConfig): Diagnostic[];
+  /** Create (or, for data sources, read) and return the full state. */
+  create(ctx: ResourceContext, config: ObjectValue): Promise<ObjectValue>;
+  /** Current state of the object, or null when it no longer exists. */
+  read(ctx: ResourceContext, state: ObjectValue): Promise<ObjectValue | null>;
+  /**
+   * Optional bulk refresh: one List call per scope instead of one Get per object. Returns the new
+   * state for each input, in order (null = gone).
+   */
+  readMany?(ctx: ResourceContext, states: ObjectValue[]): Promise<(ObjectValue | null)[]>;
+  /** In-place update of the non-forceNew attributes; absent = every change replaces. */
+  update?(ctx: ResourceContext, prior: ObjectValue, config: ObjectValue): Promise<ObjectValue>;
+  delete(ctx: ResourceContext, state: ObjectValue): Promise<void>;
+  /** Upgrade a state written by an older schemaVersion. */
+  upgradeState?(version: number, raw: ObjectValue): ObjectValue;
+}
+
+export function defineResource(def: ResourceDefinition): ResourceDefinition {
+  return def;
+}
+
+// ----- schema shorthands, so definitions read like the real provider's schema tables -----
+
+type AttrOpts = Partial<Omit<AttributeSchema, "type" | "required" | "optional" | "computed">> & { description: string };
+
+export const required = (type: ValueType, o: AttrOpts): AttributeSchema => ({ type, required: true, ...o });
+export const optional = (type: ValueType, o: AttrOpts): AttributeSchema => ({ type, optional: true, ...o });
+export const computed = (type: ValueType, o: AttrOpts): AttributeSchema => ({ type, computed: true, ...o });
+/** Optional+Computed: the config may set it, otherwise the provider does. */
+export const optionalComputed = (type: ValueType, o: AttrOpts): AttributeSchema => ({
+  type,
+  optional: true,
+  computed: true,
+  ...o,
+});
+
+export const diag = {
+  error: (summary: string, path?: AttributePath, detail?: string): Diagnostic => ({ severity: "error", summary, detail, path }),
+  warning: (summary: string, path?: AttributePath, detail?: string): Diagnostic => ({
+    severity: "warning",
+    summary,
+    detail,
+    path,
+  }),
+};
