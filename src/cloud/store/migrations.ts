@@ -1,0 +1,79 @@
+// Versioned schema migrations, applied in order; PRAGMA user_version records the last one applied.
+// Append new entries; never edit one that has shipped (data directories already ran it).
+// Layout: entity tables keep the columns rules and lookups need (uniqueness, filters, foreign
+// keys) plus `doc`, the entity as bigint-safe JSON (store/json.ts) in the API's shape.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "core schema",
+    sql: `
+      CREATE TABLE organizations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+        email TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX users_org ON users(organization_id);
+      CREATE TABLE groups (
+        id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+        name TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (organization_id, name));
+      CREATE TABLE clouds (
+        id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id), doc TEXT NOT NULL);
+      CREATE TABLE folders (
+        id TEXT PRIMARY KEY, cloud_id TEXT NOT NULL REFERENCES clouds(id), doc TEXT NOT NULL);
+
+      CREATE TABLE os_login_settings (organization_id TEXT PRIMARY KEY REFERENCES organizations(id), doc TEXT NOT NULL);
+      CREATE TABLE os_login_profiles (
+        id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+        subject_id TEXT NOT NULL, login TEXT NOT NULL, uid INTEGER NOT NULL, is_default INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        UNIQUE (organization_id, login), UNIQUE (organization_id, uid));
+      CREATE INDEX os_login_profiles_subject ON os_login_profiles(organization_id, subject_id);
+      CREATE TABLE user_ssh_keys (
+        id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+        subject_id TEXT NOT NULL, fingerprint TEXT NOT NULL, doc TEXT NOT NULL,
+        UNIQUE (organization_id, subject_id, fingerprint));
+      CREATE INDEX user_ssh_keys_subject ON user_ssh_keys(organization_id, subject_id);
+
+      CREATE TABLE service_accounts (
+        id TEXT PRIMARY KEY, folder_id TEXT NOT NULL REFERENCES folders(id), cloud_id TEXT NOT NULL,
+        name TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (cloud_id, name));
+      CREATE INDEX service_accounts_folder ON service_accounts(folder_id);
+      CREATE TABLE service_account_keys (
+        id TEXT PRIMARY KEY, service_account_id TEXT NOT NULL REFERENCES service_accounts(id), doc TEXT NOT NULL);
+      CREATE INDEX service_account_keys_sa ON service_account_keys(service_account_id);
+      CREATE TABLE iam_tokens (
+        token_hash TEXT PRIMARY KEY, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, expires_at TEXT NOT NULL);
+
+      CREATE TABLE instances (
+        id TEXT PRIMARY KEY, folder_id TEXT NOT NULL REFERENCES folders(id), name TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX instances_folder ON instances(folder_id);
+
+      CREATE TABLE access_bindings (
+        resource_kind TEXT NOT NULL, resource_id TEXT NOT NULL, role_id TEXT NOT NULL,
+        subject_type TEXT NOT NULL, subject_id TEXT NOT NULL,
+        PRIMARY KEY (resource_kind, resource_id, role_id, subject_type, subject_id));
+      CREATE INDEX access_bindings_subject ON access_bindings(subject_type, subject_id);
+
+      CREATE TABLE operations (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, operation_id TEXT NOT NULL,
+        before TEXT, after TEXT);
+      CREATE INDEX audit_events_resource ON audit_events(resource_type, resource_id);
+      CREATE TABLE idempotency_keys (
+        key TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, operation_id TEXT NOT NULL,
+        PRIMARY KEY (actor, key));
+
+      CREATE TABLE ssh_certificate_authorities (
+        organization_id TEXT PRIMARY KEY REFERENCES organizations(id), private_key TEXT NOT NULL,
+        public_key TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE ssh_certificate_serials (organization_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);
+    `,
+  },
+];
