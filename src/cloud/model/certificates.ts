@@ -1,0 +1,212 @@
+// SshCertificateService.Generate: short-lived OpenSSH user certificates signed by the organization's
+// CA (src/cloud/ca). The certificate's only principal is the OS Login profile's login, so sshd with
+// `TrustedUserCAKeys <org CA>` lets it in as exactly that local user and nobody else.
+//
+// Who may ask: a subject for its own profiles; anyone else needs
+// organization-manager.sshCertificates.generateForOthers on the organization (the API's "special
+// permission"). The check happens before revealing whether a login or subject has a profile.
+//
+// Validity: CERTIFICATE_VALIDITY_SECONDS (1 h) from now; valid_after is CLOCK_SKEW_SECONDS in the
+// past so a VM whose clock runs slightly behind the emulator still accepts a fresh certificate.
+import type Database from "better-sqlite3";
+import { CertificateAuthorities, type StoredAuthority } from "../ca/authority.js";
+import { DEFAULT_EXTENSIONS, signUserCertificate } from "../ca/openssh-cert.js";
+import { errors } from "../errors.js";
+import { parsePublicKey, weakKeyReason } from "../ssh/public-key.js";
+import { decodeJson } from "../store/json.js";
+import type { ModelContext } from "./context.js";
+import { CERTIFICATE_VALIDITY_SECONDS, ID_MAX, LOGIN_PATTERN } from "./rules.js";
+import type { Caller, GenerateSshCertificateRequest, OsLoginProfile, OsLoginSettings } from "./types.js";
+
+export const CLOCK_SKEW_SECONDS = 60;
+/** GenerateSshCertificateRequest.public_key [<=15000]. */
+export const CERT_PUBLIC_KEY_MAX = 15000;
+export const GENERATE_FOR_OTHERS = "organization-manager.sshCertificates.generateForOthers";
+
+export interface GenerateSshCertificateResponse {
+  signedCertificate: string;
+}
+
+export class SshCertificateService {
+  readonly authorities: CertificateAuthorities;
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly ctx: ModelContext) {
+    this.authorities = new CertificateAuthorities(ctx.db, ctx.now);
+  }
+
+  /** Prepared once per SQL text: certificate issuance is a hot path (see bench/certs). */
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.ctx.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
+  /**
+   * The organization's CA public key (authorized_keys line), creating the CA on first use.
+   * Readable by anyone who may read the organization: VMs need it, and it is not a secret.
+   */
+  getAuthorityPublicKey(caller: Caller, organizationId: string): StoredAuthority {
+    if (!organizationId) throw errors.required("organization_id");
+    if (organizationId.length > ID_MAX) throw errors.invalidArgument("organization_id", `must be at most ${ID_MAX} characters`);
+    this.ctx.authorize(caller, "organization-manager.organizations.get", { kind: "organization", id: organizationId });
+    this.requireOrganization(organizationId);
+    const { ca: _ca, ...stored } = this.ctx.store.transaction(() => this.authorities.ensure(organizationId));
+    return stored;
+  }
+
+  generate(caller: Caller, req: GenerateSshCertificateRequest): GenerateSshCertificateResponse {
+    const key = this.validate(req);
+    const organizationId = req.organizationId || this.organizationOfCloud(req.cloudId!);
+    this.requireOrganization(organizationId);
+    const profile = this.resolveProfile(caller, organizationId, req);
+    if (!this.settingsOf(organizationId).sshCertificateSettings.enabled) {
+      throw errors.failedPrecondition(
+        `SSH certificates are disabled in organization ${organizationId}: turn on ssh_certificate_settings.enabled first`,
+      );
+    }
+    const nowSeconds = BigInt(Math.floor(this.ctx.now().getTime() / 1000));
+    let signedCertificate = "";
+    this.ctx.mutate(
+      { caller, action: "organizationmanager.SshCertificateService.Generate", description: "Generate SSH certificate" },
+      () => {
+        const serial = this.nextSerial(organizationId);
+        const keyId = `${profile.subjectId}@${organizationId} serial ${serial}`;
+        const { ca } = this.authorities.ensure(organizationId);
+        signedCertificate = signUserCertificate(ca, {
+          publicKeyBlob: Buffer.from(key.blob, "base64"),
+          serial,
+          keyId,
+          principals: [profile.login],
+          validAfter: nowSeconds - BigInt(CLOCK_SKEW_SECONDS),
+          validBefore: nowSeconds + BigInt(CERTIFICATE_VALIDITY_SECONDS),
+          extensions: DEFAULT_EXTENSIONS,
+        });
+        // The audit trail records who got which credential; the certificate itself is not secret,
+        // but the fingerprint is what an investigator matches against sshd logs.
+        return {
+          resourceType: "sshCertificate",
+          resourceId: `${organizationId}/${serial}`,
+          before: undefined,
+          after: {
+            organizationId,
+            subjectId: profile.subjectId,
+            login: profile.login,
+            serial,
+            keyId,
+            publicKeyFingerprint: key.fingerprint,
+            validBefore: new Date(Number(nowSeconds + BigInt(CERTIFICATE_VALIDITY_SECONDS)) * 1000).toISOString(),
+          },
+        };
+      },
+    );
+    return { signedCertificate };
+  }
+
+  private validate(req: GenerateSshCertificateRequest) {
+    const has = (v: string | undefined) => v !== undefined && v !== "";
+    if (has(req.organizationId) === has(req.cloudId)) {
+      throw errors.invalidArgument("scope", "exactly one of organization_id or cloud_id must be set");
+    }
+    for (const [field, value] of [["organization_id", req.organizationId], ["cloud_id", req.cloudId], ["subject_id", req.subjectId]] as const) {
+      if (value && value.length > ID_MAX) throw errors.invalidArgument(field, `must be at most ${ID_MAX} characters`);
+    }
+    if (has(req.subjectId) && has(req.osLogin)) {
+      throw errors.invalidArgument("subject", "at most one of subject_id or os_login may be set");
+    }
+    if (has(req.osLogin) && !LOGIN_PATTERN.test(req.osLogin!)) {
+      throw errors.invalidArgument("os_login", "must be an OS Login login (^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,31}$)");
+    }
+    if (!req.publicKey) throw errors.required("public_key");
+    if (req.publicKey.length > CERT_PUBLIC_KEY_MAX) {
+      throw errors.invalidArgument("public_key", `must be at most ${CERT_PUBLIC_KEY_MAX} characters`);
+    }
+    let key;
+    try {
+      key = parsePublicKey(req.publicKey);
+    } catch (e) {
+      throw errors.invalidArgument("public_key", (e as Error).message);
+    }
+    const weak = weakKeyReason(key);
+    if (weak) throw errors.invalidArgument("public_key", weak);
+    if (key.type.includes("-cert-v01@openssh.com")) {
+      throw errors.invalidArgument("public_key", "is a certificate; give the plain public key to certify");
+    }
+    return key;
+  }
+
+  /** Picks the profile to certify, enforcing "yourself, or generateForOthers" before revealing anything. */
+  private resolveProfile(caller: Caller, organizationId: string, req: GenerateSshCertificateRequest): OsLoginProfile {
+    const callerId = caller.kind === "subject" ? caller.subject.id : undefined;
+    const forOthers = () =>
+      this.ctx.authorize(caller, GENERATE_FOR_OTHERS, { kind: "organization", id: organizationId });
+    if (req.osLogin) {
+      const profile = this.profileByLogin(organizationId, req.osLogin);
+      if (!profile || profile.subjectId !== callerId) forOthers();
+      if (!profile) throw errors.notFound("OS Login profile with login", req.osLogin);
+      return profile;
+    }
+    const subjectId = req.subjectId || callerId;
+    if (!subjectId) {
+      throw errors.invalidArgument("subject", "subject_id or os_login is required when the caller is not a subject (emulator admin)");
+    }
+    if (subjectId !== callerId) forOthers();
+    const profile = this.defaultProfile(organizationId, subjectId);
+    if (!profile) {
+      throw errors.failedPrecondition(`subject ${subjectId} has no default OS Login profile in organization ${organizationId}`);
+    }
+    return profile;
+  }
+
+  private organizationOfCloud(cloudId: string): string {
+    const row = this.sql("SELECT organization_id FROM clouds WHERE id = ?").get(cloudId) as
+      | { organization_id: string }
+      | undefined;
+    if (!row) throw errors.notFound("Cloud", cloudId);
+    if (!row.organization_id) throw errors.failedPrecondition(`cloud ${cloudId} is not attached to an organization`);
+    return row.organization_id;
+  }
+
+  private requireOrganization(organizationId: string): void {
+    if (!this.sql("SELECT 1 FROM organizations WHERE id = ?").get(organizationId)) {
+      throw errors.notFound("Organization", organizationId);
+    }
+  }
+
+  private settingsOf(organizationId: string): OsLoginSettings {
+    const row = this.sql("SELECT doc FROM os_login_settings WHERE organization_id = ?").get(organizationId) as
+      | { doc: string }
+      | undefined;
+    return row
+      ? decodeJson<OsLoginSettings>(row.doc)
+      : { userSshKeySettings: { enabled: false, allowManageOwnKeys: false }, sshCertificateSettings: { enabled: false } };
+  }
+
+  private profileByLogin(organizationId: string, login: string): OsLoginProfile | undefined {
+    const row = this.sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND login = ?")
+      .get(organizationId, login) as { doc: string } | undefined;
+    return row && decodeJson<OsLoginProfile>(row.doc);
+  }
+
+  private defaultProfile(organizationId: string, subjectId: string): OsLoginProfile | undefined {
+    const row = this.sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND subject_id = ? AND is_default = 1")
+      .get(organizationId, subjectId) as { doc: string } | undefined;
+    return row && decodeJson<OsLoginProfile>(row.doc);
+  }
+
+  /** Takes the organization's next serial (1, 2, ...); runs inside the caller's transaction. */
+  private nextSerial(organizationId: string): bigint {
+    const row = this.sql(
+        `INSERT INTO ssh_certificate_serials (organization_id, next_serial) VALUES (?, 2)
+         ON CONFLICT (organization_id) DO UPDATE SET next_serial = next_serial + 1
+         RETURNING next_serial - 1 AS serial`,
+      )
+      .safeIntegers(true)
+      .get(organizationId) as { serial: bigint };
+    return row.serial;
+  }
+}
