@@ -1,0 +1,110 @@
+// The certificate cache: one key pair and certificate per (organization, login), named as the yc
+// CLI names them (yc-organization-id-<org>-<login>, ...-cert.pub), mode 0600. Ansible starts the
+// inventory several times at once, so renewal happens under a lock file and every file is written
+// whole (temp file, fsync, rename); a reader that sees a pair that does not match, has expired, or
+// does not parse, renews it instead of trusting it.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import sshpk from "sshpk";
+import { parseCertificate } from "../cloud/ssh/certificate-info.js";
+import { generateEd25519KeyPair } from "../cloud/ssh/keypair.js";
+
+export interface CertCacheOptions {
+  cacheDir: string;
+  organizationId: string;
+  login: string;
+  /** Renew when less than this is left before the certificate expires. */
+  marginSeconds: number;
+  now?: () => Date;
+  /** Asks the cloud to certify this public key; resolves to the certificate line. */
+  issue(publicKey: string): Promise<string>;
+  /** How long to wait for another process renewing the same pair. */
+  lockTimeoutMs?: number;
+}
+
+export interface CachedCertificate {
+  privateKeyFile: string;
+  certificateFile: string;
+  validBefore: Date;
+  /** True when this call asked the cloud for a new certificate. */
+  renewed: boolean;
+}
+
+export function cacheFileBase(cacheDir: string, organizationId: string, login: string): string {
+  return join(cacheDir, `yc-organization-id-${organizationId}-${login}`);
+}
+
+/** The cached pair if it is whole, matching, for this login, and valid for longer than the margin. */
+export function readValidPair(base: string, login: string, marginSeconds: number, now: Date): CachedCertificate | null {
+  try {
+    const cert = parseCertificate(readFileSync(`${base}-cert.pub`, "utf8"));
+    const priv = sshpk.parsePrivateKey(readFileSync(base), "ssh");
+    const pubBlob = priv.toPublic().toString("ssh").split(" ")[1];
+    const fresh = cert.validBefore.getTime() - now.getTime() > marginSeconds * 1000;
+    if (cert.publicKeyBlob !== pubBlob || !cert.principals.includes(login) || !fresh) return null;
+    return { privateKeyFile: base, certificateFile: `${base}-cert.pub`, validBefore: cert.validBefore, renewed: false };
+  } catch {
+    return null; // missing or corrupt: renew
+  }
+}
+
+export async function ensureCertificate(o: CertCacheOptions): Promise<CachedCertificate> {
+  const now = o.now ?? (() => new Date());
+  mkdirSync(o.cacheDir, { recursive: true, mode: 0o700 });
+  const base = cacheFileBase(o.cacheDir, o.organizationId, o.login);
+  const cached = readValidPair(base, o.login, o.marginSeconds, now());
+  if (cached) return cached;
+
+  const release = await acquireLock(`${base}.lock`, o.lockTimeoutMs ?? 15_000);
+  try {
+    // Another invocation may have renewed while we waited for the lock.
+    const renewedMeanwhile = readValidPair(base, o.login, o.marginSeconds, now());
+    if (renewedMeanwhile) return renewedMeanwhile;
+    const pair = generateEd25519KeyPair(`${o.login}@${o.organizationId}`);
+    const certLine = (await o.issue(pair.publicKey)).trim();
+    const info = parseCertificate(certLine); // refuse to cache something that does not parse
+    writeFileAtomic(base, pair.privateKey);
+    writeFileAtomic(`${base}-cert.pub`, certLine + "\n");
+    return { privateKeyFile: base, certificateFile: `${base}-cert.pub`, validBefore: info.validBefore, renewed: true };
+  } finally {
+    release();
+  }
+}
+
+/** Write a secret file whole: temp file (0600) in the same directory, fsync, rename over the target. */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+const STALE_LOCK_MS = 60_000;
+
+async function acquireLock(path: string, timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(path, "wx", 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    try {
+      // A holder that crashed leaves its lock behind; after a minute it cannot still be renewing.
+      if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { force: true });
+    } catch {
+      /* the holder just released it */
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the certificate cache lock ${path}`);
+    await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+  }
+}

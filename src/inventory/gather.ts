@@ -1,0 +1,157 @@
+// Asks the cloud, as the service account, for everything the inventory needs: its OS Login login,
+// the instances of the configured folders, where it holds compute.osAdminLogin, and a fresh (or
+// cached) certificate. Failures propagate: an inventory that cannot ask the cloud must fail loudly,
+// never print an empty inventory that looks like success.
+import { listAll, type CloudClient } from "../cloud/client/cloud-client.js";
+import { CloudError } from "../cloud/errors.js";
+import { OS_ADMIN_LOGIN_ROLE } from "../cloud/model/roles.js";
+import type { AccessBinding, Instance, ResourceRef, Subject } from "../cloud/model/types.js";
+import { buildInventory, type AnsibleInventory, type HostCredentials } from "./build.js";
+import { ensureCertificate } from "./cert-cache.js";
+import type { InventoryConfig } from "./config.js";
+
+export interface GatherContext {
+  client: CloudClient;
+  config: InventoryConfig;
+  serviceAccountId: string;
+  now?: () => Date;
+}
+
+export class InventoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InventoryError";
+  }
+}
+
+/** The login Ansible connects as: the configured one, or the account's default OS Login profile. */
+export async function resolveLogin(ctx: GatherContext): Promise<string> {
+  if (ctx.config.login) return ctx.config.login;
+  const page = await ctx.client.listOsLoginProfiles({
+    organizationId: ctx.config.organizationId,
+    filter: `subject_id="${ctx.serviceAccountId}"`,
+  });
+  const profile = page.items.find((p) => p.isDefault) ?? page.items[0];
+  if (!profile) {
+    throw new InventoryError(
+      `service account ${ctx.serviceAccountId} has no OS Login profile in organization ${ctx.config.organizationId}; create one (yandex_organizationmanager_os_login_profile) or set login in the config`,
+    );
+  }
+  return profile.login;
+}
+
+/** Where the key-only mode's private key is, or an error saying what to configure. */
+function keyOnlyCredentials(config: InventoryConfig, login: string): HostCredentials {
+  if (!config.sshPrivateKeyFile) {
+    throw new InventoryError(
+      `SSH certificates are disabled in organization ${config.organizationId} and no ssh_private_key_file is configured for key-only access`,
+    );
+  }
+  return { login, privateKeyFile: config.sshPrivateKeyFile };
+}
+
+export async function credentialsFor(ctx: GatherContext, login: string): Promise<HostCredentials> {
+  const { client, config } = ctx;
+  try {
+    const cert = await ensureCertificate({
+      cacheDir: config.cacheDir,
+      organizationId: config.organizationId,
+      login,
+      marginSeconds: config.renewMarginSeconds,
+      now: ctx.now,
+      issue: async (publicKey) =>
+        (
+          await client.generateSshCertificate({
+            organizationId: config.organizationId,
+            ...(config.login ? { osLogin: config.login } : {}),
+            publicKey,
+          })
+        ).signedCertificate,
+    });
+    return { login, privateKeyFile: cert.privateKeyFile, certificateFile: cert.certificateFile };
+  } catch (e) {
+    // Mode 2: the organization issues no certificates, keys registered on the profile still work.
+    if (e instanceof CloudError && e.code === "FAILED_PRECONDITION") return keyOnlyCredentials(config, login);
+    throw e;
+  }
+}
+
+function grantsAdmin(bindings: AccessBinding[], subject: Subject, organizationId: string): boolean {
+  return bindings.some(
+    (b) =>
+      b.roleId === OS_ADMIN_LOGIN_ROLE &&
+      ((b.subject.type === subject.type && b.subject.id === subject.id) ||
+        (b.subject.type === "system" &&
+          (b.subject.id === "allAuthenticatedUsers" || b.subject.id === `group:organization:${organizationId}:users`))),
+  );
+}
+
+/**
+ * Instances on which the account holds compute.osAdminLogin, on the instance or above it. A level
+ * whose bindings the account may not read counts as granting nothing: become is only ever switched
+ * on by a binding we saw.
+ */
+async function adminInstances(ctx: GatherContext, instances: Instance[], cloudOf: Map<string, string>): Promise<Set<string>> {
+  const subject: Subject = { type: "serviceAccount", id: ctx.serviceAccountId };
+  const memo = new Map<string, Promise<boolean>>();
+  const holds = (resource: ResourceRef): Promise<boolean> => {
+    const key = `${resource.kind}/${resource.id}`;
+    if (!memo.has(key)) {
+      memo.set(
+        key,
+        listAll((pageToken) => ctx.client.listAccessBindings(resource, { pageToken }))
+          .then((bs) => grantsAdmin(bs, subject, ctx.config.organizationId))
+          .catch((e: unknown) => {
+            if (e instanceof CloudError && e.code === "PERMISSION_DENIED") return false;
+            throw e;
+          }),
+      );
+    }
+    return memo.get(key)!;
+  };
+  const org = await holds({ kind: "organization", id: ctx.config.organizationId });
+  const result = new Set<string>();
+  // Higher levels first: where a folder or cloud grants, no per-instance call is needed.
+  const pending: Instance[] = [];
+  for (const i of instances) {
+    const cloudId = cloudOf.get(i.folderId);
+    const above =
+      org ||
+      (await holds({ kind: "folder", id: i.folderId })) ||
+      (cloudId !== undefined && (await holds({ kind: "cloud", id: cloudId })));
+    if (above) result.add(i.id);
+    else pending.push(i);
+  }
+  await mapLimit(pending, 16, async (i) => {
+    if (await holds({ kind: "instance", id: i.id })) result.add(i.id);
+  });
+  return result;
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export async function gatherInventory(ctx: GatherContext): Promise<AnsibleInventory> {
+  const { client, config } = ctx;
+  const folders = await Promise.all(config.folderIds.map((id) => client.getFolder(id)));
+  const folderNames = Object.fromEntries(folders.map((f) => [f.id, f.name]));
+  const cloudOf = new Map(folders.map((f) => [f.id, f.cloudId]));
+  const instances = (
+    await Promise.all(
+      config.folderIds.map((folderId) =>
+        listAll((pageToken) => client.listInstances({ folderId, pageToken, pageSize: 1000, view: "FULL" })),
+      ),
+    )
+  ).flat();
+  const login = await resolveLogin(ctx);
+  const [credentials, adminInstanceIds] = await Promise.all([
+    credentialsFor(ctx, login),
+    adminInstances(ctx, instances, cloudOf),
+  ]);
+  return buildInventory({ config, instances, folderNames, adminInstanceIds, credentials });
+}
