@@ -1,0 +1,116 @@
+// yandex_organizationmanager_os_login_profile: EXTENSION (the real provider has no profile resource,
+// see reference 5.3). Designed from OsLoginService's fields: a local Linux identity (login, uid,
+// home, shell) of a user or service account in an organization. is_default = true makes it the
+// subject's default profile (SetDefaultProfile); import by profile id.
+import { listAll } from "../cloud/client/cloud-client.js";
+import type { OsLoginProfile } from "../cloud/model/types.js";
+import { checkLogin, checkProfilePath, checkUid } from "./checks.js";
+import { computed, defineResource, diag, optionalComputed, required, types, type ObjectValue } from "./define.js";
+import { groupBy, orGone, scopeId, str } from "./support.js";
+
+const toState = (p: OsLoginProfile): ObjectValue => ({
+  id: p.id,
+  organization_id: p.organizationId,
+  subject_id: p.subjectId,
+  login: p.login,
+  uid: p.uid.toString(),
+  home_directory: p.homeDirectory,
+  shell: p.shell,
+  is_default: p.isDefault,
+});
+
+export const osLoginProfile = defineResource({
+  type: "yandex_organizationmanager_os_login_profile",
+  kind: "resource",
+  provider: "yandex",
+  schemaVersion: 0,
+  extension: true,
+  description: "An OS Login profile (login, uid, home directory, shell) of a user or service account. Extension.",
+  schema: {
+    attributes: {
+      id: computed(types.string, { description: "The profile id." }),
+      organization_id: required(types.string, {
+        description: "The organization; empty falls back to the provider's organization_id.",
+        forceNew: true,
+      }),
+      subject_id: required(types.string, { description: "The user or service account id.", forceNew: true }),
+      login: required(types.string, { description: "Linux user name: ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,31}$, unique in the organization." }),
+      uid: optionalComputed(types.int64, { description: "Linux uid, 1002..2^63-1, unique in the organization; unset = allocated." }),
+      home_directory: optionalComputed(types.string, { description: "Home directory; unset = /home/<login>." }),
+      shell: optionalComputed(types.string, { description: "Login shell; unset = /bin/bash." }),
+      is_default: optionalComputed(types.bool, {
+        description: "Whether this is the subject's default profile (the login certificates are issued for). Only true can be set.",
+      }),
+    },
+  },
+  importer: {
+    format: "<os_login_profile_id>",
+    parse: (id) => (id ? { id } : "the import ID must be an OS Login profile id"),
+  },
+  check(config) {
+    const out = [
+      ...checkLogin(config.login, ["login"]),
+      ...checkUid(config.uid, ["uid"]),
+      ...checkProfilePath(config.home_directory, ["home_directory"]),
+      ...checkProfilePath(config.shell, ["shell"]),
+    ];
+    if (config.is_default === false) {
+      out.push(
+        diag.error("is_default cannot be set to false", ["is_default"], "Set is_default = true on the profile that should be the default instead, or leave it unset."),
+      );
+    }
+    return out;
+  },
+  async create(ctx, config) {
+    let p = await ctx.cloud.createOsLoginProfile(
+      {
+        organizationId: scopeId(config, "organization_id", ctx.provider),
+        subjectId: String(config.subject_id),
+        login: String(config.login),
+        uid: typeof config.uid === "string" ? BigInt(config.uid) : undefined,
+        homeDirectory: str(config.home_directory),
+        shell: str(config.shell),
+      },
+      { idempotencyKey: ctx.idempotencyKey },
+    );
+    if (config.is_default === true && !p.isDefault) p = await ctx.cloud.setDefaultOsLoginProfile(p.id);
+    return toState(p);
+  },
+  async read(ctx, state) {
+    const p = await orGone(ctx.cloud.getOsLoginProfile(String(state.id)));
+    return p && toState(p);
+  },
+  async readMany(ctx, states) {
+    const found = new Map<string, OsLoginProfile>();
+    for (const organizationId of groupBy(states, (s) => String(s.organization_id)).keys()) {
+      const all = await listAll((pageToken) => ctx.cloud.listOsLoginProfiles({ organizationId, pageToken, pageSize: 1000n }));
+      for (const p of all) found.set(p.id, p);
+    }
+    return states.map((s) => {
+      const p = found.get(String(s.id));
+      return p ? toState(p) : null;
+    });
+  },
+  async update(ctx, prior, config) {
+    const id = String(prior.id);
+    const fields = ["login", "uid", "home_directory", "shell"] as const;
+    const mask = fields.filter((f) => typeof config[f] === "string" && config[f] !== prior[f]);
+    let p: OsLoginProfile | null = null;
+    if (mask.length > 0) {
+      // The API requires login in every update, even when the mask does not name it.
+      p = await ctx.cloud.updateOsLoginProfile({
+        osLoginProfileId: id,
+        login: String(config.login),
+        uid: typeof config.uid === "string" ? BigInt(config.uid) : undefined,
+        homeDirectory: str(config.home_directory),
+        shell: str(config.shell),
+        updateMask: mask,
+      });
+    }
+    if (config.is_default === true && prior.is_default !== true) p = await ctx.cloud.setDefaultOsLoginProfile(id);
+    return toState(p ?? (await ctx.cloud.getOsLoginProfile(id)));
+  },
+  async delete(ctx, state) {
+    await orGone(ctx.cloud.deleteOsLoginProfile(String(state.id)));
+  },
+});

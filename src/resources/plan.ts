@@ -1,0 +1,396 @@
+// Planning shared by our engine and the terraform provider (src/tfplugin): both must agree on what a
+// config means and on update-vs-replace, so the rules live here once, as pure functions over the
+// schema in a ResourceDefinition. Semantics follow Terraform's SDKv2 providers:
+// - a config is normalized to the schema (every attribute present, null = unset, blocks = arrays;
+//   Terraform JSON allows a block as one object or an array of objects);
+// - safe type conversions as Terraform does them (number/bool -> string, "true" -> bool, "2" -> 2);
+// - on create, computed attributes the config leaves null become UNKNOWN;
+// - on update, computed values of the prior state are kept, and so are Optional+Computed ones the
+//   config leaves null;
+// - a change of a forceNew attribute (or inside a forceNew block) replaces the object, and a replace
+//   is planned like a create (the provider recomputes everything it computes).
+import {
+  UNKNOWN,
+  isUnknown,
+  type AttributePath,
+  type AttributeSchema,
+  type BlockSchema,
+  type Diagnostic,
+  type ObjectValue,
+  type ProviderConfig,
+  type ResourceDefinition,
+  type Value,
+  type ValueType,
+  diag,
+} from "./define.js";
+
+/** Keys of a resource block in Terraform JSON that are meta-arguments, not schema attributes. */
+export const META_ARGUMENTS: ReadonlySet<string> = new Set([
+  "//",
+  "count",
+  "for_each",
+  "depends_on",
+  "lifecycle",
+  "provider",
+  "provisioner",
+  "connection",
+]);
+
+export const hasErrors = (diags: readonly Diagnostic[]): boolean => diags.some((d) => d.severity === "error");
+
+/** "network_interface[0].nat" — the way Terraform prints an attribute path. */
+export function formatPath(path: AttributePath): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+// ---------------------------------------------------------------- normalization
+
+export interface NormalizeResult {
+  value: ObjectValue;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Brings a raw config object (parsed JSON, expression results, msgpack from terraform) to the
+ * schema's shape. Never throws: every problem is a diagnostic with the attribute path.
+ */
+export function normalizeConfig(schema: BlockSchema, raw: unknown, path: AttributePath = []): NormalizeResult {
+  const diagnostics: Diagnostic[] = [];
+  const value = normalizeBlock(schema, raw, path, diagnostics);
+  return { value, diagnostics };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isUnknown(v);
+}
+
+function normalizeBlock(schema: BlockSchema, raw: unknown, path: AttributePath, out: Diagnostic[]): ObjectValue {
+  const src: Record<string, unknown> = isPlainObject(raw) ? raw : {};
+  if (raw !== null && raw !== undefined && !isPlainObject(raw)) {
+    out.push(diag.error("Incorrect block value type", path, "An object is required here."));
+  }
+  const blocks = schema.blocks ?? {};
+  for (const key of Object.keys(src)) {
+    if (key in schema.attributes || key in blocks || (path.length === 0 && META_ARGUMENTS.has(key))) continue;
+    out.push(
+      diag.error("Unsupported argument", [...path, key], `An argument named "${key}" is not expected here.`),
+    );
+  }
+  const result: ObjectValue = {};
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    const p = [...path, name];
+    const v = src[name];
+    if (v === undefined || v === null) {
+      if (attr.required) {
+        out.push(diag.error("Missing required argument", p, `The argument "${name}" is required, but no definition was found.`));
+      }
+      result[name] = null;
+      continue;
+    }
+    if (attr.computed && !attr.optional) {
+      out.push(
+        diag.error(
+          "Invalid or unknown argument",
+          p,
+          `Can't configure a value for "${name}": its value will be decided automatically based on the result of applying this configuration.`,
+        ),
+      );
+      result[name] = null;
+      continue;
+    }
+    result[name] = convertValue(attr.type, v, p, name, out);
+  }
+  for (const [name, block] of Object.entries(blocks)) {
+    const p = [...path, name];
+    const v = src[name];
+    if (isUnknown(v)) {
+      // A dynamic block whose elements are not known yet: the engine resolves it before apply.
+      result[name] = UNKNOWN;
+      continue;
+    }
+    const items: unknown[] = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+    if (block.maxItems !== undefined && items.length > block.maxItems) {
+      out.push(diag.error(`Too many ${name} blocks`, p, `No more than ${block.maxItems} "${name}" blocks are allowed.`));
+    }
+    if (block.minItems !== undefined && items.length < block.minItems) {
+      out.push(diag.error(`Insufficient ${name} blocks`, p, `At least ${block.minItems} "${name}" blocks are required.`));
+    }
+    result[name] = items.map((item, i) => normalizeBlock(block.block, item, [...p, i], out));
+  }
+  return result;
+}
+
+const typeName = (t: ValueType): string =>
+  t.kind === "list" || t.kind === "set" || t.kind === "map" ? `${t.kind} of ${typeName(t.element)}` : t.kind === "int64" ? "number" : t.kind;
+
+const NUMBER_TEXT = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const INTEGER_TEXT = /^-?\d+$/;
+
+/** Terraform's implicit conversions for one value; a diagnostic (and null) when there is none. */
+function convertValue(type: ValueType, v: unknown, path: AttributePath, name: string, out: Diagnostic[]): Value {
+  if (isUnknown(v)) return UNKNOWN;
+  const fail = (): Value => {
+    out.push(
+      diag.error("Incorrect attribute value type", path, `Inappropriate value for attribute "${name}": ${typeName(type)} required.`),
+    );
+    return null;
+  };
+  switch (type.kind) {
+    case "string":
+      if (typeof v === "string") return v;
+      if (typeof v === "number" && Number.isFinite(v)) return String(v);
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v === "boolean") return v ? "true" : "false";
+      return fail();
+    case "number":
+      if (typeof v === "number" && Number.isFinite(v)) return v;
+      if (typeof v === "bigint") return Number(v);
+      if (typeof v === "string" && NUMBER_TEXT.test(v.trim())) return Number(v.trim());
+      return fail();
+    case "int64":
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
+      if (typeof v === "string" && INTEGER_TEXT.test(v.trim())) return BigInt(v.trim()).toString();
+      return fail();
+    case "bool":
+      if (typeof v === "boolean") return v;
+      if (v === "true") return true;
+      if (v === "false") return false;
+      return fail();
+    case "list":
+    case "set": {
+      if (!Array.isArray(v)) return fail();
+      const items = v.map((e, i) => (e === null || e === undefined ? nullElement(path, i, out) : convertValue(type.element, e, [...path, i], name, out)));
+      if (type.kind === "list") return items;
+      const seen = new Set<string>();
+      return items.filter((e) => {
+        const k = isUnknown(e) ? `unknown:${seen.size}` : JSON.stringify(e);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    }
+    case "map": {
+      if (!isPlainObject(v)) return fail();
+      const m: ObjectValue = {};
+      for (const [k, e] of Object.entries(v)) {
+        m[k] = e === null || e === undefined ? nullElement(path, k, out) : convertValue(type.element, e, [...path, k], name, out);
+      }
+      return m;
+    }
+  }
+}
+
+function nullElement(path: AttributePath, key: string | number, out: Diagnostic[]): Value {
+  out.push(diag.error("Null value in collection", [...path, key], "Elements of a collection cannot be null."));
+  return null;
+}
+
+// ---------------------------------------------------------------- defaults and validation
+
+/** The config with schema defaults filled in where the config says nothing. */
+export function applyDefaults(schema: BlockSchema, config: ObjectValue): ObjectValue {
+  const result: ObjectValue = { ...config };
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    if ((result[name] === null || result[name] === undefined) && attr.default !== undefined) result[name] = attr.default;
+  }
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const items = result[name];
+    if (Array.isArray(items)) result[name] = items.map((item) => applyDefaults(block.block, item as ObjectValue));
+  }
+  return result;
+}
+
+export interface ValidateResult {
+  /** Normalized config with defaults applied (what planning and check() see). */
+  config: ObjectValue;
+  diagnostics: Diagnostic[];
+}
+
+/** normalize + defaults + the type's own literal checks (only when the shape is right). */
+export function validateConfig(def: ResourceDefinition, raw: unknown, provider: ProviderConfig = {}): ValidateResult {
+  const { value, diagnostics } = normalizeConfig(def.schema, raw);
+  const config = applyDefaults(def.schema, value);
+  if (!hasErrors(diagnostics) && def.check) diagnostics.push(...def.check(config, provider));
+  return { config, diagnostics };
+}
+
+// ---------------------------------------------------------------- equality and diff
+
+/** Deep equality of two values; UNKNOWN equals nothing (it may become anything). */
+export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean {
+  if (isUnknown(a) || isUnknown(b)) return false;
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => valuesEqual(x, b[i]));
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => k in b && valuesEqual(a[k], (b as ObjectValue)[k]));
+  }
+  return false;
+}
+
+/**
+ * The attribute paths where two values of the same schema differ: attributes by name, block
+ * elements by index (an element present on one side only is reported as [block, index]).
+ */
+export function diffPaths(schema: BlockSchema, a: ObjectValue, b: ObjectValue, path: AttributePath = []): AttributePath[] {
+  const out: AttributePath[] = [];
+  for (const name of Object.keys(schema.attributes)) {
+    if (!valuesEqual(a[name] ?? null, b[name] ?? null)) out.push([...path, name]);
+  }
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const x = a[name];
+    const y = b[name];
+    if (!Array.isArray(x) || !Array.isArray(y)) {
+      if (!valuesEqual(x ?? [], y ?? [])) out.push([...path, name]);
+      continue;
+    }
+    const n = Math.max(x.length, y.length);
+    for (let i = 0; i < n; i++) {
+      if (i >= x.length || i >= y.length) out.push([...path, name, i]);
+      else out.push(...diffPaths(block.block, x[i] as ObjectValue, y[i] as ObjectValue, [...path, name, i]));
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- planning
+
+export type PlanAction = "create" | "update" | "replace" | "delete" | "noop";
+
+export interface PlannedChange {
+  action: PlanAction;
+  /** The planned new state (UNKNOWN where apply decides), or null for delete. */
+  planned: ObjectValue | null;
+  /** Paths whose change forces replacement (empty unless action = replace). */
+  requiresReplace: AttributePath[];
+  /** Paths that differ between prior and planned (empty for create/delete/noop). */
+  changed: AttributePath[];
+}
+
+/** Planned new state for a create (and a replace): computed values the config leaves null are UNKNOWN. */
+export function planCreateValue(schema: BlockSchema, config: ObjectValue): ObjectValue {
+  const result: ObjectValue = {};
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    const v = config[name] ?? null;
+    result[name] = v === null && attr.computed ? UNKNOWN : v;
+  }
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const items = config[name];
+    result[name] = Array.isArray(items) ? items.map((item) => planCreateValue(block.block, item as ObjectValue)) : (items ?? []);
+  }
+  return result;
+}
+
+/** Planned new state for an in-place update: keep what the provider computed before. */
+export function planUpdateValue(schema: BlockSchema, prior: ObjectValue, config: ObjectValue): ObjectValue {
+  const result: ObjectValue = {};
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    const v = config[name] ?? null;
+    result[name] = keepsPrior(attr, v) ? (name in prior ? prior[name] : UNKNOWN) : v;
+  }
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const items = config[name];
+    const before = Array.isArray(prior[name]) ? (prior[name] as ObjectValue[]) : [];
+    result[name] = Array.isArray(items)
+      ? items.map((item, i) =>
+          i < before.length
+            ? planUpdateValue(block.block, before[i], item as ObjectValue)
+            : planCreateValue(block.block, item as ObjectValue),
+        )
+      : (items ?? []);
+  }
+  return result;
+}
+
+const keepsPrior = (attr: AttributeSchema, configValue: Value): boolean =>
+  !!attr.computed && (!attr.optional || configValue === null);
+
+/** Paths whose difference between prior and planned forces a new object. */
+export function replacePaths(
+  schema: BlockSchema,
+  prior: ObjectValue,
+  planned: ObjectValue,
+  path: AttributePath = [],
+): AttributePath[] {
+  const out: AttributePath[] = [];
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    if (attr.forceNew && !valuesEqual(prior[name] ?? null, planned[name] ?? null)) out.push([...path, name]);
+  }
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const x = prior[name];
+    const y = planned[name];
+    if (block.forceNew) {
+      if (!valuesEqual(x ?? [], y ?? [])) out.push([...path, name]);
+      continue;
+    }
+    if (!Array.isArray(x) || !Array.isArray(y)) continue;
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++) out.push(...replacePaths(block.block, x[i] as ObjectValue, y[i] as ObjectValue, [...path, name, i]));
+  }
+  return out;
+}
+
+/**
+ * What to do with one object. `config` is the validated config (validateConfig().config) or null
+ * when the object is no longer declared; `prior` the refreshed state or null when none exists.
+ */
+export function planResourceChange(
+  def: ResourceDefinition,
+  prior: ObjectValue | null,
+  config: ObjectValue | null,
+): PlannedChange {
+  if (config === null) {
+    return prior === null
+      ? { action: "noop", planned: null, requiresReplace: [], changed: [] }
+      : { action: "delete", planned: null, requiresReplace: [], changed: [] };
+  }
+  const withDefaults = applyDefaults(def.schema, config);
+  if (prior === null) {
+    return { action: "create", planned: planCreateValue(def.schema, withDefaults), requiresReplace: [], changed: [] };
+  }
+  const proposed = planUpdateValue(def.schema, prior, withDefaults);
+  const changed = diffPaths(def.schema, prior, proposed);
+  if (changed.length === 0) return { action: "noop", planned: prior, requiresReplace: [], changed: [] };
+  // A type without update() can only change by replacement.
+  const requiresReplace = def.update ? replacePaths(def.schema, prior, proposed) : changed;
+  if (requiresReplace.length > 0) {
+    return { action: "replace", planned: planCreateValue(def.schema, withDefaults), requiresReplace, changed };
+  }
+  return { action: "update", planned: proposed, requiresReplace: [], changed };
+}
+
+// ---------------------------------------------------------------- helpers for consumers
+
+/** Paths of sensitive attributes (for redaction in plan output and logs). Block elements use "*". */
+export function sensitivePaths(schema: BlockSchema, path: (string | "*")[] = []): (string | "*")[][] {
+  const out: (string | "*")[][] = [];
+  for (const [name, attr] of Object.entries(schema.attributes)) if (attr.sensitive) out.push([...path, name]);
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) out.push(...sensitivePaths(block.block, [...path, name, "*"]));
+  return out;
+}
+
+/** True when a value (at any depth) still holds UNKNOWN. */
+export function containsUnknown(v: Value | undefined): boolean {
+  if (isUnknown(v)) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+/** A state value with every attribute and block of the schema present (missing ones null / []). */
+export function completeState(schema: BlockSchema, value: ObjectValue): ObjectValue {
+  const result: ObjectValue = {};
+  for (const name of Object.keys(schema.attributes)) result[name] = value[name] ?? null;
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const items = value[name];
+    result[name] = Array.isArray(items) ? items.map((i) => completeState(block.block, i as ObjectValue)) : [];
+  }
+  return result;
+}
