@@ -8,15 +8,15 @@
 //
 // Validity: CERTIFICATE_VALIDITY_SECONDS (1 h) from now; valid_after is CLOCK_SKEW_SECONDS in the
 // past so a VM whose clock runs slightly behind the emulator still accepts a fresh certificate.
-import type Database from "better-sqlite3";
 import { CertificateAuthorities, type StoredAuthority } from "../ca/authority.js";
 import { DEFAULT_EXTENSIONS, signUserCertificate } from "../ca/openssh-cert.js";
 import { errors } from "../errors.js";
 import { parsePublicKey, weakKeyReason } from "../ssh/public-key.js";
-import { decodeJson } from "../store/json.js";
 import type { ModelContext } from "./context.js";
+import { OsLoginService } from "./os-login.js";
 import { CERTIFICATE_VALIDITY_SECONDS, ID_MAX, LOGIN_PATTERN } from "./rules.js";
-import type { Caller, GenerateSshCertificateRequest, OsLoginProfile, OsLoginSettings } from "./types.js";
+import { requireOrganization } from "./subjects.js";
+import type { Caller, GenerateSshCertificateRequest, OsLoginProfile } from "./types.js";
 
 export const CLOCK_SKEW_SECONDS = 60;
 /** GenerateSshCertificateRequest.public_key [<=15000]. */
@@ -30,20 +30,12 @@ export interface GenerateSshCertificateResponse {
 export class SshCertificateService {
   readonly authorities: CertificateAuthorities;
 
-  private readonly statements = new Map<string, Database.Statement>();
+  /** Settings and profile lookups are OsLoginService's (stateless over the same context). */
+  private readonly osLogin: OsLoginService;
 
   constructor(private readonly ctx: ModelContext) {
     this.authorities = new CertificateAuthorities(ctx.db, ctx.now);
-  }
-
-  /** Prepared once per SQL text: certificate issuance is a hot path (see bench/certs). */
-  private sql(text: string): Database.Statement {
-    let st = this.statements.get(text);
-    if (!st) {
-      st = this.ctx.db.prepare(text);
-      this.statements.set(text, st);
-    }
-    return st;
+    this.osLogin = new OsLoginService(ctx);
   }
 
   /**
@@ -54,7 +46,7 @@ export class SshCertificateService {
     if (!organizationId) throw errors.required("organization_id");
     if (organizationId.length > ID_MAX) throw errors.invalidArgument("organization_id", `must be at most ${ID_MAX} characters`);
     this.ctx.authorize(caller, "organization-manager.organizations.get", { kind: "organization", id: organizationId });
-    this.requireOrganization(organizationId);
+    requireOrganization(this.ctx, organizationId);
     const { ca: _ca, ...stored } = this.ctx.store.transaction(() => this.authorities.ensure(organizationId));
     return stored;
   }
@@ -62,9 +54,9 @@ export class SshCertificateService {
   generate(caller: Caller, req: GenerateSshCertificateRequest): GenerateSshCertificateResponse {
     const key = this.validate(req);
     const organizationId = req.organizationId || this.organizationOfCloud(req.cloudId!);
-    this.requireOrganization(organizationId);
+    requireOrganization(this.ctx, organizationId);
     const profile = this.resolveProfile(caller, organizationId, req);
-    if (!this.settingsOf(organizationId).sshCertificateSettings.enabled) {
+    if (!this.osLogin.settingsOf(organizationId).sshCertificateSettings.enabled) {
       throw errors.failedPrecondition(
         `SSH certificates are disabled in organization ${organizationId}: turn on ssh_certificate_settings.enabled first`,
       );
@@ -145,7 +137,7 @@ export class SshCertificateService {
     const forOthers = () =>
       this.ctx.authorize(caller, GENERATE_FOR_OTHERS, { kind: "organization", id: organizationId });
     if (req.osLogin) {
-      const profile = this.profileByLogin(organizationId, req.osLogin);
+      const profile = this.osLogin.findProfileByLogin(organizationId, req.osLogin);
       if (!profile || profile.subjectId !== callerId) forOthers();
       if (!profile) throw errors.notFound("OS Login profile with login", req.osLogin);
       return profile;
@@ -155,7 +147,7 @@ export class SshCertificateService {
       throw errors.invalidArgument("subject", "subject_id or os_login is required when the caller is not a subject (emulator admin)");
     }
     if (subjectId !== callerId) forOthers();
-    const profile = this.defaultProfile(organizationId, subjectId);
+    const profile = this.osLogin.defaultOf(organizationId, subjectId);
     if (!profile) {
       throw errors.failedPrecondition(`subject ${subjectId} has no default OS Login profile in organization ${organizationId}`);
     }
@@ -163,7 +155,7 @@ export class SshCertificateService {
   }
 
   private organizationOfCloud(cloudId: string): string {
-    const row = this.sql("SELECT organization_id FROM clouds WHERE id = ?").get(cloudId) as
+    const row = this.ctx.sql("SELECT organization_id FROM clouds WHERE id = ?").get(cloudId) as
       | { organization_id: string }
       | undefined;
     if (!row) throw errors.notFound("Cloud", cloudId);
@@ -171,36 +163,9 @@ export class SshCertificateService {
     return row.organization_id;
   }
 
-  private requireOrganization(organizationId: string): void {
-    if (!this.sql("SELECT 1 FROM organizations WHERE id = ?").get(organizationId)) {
-      throw errors.notFound("Organization", organizationId);
-    }
-  }
-
-  private settingsOf(organizationId: string): OsLoginSettings {
-    const row = this.sql("SELECT doc FROM os_login_settings WHERE organization_id = ?").get(organizationId) as
-      | { doc: string }
-      | undefined;
-    return row
-      ? decodeJson<OsLoginSettings>(row.doc)
-      : { userSshKeySettings: { enabled: false, allowManageOwnKeys: false }, sshCertificateSettings: { enabled: false } };
-  }
-
-  private profileByLogin(organizationId: string, login: string): OsLoginProfile | undefined {
-    const row = this.sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND login = ?")
-      .get(organizationId, login) as { doc: string } | undefined;
-    return row && decodeJson<OsLoginProfile>(row.doc);
-  }
-
-  private defaultProfile(organizationId: string, subjectId: string): OsLoginProfile | undefined {
-    const row = this.sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND subject_id = ? AND is_default = 1")
-      .get(organizationId, subjectId) as { doc: string } | undefined;
-    return row && decodeJson<OsLoginProfile>(row.doc);
-  }
-
   /** Takes the organization's next serial (1, 2, ...); runs inside the caller's transaction. */
   private nextSerial(organizationId: string): bigint {
-    const row = this.sql(
+    const row = this.ctx.sql(
         `INSERT INTO ssh_certificate_serials (organization_id, next_serial) VALUES (?, 2)
          ON CONFLICT (organization_id) DO UPDATE SET next_serial = next_serial + 1
          RETURNING next_serial - 1 AS serial`,
