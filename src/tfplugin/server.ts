@@ -1,0 +1,144 @@
+// A go-plugin (v1.6, as terraform 1.11 uses it) gRPC server for one provider: the handshake line,
+// AutoMTLS, the controller/stdio/broker/health services, and the tfplugin6.Provider service.
+// Facts: shared/reference/terraform-plugin-protocol.md §3 and §5.
+//
+// This module returns values; the process entry (src/cli/terraform-provider.ts) prints the handshake
+// line and exits.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { serviceDefinition, type Message } from "./protocol.js";
+import { serverTls } from "./tls.js";
+
+export const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
+export const MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+const CORE_PROTOCOL_VERSION = 1;
+const APP_PROTOCOL_VERSION = 6;
+
+/** Why the process cannot serve (printed by the entry, exit 1), like go-plugin's own message. */
+export class PluginStartError extends Error {}
+
+export interface PluginServer {
+  /** The single stdout line terraform reads: `1|6|unix|<socket>|grpc|<cert DER base64>`. */
+  handshake: string;
+  /** Resolves when terraform called GRPCController.Shutdown (or stop() was called) and the server is down. */
+  done: Promise<void>;
+  /** Stops serving and removes the socket (signal handlers, tests). */
+  stop(): void;
+}
+
+export interface ServeOptions {
+  env: NodeJS.ProcessEnv;
+  /** The tfplugin6.Provider handlers (createProviderHandlers). */
+  handlers: Record<string, (req: Message) => Promise<Message>>;
+  /** Where the server certificate is cached between launches. */
+  tlsCacheDir: string;
+  /** Where to put the socket (default: the OS temp dir). */
+  socketDir?: string;
+}
+
+/** Checks what go-plugin checks before serving: the magic cookie and a common protocol version. */
+export function checkLaunchEnvironment(env: NodeJS.ProcessEnv): void {
+  if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
+    throw new PluginStartError(
+      "This binary is a plugin. These are not meant to be executed directly.\n" +
+        "Please execute the program that consumes these plugins, which will\n" +
+        "load any plugins automatically (terraform, via `oslogin terraform setup`).",
+    );
+  }
+  const offered = (env.PLUGIN_PROTOCOL_VERSIONS ?? "").split(",").map((s) => s.trim());
+  // An empty list means an old client that only knows the version it was built for; accept it.
+  if (offered.length > 0 && offered[0] !== "" && !offered.includes(String(APP_PROTOCOL_VERSION))) {
+    throw new PluginStartError(
+      `terraform offers plugin protocol versions ${offered.join(",")}; this provider speaks only ${APP_PROTOCOL_VERSION} (terraform >= 1.0 needed).`,
+    );
+  }
+}
+
+export async function servePlugin(opts: ServeOptions): Promise<PluginServer> {
+  checkLaunchEnvironment(opts.env);
+  const clientCertPem = opts.env.PLUGIN_CLIENT_CERT?.trim();
+  // go-plugin uses TLS exactly when terraform sent its client certificate (TF_DISABLE_PLUGIN_TLS unset).
+  const tls = clientCertPem ? await serverTls(opts.tlsCacheDir) : undefined;
+  const credentials = tls
+    ? // Trust exactly terraform's one-time client certificate, and require it.
+      grpc.ServerCredentials.createSsl(Buffer.from(clientCertPem + "\n"), [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }], true)
+    : grpc.ServerCredentials.createInsecure();
+
+  const server = new grpc.Server({
+    // terraform asks for up to 64 MiB for GetProviderSchema and allows 2^31-1 in general.
+    "grpc.max_send_message_length": -1,
+    "grpc.max_receive_message_length": -1,
+  });
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const openStreams = new Set<grpc.ServerWritableStream<Message, Message> | grpc.ServerDuplexStream<Message, Message>>();
+  const socketPath = join(opts.socketDir ?? tmpdir(), `oslogin-tfplugin-${process.pid}-${randomBytes(4).toString("hex")}.sock`);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    for (const s of openStreams) s.end();
+    server.forceShutdown();
+    rmSync(socketPath, { force: true });
+    resolveDone();
+  };
+
+  server.addService(serviceDefinition("tfplugin6.Provider"), unaryHandlers(opts.handlers));
+  server.addService(serviceDefinition("plugin.GRPCController"), {
+    Shutdown: (_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) => {
+      cb(null, {});
+      // Answer first, then go: terraform waits for the reply, then up to 2 s for us to exit.
+      setImmediate(stop);
+    },
+  });
+  // Terraform opens both streams on connect; they stay open (idle) until shutdown.
+  server.addService(serviceDefinition("plugin.GRPCStdio"), {
+    StreamStdio: (call: grpc.ServerWritableStream<Message, Message>) => keepOpen(call, openStreams),
+  });
+  server.addService(serviceDefinition("plugin.GRPCBroker"), {
+    StartStream: (call: grpc.ServerDuplexStream<Message, Message>) => {
+      call.on("data", () => undefined); // providers never broker connections
+      keepOpen(call, openStreams);
+    },
+  });
+  const healthStatus = (service: string | undefined) => (service === undefined || service === "" || service === "plugin" ? 1 : 3);
+  server.addService(serviceDefinition("grpc.health.v1.Health"), {
+    Check: (call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) =>
+      cb(null, { status: healthStatus(call.request.service) }),
+    Watch: (call: grpc.ServerWritableStream<Message, Message>) => {
+      call.write({ status: healthStatus(call.request.service) });
+      keepOpen(call, openStreams);
+    },
+  });
+
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix:${socketPath}`, credentials, (err) => (err ? reject(new PluginStartError(`cannot listen on ${socketPath}: ${err.message}`)) : resolve())),
+  );
+
+  const handshake = [CORE_PROTOCOL_VERSION, APP_PROTOCOL_VERSION, "unix", socketPath, "grpc", tls?.certDerBase64 ?? ""].join("|");
+  return { handshake, done, stop };
+}
+
+function keepOpen<S extends grpc.ServerWritableStream<Message, Message> | grpc.ServerDuplexStream<Message, Message>>(call: S, open: Set<S>): void {
+  open.add(call);
+  call.on("cancelled", () => open.delete(call));
+  call.on("error", () => open.delete(call));
+}
+
+/** grpc-js unary handlers from async functions; a thrown error becomes a gRPC INTERNAL status. */
+function unaryHandlers(handlers: Record<string, (req: Message) => Promise<Message>>): grpc.UntypedServiceImplementation {
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const [name, fn] of Object.entries(handlers)) {
+    impl[name] = (call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) => {
+      fn(call.request).then(
+        (res) => cb(null, res),
+        (e: unknown) => cb({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) }),
+      );
+    };
+  }
+  return impl;
+}
