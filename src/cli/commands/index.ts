@@ -3,5 +3,6 @@
 import type { Command } from "../command.js";
 
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  terraform: { summary: "Set up the real terraform to use our providers offline", load: async () => (await import("./terraform.js")).default },
   // serve: { summary: "...", load: async () => (await import("./serve.js")).default },
 };

@@ -1,0 +1,82 @@
+// `oslogin terraform setup`: installs our providers for the real terraform, offline.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UsageError, bool, parseArgs, str } from "../args.js";
+import type { Command } from "../command.js";
+
+const DEFAULT_DIR = ".oslogin/terraform";
+
+const help = `oslogin terraform setup: let the real terraform use oslogin-kit's providers, offline
+
+Usage: oslogin terraform setup [--dir D] [--json]
+
+Writes a terraform CLI config file and a local provider mirror holding
+registry.terraform.io/yandex-cloud/yandex and registry.terraform.io/hashicorp/null
+(the null provider too, because terraform starts every provider a stack lists and
+cannot download one here). Each mirrored provider is a small wrapper that runs this
+checkout's built provider (dist/src/cli/terraform-provider.js) with node; it never
+changes after install, so rebuilding oslogin-kit needs no new 'terraform init'.
+Running setup again is safe: unchanged files are left alone.
+
+Flags:
+  --dir D    where to write terraformrc and mirror/ (default: ${DEFAULT_DIR})
+  --json     print {cliConfigFile, mirrorDir, providers} as JSON instead of the two lines
+
+Then, in a synthesized stack (cdktf.out/stacks/<stack>):
+  export TF_CLI_CONFIG_FILE=<dir>/terraformrc
+  terraform init && terraform apply
+
+The provider reaches the cloud named in the stack's provider "yandex" block (endpoint,
+token or service_account_key_file, plaintext/insecure, see README "Terraform"), or,
+when OSLOGIN_TF_DATA_DIR is set in terraform's environment, the embedded cloud's data
+directory in process.
+
+Example:
+  npm run build && oslogin terraform setup --dir ~/.oslogin/terraform`;
+
+/** The repository (package) root: the nearest ancestor with our package.json. */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "oslogin-kit") return dir;
+    if (dirname(dir) === dir) throw new Error(`cannot find oslogin-kit's package.json above ${from}`);
+  }
+}
+
+const command: Command = {
+  name: "terraform",
+  summary: "Set up the real terraform to use our providers offline (terraform setup)",
+  help,
+  async run(argv) {
+    const args = parseArgs(argv, { dir: { value: true }, json: {} });
+    const [sub, ...extra] = args.positionals;
+    if (sub !== "setup") throw new UsageError(sub ? `unknown subcommand ${JSON.stringify(sub)}; the only one is "setup"` : 'missing subcommand: "setup"');
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const { setupTerraformMirror } = await import("../../tfplugin/mirror.js");
+    // Always the built entry: the wrapper runs plain node, which cannot run our .ts sources.
+    const entry = join(packageRoot(dirname(fileURLToPath(import.meta.url))), "dist", "src", "cli", "terraform-provider.js");
+    let result;
+    try {
+      result = setupTerraformMirror({ dir: resolve(str(args, "dir") ?? DEFAULT_DIR), entry });
+    } catch (e) {
+      console.error(`oslogin terraform setup: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    if (bool(args, "json")) {
+      console.log(JSON.stringify(result, null, 2));
+      return 0;
+    }
+    for (const p of result.providers) {
+      console.error(`${p.unchanged ? "unchanged" : "installed"} ${p.source} ${p.version} -> ${p.executable}`);
+    }
+    console.error(`wrote ${result.cliConfigFile}\n\nNow, in a synthesized stack (cdktf.out/stacks/<stack>), run:`);
+    console.log(`export TF_CLI_CONFIG_FILE=${shellQuote(result.cliConfigFile)}`);
+    console.log("terraform init");
+    return 0;
+  },
+};
+
+const shellQuote = (s: string): string => (/^[\w./+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export default command;
