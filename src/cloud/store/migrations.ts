@@ -76,4 +76,23 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE ssh_certificate_serials (organization_id TEXT PRIMARY KEY, next_serial INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: "authorizer lookup index, instance names and addresses",
+    sql: `
+      -- The authorizer asks "which roles does subject S hold on resource R" on every API call and
+      -- every metadata login: one covering index answers it without touching the table.
+      CREATE INDEX access_bindings_lookup ON access_bindings(subject_type, subject_id, resource_kind, resource_id, role_id);
+      -- Instance names are unique per folder when set (an empty name is allowed and repeatable).
+      CREATE UNIQUE INDEX instances_folder_name ON instances(folder_id, name) WHERE name != '';
+      -- Addresses handed to instances: internal ones are unique per subnet (scope = subnet id),
+      -- one-to-one NAT ones are unique in the whole emulator (scope = ''). ip is the IPv4 as an integer
+      -- so allocation can find the next free one with an index range scan.
+      CREATE TABLE instance_addresses (
+        pool TEXT NOT NULL, scope TEXT NOT NULL, ip INTEGER NOT NULL,
+        instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+        PRIMARY KEY (pool, scope, ip));
+      CREATE INDEX instance_addresses_instance ON instance_addresses(instance_id);
+    `,
+  },
 ];

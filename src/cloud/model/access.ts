@@ -1,0 +1,427 @@
+// Access bindings (List/Set/UpdateAccessBindings on organizations, clouds, folders, service
+// accounts and instances) and the authorizer every other service calls through ctx.authorize.
+//
+// Who holds a permission: a subject holds `permission` on a resource when a role granting it
+// (roles.ts) is bound on that resource or an ancestor (instance / service account → folder → cloud
+// → organization) to
+//   - the subject itself,
+//   - a group of the subject's organization that lists the subject as a member,
+//   - system:allAuthenticatedUsers or system:allUsers (every caller of the emulator is authenticated),
+//   - system:group:organization:<org>:users when the subject is a user account of <org>
+//     (service accounts are not "users of the organization", as in the real cloud).
+// Nothing is cached: a revoked role stops working on the very next call (access fails closed).
+import type Database from "better-sqlite3";
+import { errors } from "../errors.js";
+import type { ModelContext } from "./context.js";
+import { offsetAfter, offsetPage, pageSizeOf } from "./paging.js";
+import { KNOWN_ROLE_IDS, roleGrants } from "./roles.js";
+import type {
+  AccessBinding,
+  AccessBindingDelta,
+  AnyValue,
+  Caller,
+  Operation,
+  Page,
+  ResourceKind,
+  ResourceRef,
+  Subject,
+} from "./types.js";
+import { checkMaxLength, requireString } from "./validate.js";
+
+export interface ListAccessBindingsRequest {
+  resource: ResourceRef;
+  pageSize?: bigint;
+  pageToken?: string;
+}
+
+export interface SetAccessBindingsRequest {
+  resource: ResourceRef;
+  accessBindings: AccessBinding[];
+}
+
+export interface UpdateAccessBindingsRequest {
+  resource: ResourceRef;
+  accessBindingDeltas: AccessBindingDelta[];
+}
+
+/** access.proto limits. */
+export const ACCESS_BINDINGS_MAX = 1000;
+const RESOURCE_ID_MAX = 64;
+const ROLE_ID_MAX = 64;
+const SUBJECT_FIELD_MAX = 100;
+
+export const SUBJECT_TYPES = ["userAccount", "serviceAccount", "group", "system"] as const;
+export const ALL_AUTHENTICATED_USERS = "allAuthenticatedUsers";
+export const ALL_USERS = "allUsers";
+const ORG_USERS = /^group:organization:([^:]+):users$/;
+export const organizationUsersSubjectId = (organizationId: string) => `group:organization:${organizationId}:users`;
+
+const KIND_TITLE: Record<ResourceKind, string> = {
+  organization: "Organization",
+  cloud: "Cloud",
+  folder: "Folder",
+  serviceAccount: "Service account",
+  instance: "Instance",
+};
+
+/** The API service each resource kind's access-binding RPCs belong to (audit action names). */
+const KIND_SERVICE: Record<ResourceKind, string> = {
+  organization: "organizationmanager.OrganizationService",
+  cloud: "resourcemanager.CloudService",
+  folder: "resourcemanager.FolderService",
+  serviceAccount: "iam.ServiceAccountService",
+  instance: "compute.InstanceService",
+};
+
+export const ACCESS_BINDINGS_OPERATION_RESULT = "yandex.cloud.access.AccessBindingsOperationResult";
+
+/** The hierarchy depth: instance → folder → cloud → organization. */
+const CHAIN_MAX = 4;
+
+const bindingKey = (b: AccessBinding) => `${b.roleId}\u0000${b.subject.type}\u0000${b.subject.id}`;
+
+export class AccessService {
+  private readonly stmts: ReturnType<typeof prepare>;
+
+  constructor(private readonly ctx: ModelContext) {
+    this.stmts = prepare(ctx.db);
+    ctx.authorizer = (caller, permission, resource) => this.authorize(caller, permission, resource);
+  }
+
+  // ---------- the authorizer ----------
+
+  /** Throws PERMISSION_DENIED unless the caller holds `permission` on `resource`. */
+  authorize(caller: Caller, permission: string, resource: ResourceRef): void {
+    if (caller.kind === "admin") return;
+    if (!this.holdsPermission(caller.subject, permission, resource)) {
+      throw errors.permissionDenied(
+        `${caller.subject.type}:${caller.subject.id} does not have ${permission} on ${resource.kind} ${JSON.stringify(resource.id)}`,
+      );
+    }
+  }
+
+  holdsPermission(subject: Subject, permission: string, resource: ResourceRef): boolean {
+    for (const role of this.effectiveRoles(subject, resource)) if (roleGrants(role, permission)) return true;
+    return false;
+  }
+
+  /** Every role the subject holds on the resource, directly or inherited, personally or through a group. */
+  effectiveRoles(subject: Subject, resource: ResourceRef): Set<string> {
+    const chain = this.ancestry(resource);
+    // The statement takes exactly CHAIN_MAX resources; repeating the last one pads shorter chains.
+    const params: Record<string, string> = { st: subject.type, sid: subject.id };
+    for (let i = 0; i < CHAIN_MAX; i++) {
+      const r = chain[Math.min(i, chain.length - 1)]!;
+      params[`k${i}`] = r.kind;
+      params[`r${i}`] = r.id;
+    }
+    const org = this.organizationOfSubject(subject) ?? "";
+    params.org = org;
+    params.orgUsers = subject.type === "userAccount" && org ? organizationUsersSubjectId(org) : "";
+    const rows = this.stmts.effectiveRoles.all(params) as { role_id: string }[];
+    return new Set(rows.map((r) => r.role_id));
+  }
+
+  /**
+   * The resource and its ancestors, nearest first. A resource that does not exist has no ancestors,
+   * so only bindings on its own id count (none, once it is gone): callers get PERMISSION_DENIED
+   * rather than a hint that it exists.
+   */
+  ancestry(resource: ResourceRef): ResourceRef[] {
+    const chain: ResourceRef[] = [resource];
+    let cur: ResourceRef | undefined = resource;
+    while (cur) {
+      cur = this.parentOf(cur);
+      if (cur) chain.push(cur);
+    }
+    return chain;
+  }
+
+  private parentOf(r: ResourceRef): ResourceRef | undefined {
+    const s = this.stmts;
+    switch (r.kind) {
+      case "instance": {
+        const row = s.instanceFolder.get(r.id) as { folder_id: string } | undefined;
+        return row && { kind: "folder", id: row.folder_id };
+      }
+      case "serviceAccount": {
+        const row = s.serviceAccountFolder.get(r.id) as { folder_id: string } | undefined;
+        return row && { kind: "folder", id: row.folder_id };
+      }
+      case "folder": {
+        const row = s.folderCloud.get(r.id) as { cloud_id: string } | undefined;
+        return row && { kind: "cloud", id: row.cloud_id };
+      }
+      case "cloud": {
+        const row = s.cloudOrganization.get(r.id) as { organization_id: string } | undefined;
+        return row && { kind: "organization", id: row.organization_id };
+      }
+      case "organization":
+        return undefined;
+    }
+  }
+
+  /** The organization a user or service account belongs to (groups and the org-users group are per organization). */
+  organizationOfSubject(subject: Subject): string | undefined {
+    if (subject.type === "userAccount") {
+      return (this.stmts.userOrganization.get(subject.id) as { organization_id: string } | undefined)?.organization_id;
+    }
+    if (subject.type === "serviceAccount") {
+      return (this.stmts.serviceAccountOrganization.get(subject.id) as { organization_id: string } | undefined)
+        ?.organization_id;
+    }
+    return undefined;
+  }
+
+  resourceExists(r: ResourceRef): boolean {
+    const s = this.stmts;
+    const stmt = {
+      organization: s.organizationExists,
+      cloud: s.cloudExists,
+      folder: s.folderExists,
+      serviceAccount: s.serviceAccountExists,
+      instance: s.instanceExists,
+    }[r.kind];
+    return stmt.get(r.id) !== undefined;
+  }
+
+  // ---------- ListAccessBindings ----------
+
+  listAccessBindings(caller: Caller, req: ListAccessBindingsRequest): Page<AccessBinding> {
+    const resource = this.checkResource(req.resource);
+    const size = pageSizeOf(req.pageSize);
+    const offset = offsetAfter(req.pageToken);
+    this.ctx.authorize(caller, "access-bindings.list", resource);
+    this.requireExists(resource);
+    const rows = this.stmts.listPage.all(resource.kind, resource.id, size + 1, offset) as BindingRow[];
+    return offsetPage(rows.map(toBinding), size, offset);
+  }
+
+  // ---------- SetAccessBindings ----------
+
+  /** Replaces every binding on the resource. The Operation's response carries the effective deltas (except organizations: Empty). */
+  setAccessBindings(caller: Caller, req: SetAccessBindingsRequest, opts: { idempotencyKey?: string } = {}): Operation {
+    const resource = this.checkResource(req.resource);
+    const wanted = req.accessBindings ?? [];
+    if (wanted.length > ACCESS_BINDINGS_MAX) {
+      throw errors.invalidArgument("access_bindings", `must have at most ${ACCESS_BINDINGS_MAX} elements (got ${wanted.length})`);
+    }
+    wanted.forEach((b, i) => this.checkBinding(b, `access_bindings[${i}]`, true));
+    this.ctx.authorize(caller, "access-bindings.manage", resource);
+    this.requireExists(resource);
+    return this.ctx.mutate(
+      { caller, action: `${KIND_SERVICE[resource.kind]}.SetAccessBindings`, description: `Set access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey },
+      () => {
+        const before = this.allBindings(resource);
+        const current = new Map(before.map((b) => [bindingKey(b), b]));
+        const next = new Map(wanted.map((b) => [bindingKey(b), normalize(b)]));
+        const deltas: AccessBindingDelta[] = [];
+        for (const [k, b] of current) if (!next.has(k)) deltas.push({ action: "REMOVE", accessBinding: b });
+        for (const [k, b] of next) if (!current.has(k)) deltas.push({ action: "ADD", accessBinding: b });
+        this.applyDeltas(resource, deltas);
+        return this.result(resource, "SetAccessBindingsMetadata", before, deltas);
+      },
+    );
+  }
+
+  // ---------- UpdateAccessBindings ----------
+
+  /** Applies ADD/REMOVE deltas. Effective deltas omit an ADD of a present binding and a REMOVE of an absent one. */
+  updateAccessBindings(caller: Caller, req: UpdateAccessBindingsRequest, opts: { idempotencyKey?: string } = {}): Operation {
+    const resource = this.checkResource(req.resource);
+    const deltas = req.accessBindingDeltas ?? [];
+    if (deltas.length < 1 || deltas.length > ACCESS_BINDINGS_MAX) {
+      throw errors.invalidArgument(
+        "access_binding_deltas",
+        `must have between 1 and ${ACCESS_BINDINGS_MAX} elements (got ${deltas.length})`,
+      );
+    }
+    deltas.forEach((d, i) => {
+      const field = `access_binding_deltas[${i}]`;
+      if (d.action !== "ADD" && d.action !== "REMOVE") {
+        throw errors.invalidArgument(`${field}.action`, "must be ADD or REMOVE");
+      }
+      if (!d.accessBinding) throw errors.required(`${field}.access_binding`);
+      // A REMOVE may name a subject that no longer exists: removing a stale binding must stay possible.
+      this.checkBinding(d.accessBinding, `${field}.access_binding`, d.action === "ADD");
+    });
+    this.ctx.authorize(caller, "access-bindings.manage", resource);
+    this.requireExists(resource);
+    return this.ctx.mutate(
+      { caller, action: `${KIND_SERVICE[resource.kind]}.UpdateAccessBindings`, description: `Update access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey },
+      () => {
+        const before = this.allBindings(resource);
+        const present = new Set(before.map(bindingKey));
+        const effective: AccessBindingDelta[] = [];
+        for (const d of deltas) {
+          const b = normalize(d.accessBinding);
+          const k = bindingKey(b);
+          if (d.action === "ADD" && !present.has(k)) {
+            present.add(k);
+            effective.push({ action: "ADD", accessBinding: b });
+          } else if (d.action === "REMOVE" && present.has(k)) {
+            present.delete(k);
+            effective.push({ action: "REMOVE", accessBinding: b });
+          }
+        }
+        this.applyDeltas(resource, effective);
+        return this.result(resource, "UpdateAccessBindingsMetadata", before, effective);
+      },
+    );
+  }
+
+  /**
+   * Removes every binding whose subject is `subject` (used when a service account is deleted), and
+   * every binding on `resource` when given (used when the resource itself is deleted). Runs inside
+   * the caller's mutation.
+   */
+  deleteBindingsOf(subject: Subject | undefined, resource?: ResourceRef): void {
+    if (subject) this.stmts.deleteBySubject.run(subject.type, subject.id);
+    if (resource) this.stmts.deleteByResource.run(resource.kind, resource.id);
+  }
+
+  // ---------- helpers ----------
+
+  private checkResource(r: ResourceRef | undefined): ResourceRef {
+    if (!r) throw errors.required("resource_id");
+    if (!(r.kind in KIND_TITLE)) throw errors.invalidArgument("resource_id", `unknown resource kind ${JSON.stringify(r.kind)}`);
+    requireString(r.id, "resource_id", RESOURCE_ID_MAX);
+    return r;
+  }
+
+  private requireExists(r: ResourceRef): void {
+    if (!this.resourceExists(r)) throw errors.notFound(KIND_TITLE[r.kind], r.id);
+  }
+
+  private checkBinding(b: AccessBinding | undefined, field: string, subjectMustExist: boolean): void {
+    if (!b) throw errors.required(field);
+    const roleId = requireString(b.roleId, `${field}.role_id`, ROLE_ID_MAX);
+    if (!KNOWN_ROLE_IDS.includes(roleId)) {
+      throw errors.invalidArgument(`${field}.role_id`, `unknown role ${JSON.stringify(roleId)}; the emulator's role catalog is listed in src/cloud/model/roles.ts`);
+    }
+    if (!b.subject) throw errors.required(`${field}.subject`);
+    const type = requireString(b.subject.type, `${field}.subject.type`, SUBJECT_FIELD_MAX);
+    const id = requireString(b.subject.id, `${field}.subject.id`, SUBJECT_FIELD_MAX);
+    if (!(SUBJECT_TYPES as readonly string[]).includes(type)) {
+      throw errors.invalidArgument(`${field}.subject.type`, `${JSON.stringify(type)} must be one of ${SUBJECT_TYPES.join(", ")}`);
+    }
+    if (type === "system") {
+      const org = ORG_USERS.exec(id)?.[1];
+      if (id !== ALL_AUTHENTICATED_USERS && id !== ALL_USERS && org === undefined) {
+        throw errors.invalidArgument(
+          `${field}.subject.id`,
+          `${JSON.stringify(id)} is not a system subject; use ${ALL_AUTHENTICATED_USERS}, ${ALL_USERS} or group:organization:<organization_id>:users`,
+        );
+      }
+      if (org !== undefined && subjectMustExist && !this.stmts.organizationExists.get(org)) {
+        throw errors.invalidArgument(`${field}.subject.id`, `organization ${JSON.stringify(org)} does not exist`);
+      }
+      return;
+    }
+    if (!subjectMustExist) return;
+    const exists = {
+      userAccount: this.stmts.userExists,
+      serviceAccount: this.stmts.serviceAccountExists,
+      group: this.stmts.groupExists,
+    }[type as "userAccount" | "serviceAccount" | "group"];
+    if (!exists.get(id)) {
+      throw errors.invalidArgument(`${field}.subject.id`, `${type} ${JSON.stringify(id)} does not exist`);
+    }
+  }
+
+  private allBindings(r: ResourceRef): AccessBinding[] {
+    return (this.stmts.listAll.all(r.kind, r.id) as BindingRow[]).map(toBinding);
+  }
+
+  private applyDeltas(r: ResourceRef, deltas: AccessBindingDelta[]): void {
+    for (const d of deltas) {
+      const b = d.accessBinding;
+      const stmt = d.action === "ADD" ? this.stmts.insert : this.stmts.delete;
+      stmt.run(r.kind, r.id, b.roleId, b.subject.type, b.subject.id);
+    }
+  }
+
+  private result(r: ResourceRef, metadataType: string, before: AccessBinding[], deltas: AccessBindingDelta[]) {
+    // OrganizationService answers google.protobuf.Empty; folder, cloud, service account and instance
+    // answer AccessBindingsOperationResult (reference 4.3).
+    const response: AnyValue | undefined =
+      r.kind === "organization" ? undefined : { typeName: ACCESS_BINDINGS_OPERATION_RESULT, value: { effectiveDeltas: deltas } };
+    return {
+      resourceType: r.kind,
+      resourceId: r.id,
+      before: { accessBindings: before },
+      after: { accessBindings: this.allBindings(r) },
+      metadata: { typeName: `yandex.cloud.access.${metadataType}`, value: { resourceId: r.id } },
+      response,
+    };
+  }
+}
+
+/** The effective deltas carried by a Set/UpdateAccessBindings Operation ([] for organizations, whose response is Empty). */
+export function effectiveDeltasOf(op: Operation): AccessBindingDelta[] {
+  if (op.response?.typeName !== ACCESS_BINDINGS_OPERATION_RESULT) return [];
+  return (op.response.value as { effectiveDeltas: AccessBindingDelta[] }).effectiveDeltas;
+}
+
+interface BindingRow {
+  role_id: string;
+  subject_type: string;
+  subject_id: string;
+}
+
+const toBinding = (r: BindingRow): AccessBinding => ({ roleId: r.role_id, subject: { type: r.subject_type, id: r.subject_id } });
+const normalize = (b: AccessBinding): AccessBinding => ({ roleId: b.roleId, subject: { type: b.subject.type, id: b.subject.id } });
+
+/** Prepared once per service: better-sqlite3 compiles SQL at prepare time, so reuse is the fast path. */
+function prepare(db: Database.Database) {
+  return {
+    // One probe of the covering index access_bindings_lookup per (subject, resource) pair: the
+    // subject, its groups, the system subjects that include it × the resource and its ancestors
+    // (padded to CHAIN_MAX by repeating the last one). "" for @org / @orgUsers means "none".
+    // CROSS JOIN fixes the join order (subjects outermost), so a resource with thousands of
+    // bindings (an organization) is never scanned.
+    effectiveRoles: db.prepare(`
+      WITH subj(t, i) AS (
+        SELECT @st, @sid
+        UNION ALL SELECT 'system', '${ALL_AUTHENTICATED_USERS}'
+        UNION ALL SELECT 'system', '${ALL_USERS}'
+        UNION ALL SELECT 'system', @orgUsers WHERE @orgUsers != ''
+        UNION ALL SELECT 'group', g.id FROM groups g, json_each(g.doc, '$.members') m
+          WHERE @org != '' AND g.organization_id = @org AND m.value = @sid
+      ),
+      res(k, r) AS (VALUES (@k0, @r0), (@k1, @r1), (@k2, @r2), (@k3, @r3))
+      SELECT DISTINCT b.role_id FROM subj CROSS JOIN res CROSS JOIN access_bindings b
+      WHERE b.subject_type = subj.t AND b.subject_id = subj.i AND b.resource_kind = res.k AND b.resource_id = res.r`),
+    instanceFolder: db.prepare("SELECT folder_id FROM instances WHERE id = ?"),
+    serviceAccountFolder: db.prepare("SELECT folder_id FROM service_accounts WHERE id = ?"),
+    folderCloud: db.prepare("SELECT cloud_id FROM folders WHERE id = ?"),
+    cloudOrganization: db.prepare("SELECT organization_id FROM clouds WHERE id = ?"),
+    userOrganization: db.prepare("SELECT organization_id FROM users WHERE id = ?"),
+    serviceAccountOrganization: db.prepare(
+      "SELECT c.organization_id FROM service_accounts s JOIN clouds c ON c.id = s.cloud_id WHERE s.id = ?",
+    ),
+    organizationExists: db.prepare("SELECT 1 FROM organizations WHERE id = ?"),
+    cloudExists: db.prepare("SELECT 1 FROM clouds WHERE id = ?"),
+    folderExists: db.prepare("SELECT 1 FROM folders WHERE id = ?"),
+    serviceAccountExists: db.prepare("SELECT 1 FROM service_accounts WHERE id = ?"),
+    instanceExists: db.prepare("SELECT 1 FROM instances WHERE id = ?"),
+    userExists: db.prepare("SELECT 1 FROM users WHERE id = ?"),
+    groupExists: db.prepare("SELECT 1 FROM groups WHERE id = ?"),
+    listPage: db.prepare(
+      `SELECT role_id, subject_type, subject_id FROM access_bindings WHERE resource_kind = ? AND resource_id = ?
+       ORDER BY role_id, subject_type, subject_id LIMIT ? OFFSET ?`,
+    ),
+    listAll: db.prepare(
+      `SELECT role_id, subject_type, subject_id FROM access_bindings WHERE resource_kind = ? AND resource_id = ?
+       ORDER BY role_id, subject_type, subject_id`,
+    ),
+    insert: db.prepare(
+      "INSERT INTO access_bindings (resource_kind, resource_id, role_id, subject_type, subject_id) VALUES (?, ?, ?, ?, ?)",
+    ),
+    delete: db.prepare(
+      "DELETE FROM access_bindings WHERE resource_kind = ? AND resource_id = ? AND role_id = ? AND subject_type = ? AND subject_id = ?",
+    ),
+    deleteBySubject: db.prepare("DELETE FROM access_bindings WHERE subject_type = ? AND subject_id = ?"),
+    deleteByResource: db.prepare("DELETE FROM access_bindings WHERE resource_kind = ? AND resource_id = ?"),
+  };
+}
