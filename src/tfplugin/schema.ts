@@ -12,7 +12,8 @@ const NESTING = { list: 2, set: 3 } as const; // tfplugin6.Schema.NestedBlock.Ne
  * Optional only because terraform relaxes the rule for the legacy SDK.
  */
 export function attributeToProto(name: string, a: AttributeSchema): Message {
-  const m: Message = { name, type: typeJson(ctyType(a.type)), description: a.description };
+  const m: Message = { name, type: typeJson(ctyType(a.type)) };
+  if (a.description) m.description = a.description;
   if (a.required) m.required = true;
   if (a.optional) m.optional = true;
   if (a.computed || (a.optional && a.default !== undefined)) m.computed = true;
