@@ -54,7 +54,7 @@ export const osLoginMember = defineResource({
   provider: "yandex",
   schemaVersion: 0,
   extension: true,
-  description: "Finds an organization member by email or OS Login login. Extension (data source).",
+  description: "Finds an organization member by email or OS Login login.",
   schema: {
     attributes: {
       id: computed(types.string, { description: "The member's user id." }),

@@ -25,7 +25,7 @@ export const osLoginProfile = defineResource({
   provider: "yandex",
   schemaVersion: 0,
   extension: true,
-  description: "An OS Login profile (login, uid, home directory, shell) of a user or service account. Extension.",
+  description: "An OS Login profile (login, uid, home directory, shell) of a user or service account.",
   schema: {
     attributes: {
       id: computed(types.string, { description: "The profile id." }),

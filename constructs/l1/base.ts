@@ -1,0 +1,143 @@
+// What every generated L1 construct shares. The props interfaces are generated from src/resources
+// (constructs/generator), but the conversion to Terraform JSON and the synth-time checks are driven
+// by the same ResourceDefinition at runtime, so there is no second copy of a schema anywhere.
+import { TerraformDataSource, TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
+import type { Construct } from "constructs";
+import { UNKNOWN, type BlockSchema, type Diagnostic, type Value } from "../../src/resources/define.js";
+import { formatPath, validateConfig } from "../../src/resources/plan.js";
+import { getDefinition } from "../../src/resources/registry.js";
+import { appRules, hookStack } from "../validation.js";
+
+const camel = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** camelCase props -> the schema's snake_case attributes; max-1 blocks as one object, lists as arrays. */
+export function propsToTerraform(schema: BlockSchema, props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(schema.attributes)) {
+    const v = props[camel(name)];
+    if (v !== undefined) out[name] = v;
+  }
+  for (const [name, block] of Object.entries(schema.blocks ?? {})) {
+    const v = props[camel(name)];
+    if (v === undefined) continue;
+    if (Token.isUnresolved(v)) {
+      out[name] = v;
+      continue;
+    }
+    const items = (Array.isArray(v) ? v : [v]).map((item) =>
+      Token.isUnresolved(item) ? item : propsToTerraform(block.block, item as Record<string, unknown>),
+    );
+    out[name] = block.maxItems === 1 && !Array.isArray(v) ? items[0] : items;
+  }
+  return out;
+}
+
+/** Tokens (references, functions) are unknown at synth: checks skip them, as at plan time. */
+function literalValue(v: unknown): Value {
+  if (Token.isUnresolved(v)) return UNKNOWN;
+  if (Array.isArray(v)) return v.map(literalValue);
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, Value> = {};
+    for (const [k, e] of Object.entries(v)) out[k] = literalValue(e);
+    return out;
+  }
+  return v as Value;
+}
+
+/** "summary: detail (at <path>)", the line a validation error shows after the construct path. */
+export function diagnosticMessage(d: Diagnostic): string {
+  const at = d.path && d.path.length > 0 ? ` (at ${formatPath(d.path)})` : "";
+  return `${d.summary}${d.detail ? `: ${d.detail}` : ""}${at}`;
+}
+
+/** Literal config of an L1 construct, in the schema's shape (UNKNOWN where a token stands). */
+export interface LiteralConfig {
+  readonly type: string;
+  readonly config: Record<string, Value>;
+}
+
+export interface HasLiteralConfig {
+  literalConfig(): LiteralConfig;
+}
+
+export const hasLiteralConfig = (x: unknown): x is HasLiteralConfig & Construct =>
+  typeof (x as HasLiteralConfig).literalConfig === "function";
+
+function addChecks(construct: Construct & HasLiteralConfig, type: string, kind: "resource" | "data"): void {
+  if (appRules[type]) hookStack(construct);
+  construct.node.addValidation({
+    validate: () => {
+      const def = getDefinition(type, kind);
+      const { diagnostics } = validateConfig(def, construct.literalConfig().config);
+      const own = diagnostics.filter((d) => d.severity === "error").map(diagnosticMessage);
+      return [...own, ...(appRules[type]?.(construct) ?? [])];
+    },
+  });
+}
+
+export type ResourceMetaProps = TerraformMetaArguments;
+
+export abstract class YandexResource extends TerraformResource implements HasLiteralConfig {
+  private readonly props: Record<string, unknown>;
+
+  protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
+    super(scope, id, {
+      terraformResourceType: type,
+      terraformGeneratorMetadata: { providerName: "yandex" },
+      provider: props.provider,
+      dependsOn: props.dependsOn,
+      count: props.count,
+      lifecycle: props.lifecycle,
+      forEach: props.forEach,
+      provisioners: props.provisioners,
+      connection: props.connection,
+    });
+    this.props = props as Record<string, unknown>;
+    addChecks(this, type, "resource");
+  }
+
+  /** A reference to any attribute path, e.g. "network_interface.0.nat_ip_address". */
+  attribute(path: string): string {
+    return this.getStringAttribute(path);
+  }
+
+  literalConfig(): LiteralConfig {
+    const def = getDefinition(this.terraformResourceType);
+    return { type: this.terraformResourceType, config: literalValue(propsToTerraform(def.schema, this.props)) as Record<string, Value> };
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return propsToTerraform(getDefinition(this.terraformResourceType).schema, this.props);
+  }
+}
+
+export abstract class YandexDataSource extends TerraformDataSource implements HasLiteralConfig {
+  private readonly props: Record<string, unknown>;
+
+  protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
+    super(scope, id, {
+      terraformResourceType: type,
+      terraformGeneratorMetadata: { providerName: "yandex" },
+      provider: props.provider,
+      dependsOn: props.dependsOn,
+      count: props.count,
+      lifecycle: props.lifecycle,
+      forEach: props.forEach,
+    });
+    this.props = props as Record<string, unknown>;
+    addChecks(this, type, "data");
+  }
+
+  attribute(path: string): string {
+    return this.getStringAttribute(path);
+  }
+
+  literalConfig(): LiteralConfig {
+    const def = getDefinition(this.terraformResourceType, "data");
+    return { type: this.terraformResourceType, config: literalValue(propsToTerraform(def.schema, this.props)) as Record<string, Value> };
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return propsToTerraform(getDefinition(this.terraformResourceType, "data").schema, this.props);
+  }
+}
