@@ -1,0 +1,106 @@
+// Emulator-only routes (not in the real API), under /emulator/v1: seeding the directory (members
+// come from a directory, not from Terraform), creating single directory entries, issuing an IAM
+// token for a member (so tests and `oslogin` can act as that member), and listing audit events.
+// The model restricts all of these to the admin token.
+import type { AuditService, ListAuditEventsRequest } from "../../../model/audit.js";
+import type { DirectoryService } from "../../../model/directory.js";
+import { errors } from "../../../errors.js";
+import { operationJson } from "../encode.js";
+import { route, type Route } from "../router.js";
+import { arrayOf, isPlainObject, object, required, string } from "../schema.js";
+import { callOpts, listJson, PAGE_FIELDS } from "./common.js";
+
+export const EMULATOR_BASE = "/emulator/v1";
+
+const YAML_TYPES = new Set(["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"]);
+
+interface CreateOrganizationBody {
+  id?: string;
+  name: string;
+  title?: string;
+}
+interface CreateMemberBody {
+  id?: string;
+  name: string;
+  email: string;
+}
+interface CreateGroupBody {
+  id?: string;
+  name: string;
+  members?: string[];
+}
+interface CreateNamedBody {
+  id?: string;
+  name: string;
+}
+
+type AuditQuery = Omit<ListAuditEventsRequest, "pageSize"> & { pageSize?: bigint };
+const auditQuery = object<AuditQuery>({ resourceType: string, resourceId: string, ...PAGE_FIELDS });
+
+export function emulatorRoutes(directory: DirectoryService, audit: AuditService): Route[] {
+  return [
+    route<AuditQuery>({
+      method: "GET",
+      path: `${EMULATOR_BASE}/auditEvents`,
+      query: auditQuery,
+      handle: (ctx) => listJson("auditEvents", audit.list(ctx.caller, ctx.query)),
+    }),
+    route({
+      // The seed document as YAML (Content-Type application/yaml or text/yaml) or JSON (anything else).
+      method: "POST",
+      path: `${EMULATOR_BASE}/seed`,
+      body: "text",
+      handle: (ctx) => {
+        if (YAML_TYPES.has(ctx.contentType)) return directory.seedFromYaml(ctx.text, ctx.caller, callOpts(ctx));
+        let doc: unknown;
+        try {
+          doc = JSON.parse(ctx.text);
+        } catch {
+          throw errors.invalidArgument("body", "is not valid JSON (send YAML with Content-Type: application/yaml)");
+        }
+        if (!isPlainObject(doc)) throw errors.invalidArgument("body", "must be a seed document object");
+        return directory.seed(doc, ctx.caller, callOpts(ctx));
+      },
+    }),
+    route<unknown, CreateOrganizationBody>({
+      method: "POST",
+      path: `${EMULATOR_BASE}/organizations`,
+      body: object<CreateOrganizationBody>({ id: string, name: required(string), title: string }),
+      handle: (ctx) => operationJson(directory.createOrganization(ctx.caller, ctx.body, callOpts(ctx))),
+    }),
+    route<unknown, CreateMemberBody>({
+      method: "POST",
+      path: `${EMULATOR_BASE}/organizations/{organizationId}/members`,
+      body: object<CreateMemberBody>({ id: string, name: required(string), email: required(string) }),
+      handle: (ctx) =>
+        operationJson(
+          directory.createMember(ctx.caller, { ...ctx.body, organizationId: ctx.params.organizationId }, callOpts(ctx)),
+        ),
+    }),
+    route<unknown, CreateGroupBody>({
+      method: "POST",
+      path: `${EMULATOR_BASE}/organizations/{organizationId}/groups`,
+      body: object<CreateGroupBody>({ id: string, name: required(string), members: arrayOf(string) }),
+      handle: (ctx) =>
+        operationJson(
+          directory.createGroup(ctx.caller, { ...ctx.body, organizationId: ctx.params.organizationId }, callOpts(ctx)),
+        ),
+    }),
+    route<unknown, CreateNamedBody>({
+      method: "POST",
+      path: `${EMULATOR_BASE}/organizations/{organizationId}/clouds`,
+      body: object<CreateNamedBody>({ id: string, name: required(string) }),
+      handle: (ctx) =>
+        operationJson(
+          directory.createCloud(ctx.caller, { ...ctx.body, organizationId: ctx.params.organizationId }, callOpts(ctx)),
+        ),
+    }),
+    route<unknown, CreateNamedBody>({
+      method: "POST",
+      path: `${EMULATOR_BASE}/clouds/{cloudId}/folders`,
+      body: object<CreateNamedBody>({ id: string, name: required(string) }),
+      handle: (ctx) =>
+        operationJson(directory.createFolder(ctx.caller, { ...ctx.body, cloudId: ctx.params.cloudId }, callOpts(ctx))),
+    }),
+  ];
+}
