@@ -2,7 +2,8 @@
 // path by which a mutation happens (mutate): inside a single SQLite transaction it honours the
 // idempotency key, applies the change, records the Operation and the audit event. So a mutation is
 // all-or-nothing, and a retried create with the same key returns the first call's Operation.
-import { errors } from "../errors.js";
+import type Database from "better-sqlite3";
+import { CloudError, errors } from "../errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { Store } from "../store/store.js";
 import { ID_PREFIX, newId } from "./ids.js";
@@ -25,6 +26,11 @@ export interface MutationResult {
   metadata?: AnyValue;
   /** The Operation's response; google.protobuf.Empty when omitted. */
   response?: AnyValue;
+  /**
+   * Further resources the same operation changed (e.g. the default profiles that turning OS Login
+   * on creates): each gets its own audit event with the same action and operation id.
+   */
+  alsoAudited?: { resourceType: string; resourceId: string; before: unknown; after: unknown }[];
 }
 
 export const EMPTY: AnyValue = { typeName: "google.protobuf.Empty", value: {} };
@@ -50,6 +56,27 @@ export class ModelContext {
     return this.store.db;
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /**
+   * A prepared statement, compiled once per context: preparing costs more than running a simple
+   * statement, and the hot paths (creates, gets) run the same few statements thousands of times.
+   * Never call pluck()/safeIntegers()/raw() on the result: pass `mode` instead.
+   */
+  sql(text: string, mode: { pluck?: boolean; safeIntegers?: boolean } = {}): Database.Statement {
+    // The modes are part of the cache key: they are sticky on a statement, so sharing one statement
+    // between a plucking and a non-plucking caller would change what the other one gets back.
+    const key = `${mode.pluck ? "p" : "-"}${mode.safeIntegers ? "s" : "-"}${text}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      if (mode.pluck) stmt.pluck(true);
+      if (mode.safeIntegers) stmt.safeIntegers(true);
+      this.statements.set(key, stmt);
+    }
+    return stmt;
+  }
+
   timestamp(): string {
     return this.now().toISOString();
   }
@@ -63,13 +90,24 @@ export class ModelContext {
     this.authorizer(caller, permission, resource);
   }
 
+  /** authorize() as a question: false where it would throw PERMISSION_DENIED. */
+  can(caller: Caller, permission: string, resource: ResourceRef): boolean {
+    try {
+      this.authorize(caller, permission, resource);
+      return true;
+    } catch (e) {
+      if (e instanceof CloudError && e.code === "PERMISSION_DENIED") return false;
+      throw e;
+    }
+  }
+
   /** Runs `apply` as one atomic, audited, idempotent mutation and returns its (done) Operation. */
   mutate(spec: MutationSpec, apply: () => MutationResult): Operation {
     const actor = actorOf(spec.caller);
     return this.store.transaction(() => {
       if (spec.idempotencyKey) {
-        const seen = this.db
-          .prepare("SELECT action, operation_id FROM idempotency_keys WHERE actor = ? AND key = ?")
+        const seen = this
+          .sql("SELECT action, operation_id FROM idempotency_keys WHERE actor = ? AND key = ?")
           .get(actor, spec.idempotencyKey) as { action: string; operation_id: string } | undefined;
         if (seen) {
           if (seen.action !== spec.action) {
@@ -93,25 +131,26 @@ export class ModelContext {
         metadata: result.metadata,
         response: result.response ?? EMPTY,
       };
-      this.db.prepare("INSERT INTO operations (id, doc) VALUES (?, ?)").run(op.id, encodeJson(op));
-      this.db
-        .prepare(
-          `INSERT INTO audit_events (time, actor, action, resource_type, resource_id, operation_id, before, after)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+      this.sql("INSERT INTO operations (id, doc) VALUES (?, ?)").run(op.id, encodeJson(op));
+      const audit = this.sql(
+        `INSERT INTO audit_events (time, actor, action, resource_type, resource_id, operation_id, before, after)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const event of [result, ...(result.alsoAudited ?? [])]) {
+        audit.run(
           time,
           actor,
           spec.action,
-          result.resourceType,
-          result.resourceId,
+          event.resourceType,
+          event.resourceId,
           op.id,
-          result.before === undefined ? null : encodeJson(result.before),
-          result.after === undefined ? null : encodeJson(result.after),
+          event.before === undefined ? null : encodeJson(event.before),
+          event.after === undefined ? null : encodeJson(event.after),
         );
+      }
       if (spec.idempotencyKey) {
-        this.db
-          .prepare("INSERT INTO idempotency_keys (key, actor, action, operation_id) VALUES (?, ?, ?, ?)")
+        this
+          .sql("INSERT INTO idempotency_keys (key, actor, action, operation_id) VALUES (?, ?, ?, ?)")
           .run(spec.idempotencyKey, actor, spec.action, op.id);
       }
       return op;
@@ -119,7 +158,7 @@ export class ModelContext {
   }
 
   getOperation(id: string): Operation {
-    const row = this.db.prepare("SELECT doc FROM operations WHERE id = ?").get(id) as { doc: string } | undefined;
+    const row = this.sql("SELECT doc FROM operations WHERE id = ?").get(id) as { doc: string } | undefined;
     if (!row) throw errors.notFound("Operation", id);
     return decodeJson<Operation>(row.doc);
   }

@@ -1,0 +1,48 @@
+// The emulator's model: one store, one context, and the services named after the API's services.
+// Order matters only where a service installs something others use: AccessService installs the
+// authorizer into the context, so it is created first.
+import { Store } from "../store/store.js";
+import { AccessService } from "./access.js";
+import { AuditService } from "./audit.js";
+import { SshCertificateService } from "./certificates.js";
+import { ModelContext } from "./context.js";
+import { DirectoryService } from "./directory.js";
+import { OsLoginService } from "./os-login.js";
+import { UserSshKeyService } from "./user-ssh-keys.js";
+// model-iam-compute helper: import ServiceAccountService, KeyService, IamTokenService, InstanceService here.
+
+export interface CloudModelOptions {
+  /** Directory holding cloud.db; omitted = in memory (tests). */
+  dataDir?: string;
+  /** The clock (tests pin it). */
+  now?: () => Date;
+}
+
+export class CloudModel {
+  readonly access: AccessService;
+  readonly osLogin: OsLoginService;
+  readonly directory: DirectoryService;
+  readonly userSshKeys: UserSshKeyService;
+  readonly audit: AuditService;
+  readonly certificates: SshCertificateService;
+  // model-iam-compute helper: readonly serviceAccounts / keys / iamTokens / instances fields here.
+
+  private constructor(readonly ctx: ModelContext) {
+    this.access = new AccessService(ctx);
+    this.osLogin = new OsLoginService(ctx);
+    this.directory = new DirectoryService(ctx, this.osLogin);
+    this.userSshKeys = new UserSshKeyService(ctx, this.osLogin);
+    this.audit = new AuditService(ctx);
+    this.certificates = new SshCertificateService(ctx);
+    // model-iam-compute helper: construct serviceAccounts / keys / iamTokens / instances here.
+  }
+
+  static open(opts: CloudModelOptions = {}): CloudModel {
+    const store = Store.open({ dataDir: opts.dataDir });
+    return new CloudModel(new ModelContext(store, opts.now));
+  }
+
+  close(): void {
+    this.ctx.store.close();
+  }
+}
