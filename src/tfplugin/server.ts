@@ -82,9 +82,19 @@ export async function servePlugin(opts: ServeOptions): Promise<PluginServer> {
     if (stopped) return;
     stopped = true;
     for (const s of openStreams) s.end();
-    server.forceShutdown();
-    rmSync(socketPath, { force: true });
-    resolveDone();
+    const finish = () => {
+      rmSync(socketPath, { force: true });
+      resolveDone();
+    };
+    // Graceful first, so the Shutdown reply itself is flushed; forced if a call hangs.
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      finish();
+    }, 1000);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      finish();
+    });
   };
 
   server.addService(serviceDefinition("tfplugin6.Provider"), unaryHandlers(opts.handlers));
