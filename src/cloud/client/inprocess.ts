@@ -1,0 +1,247 @@
+// The embedded CloudClient: calls the model directly in this process, as `caller`. Mutations are
+// done when the model returns (better-sqlite3 commits synchronously), so each resolves with its
+// Operation's response, exactly what the gRPC client gets after waitForOperation. Model errors are
+// CloudErrors already; methods are async so every failure arrives as a rejection, never a throw.
+import { errors } from "../errors.js";
+import { effectiveDeltasOf } from "../model/access.js";
+import type { CloudModel } from "../model/cloud-model.js";
+import {
+  ADMIN,
+  type AccessBinding,
+  type AccessBindingDelta,
+  type Caller,
+  type Cloud,
+  type CreateInstanceRequest,
+  type CreateKeyRequest,
+  type CreateKeyResponse,
+  type CreateOsLoginProfileRequest,
+  type CreateServiceAccountRequest,
+  type CreateUserSshKeyRequest,
+  type Folder,
+  type GenerateSshCertificateRequest,
+  type Instance,
+  type Key,
+  type ListOsLoginProfilesRequest,
+  type ListUserSshKeysRequest,
+  type Operation,
+  type Organization,
+  type OsLoginProfile,
+  type OsLoginSettings,
+  type Page,
+  type ResourceRef,
+  type ServiceAccount,
+  type UpdateInstanceMetadataRequest,
+  type UpdateInstanceRequest,
+  type UpdateOsLoginProfileRequest,
+  type UpdateOsLoginSettingsRequest,
+  type UpdateServiceAccountRequest,
+  type UpdateUserSshKeyRequest,
+  type User,
+  type UserSshKey,
+} from "../model/types.js";
+import type { CallOptions, CloudClient, PageRequest } from "./cloud-client.js";
+
+/** The response an Operation carries (the model only returns done, successful operations). */
+function responseOf<T>(op: Operation): T {
+  return op.response?.value as T;
+}
+
+/** The client's page_size (a number) as the model's int64. */
+const paging = (req: PageRequest = {}) => ({
+  pageSize: req.pageSize === undefined ? undefined : BigInt(req.pageSize),
+  pageToken: req.pageToken,
+});
+
+export class InProcessCloudClient implements CloudClient {
+  constructor(
+    readonly model: CloudModel,
+    readonly caller: Caller = ADMIN,
+  ) {}
+
+  /** The same model seen by another caller (e.g. a member, to test what they may do). */
+  as(caller: Caller): InProcessCloudClient {
+    return new InProcessCloudClient(this.model, caller);
+  }
+
+  // ---------- organization-manager: directory ----------
+
+  async getOrganization(organizationId: string): Promise<Organization> {
+    return this.model.directory.getOrganization(this.caller, { organizationId });
+  }
+
+  async listOrganizations(req?: PageRequest): Promise<Page<Organization>> {
+    return this.model.directory.listOrganizations(this.caller, paging(req));
+  }
+
+  async listMembers(organizationId: string, req?: PageRequest): Promise<Page<User>> {
+    return this.model.directory.listMembers(this.caller, { organizationId, ...paging(req) });
+  }
+
+  // ---------- organization-manager: OS Login ----------
+
+  async getOsLoginSettings(organizationId: string): Promise<OsLoginSettings> {
+    return this.model.osLogin.getSettings(this.caller, { organizationId });
+  }
+
+  async updateOsLoginSettings(req: UpdateOsLoginSettingsRequest, opts?: CallOptions): Promise<OsLoginSettings> {
+    return responseOf(this.model.osLogin.updateSettings(this.caller, req, opts));
+  }
+
+  async createOsLoginProfile(req: CreateOsLoginProfileRequest, opts?: CallOptions): Promise<OsLoginProfile> {
+    return responseOf(this.model.osLogin.createProfile(this.caller, req, opts));
+  }
+
+  async getOsLoginProfile(osLoginProfileId: string): Promise<OsLoginProfile> {
+    return this.model.osLogin.getProfile(this.caller, { osLoginProfileId });
+  }
+
+  async listOsLoginProfiles(req: ListOsLoginProfilesRequest): Promise<Page<OsLoginProfile>> {
+    return this.model.osLogin.listProfiles(this.caller, req);
+  }
+
+  async updateOsLoginProfile(req: UpdateOsLoginProfileRequest, opts?: CallOptions): Promise<OsLoginProfile> {
+    return responseOf(this.model.osLogin.updateProfile(this.caller, req, opts));
+  }
+
+  async setDefaultOsLoginProfile(osLoginProfileId: string, opts?: CallOptions): Promise<OsLoginProfile> {
+    return responseOf(this.model.osLogin.setDefaultProfile(this.caller, { osLoginProfileId }, opts));
+  }
+
+  async deleteOsLoginProfile(osLoginProfileId: string, opts?: CallOptions): Promise<void> {
+    this.model.osLogin.deleteProfile(this.caller, { id: osLoginProfileId }, opts);
+  }
+
+  async createUserSshKey(req: CreateUserSshKeyRequest, opts?: CallOptions): Promise<UserSshKey> {
+    return responseOf(this.model.userSshKeys.create(this.caller, req, opts));
+  }
+
+  async getUserSshKey(userSshKeyId: string): Promise<UserSshKey> {
+    return this.model.userSshKeys.get(this.caller, { userSshKeyId });
+  }
+
+  async listUserSshKeys(req: ListUserSshKeysRequest): Promise<Page<UserSshKey>> {
+    return this.model.userSshKeys.list(this.caller, req);
+  }
+
+  async updateUserSshKey(req: UpdateUserSshKeyRequest, opts?: CallOptions): Promise<UserSshKey> {
+    return responseOf(this.model.userSshKeys.update(this.caller, req, opts));
+  }
+
+  async deleteUserSshKey(userSshKeyId: string, opts?: CallOptions): Promise<void> {
+    this.model.userSshKeys.delete(this.caller, { userSshKeyId }, opts);
+  }
+
+  async generateSshCertificate(req: GenerateSshCertificateRequest): Promise<{ signedCertificate: string }> {
+    return this.model.certificates.generate(this.caller, req);
+  }
+
+  // ---------- resource-manager ----------
+
+  async getCloud(cloudId: string): Promise<Cloud> {
+    return this.model.directory.getCloud(this.caller, { cloudId });
+  }
+
+  async listClouds(req: PageRequest & { organizationId?: string } = {}): Promise<Page<Cloud>> {
+    return this.model.directory.listClouds(this.caller, { organizationId: req.organizationId, ...paging(req) });
+  }
+
+  async getFolder(folderId: string): Promise<Folder> {
+    return this.model.directory.getFolder(this.caller, { folderId });
+  }
+
+  async listFolders(req: PageRequest & { cloudId: string }): Promise<Page<Folder>> {
+    return this.model.directory.listFolders(this.caller, { cloudId: req.cloudId, ...paging(req) });
+  }
+
+  // ---------- iam (model-iam-compute helper's services; wired as they land) ----------
+
+  async createServiceAccount(_req: CreateServiceAccountRequest, _opts?: CallOptions): Promise<ServiceAccount> {
+    throw errors.unimplemented("ServiceAccountService.Create");
+  }
+
+  async getServiceAccount(_serviceAccountId: string): Promise<ServiceAccount> {
+    throw errors.unimplemented("ServiceAccountService.Get");
+  }
+
+  async listServiceAccounts(_req: PageRequest & { folderId: string; filter?: string }): Promise<Page<ServiceAccount>> {
+    throw errors.unimplemented("ServiceAccountService.List");
+  }
+
+  async updateServiceAccount(_req: UpdateServiceAccountRequest, _opts?: CallOptions): Promise<ServiceAccount> {
+    throw errors.unimplemented("ServiceAccountService.Update");
+  }
+
+  async deleteServiceAccount(_serviceAccountId: string, _opts?: CallOptions): Promise<void> {
+    throw errors.unimplemented("ServiceAccountService.Delete");
+  }
+
+  async createKey(_req: CreateKeyRequest, _opts?: CallOptions): Promise<CreateKeyResponse> {
+    throw errors.unimplemented("KeyService.Create");
+  }
+
+  async getKey(_keyId: string): Promise<Key> {
+    throw errors.unimplemented("KeyService.Get");
+  }
+
+  async listKeys(_req: PageRequest & { serviceAccountId: string }): Promise<Page<Key>> {
+    throw errors.unimplemented("KeyService.List");
+  }
+
+  async updateKey(_req: { keyId: string; description?: string; updateMask?: string[] }, _opts?: CallOptions): Promise<Key> {
+    throw errors.unimplemented("KeyService.Update");
+  }
+
+  async deleteKey(_keyId: string, _opts?: CallOptions): Promise<void> {
+    throw errors.unimplemented("KeyService.Delete");
+  }
+
+  // ---------- compute ----------
+
+  async createInstance(_req: CreateInstanceRequest, _opts?: CallOptions): Promise<Instance> {
+    throw errors.unimplemented("InstanceService.Create");
+  }
+
+  async getInstance(_instanceId: string, _view?: "BASIC" | "FULL"): Promise<Instance> {
+    throw errors.unimplemented("InstanceService.Get");
+  }
+
+  async listInstances(_req: PageRequest & { folderId: string; filter?: string; view?: "BASIC" | "FULL" }): Promise<Page<Instance>> {
+    throw errors.unimplemented("InstanceService.List");
+  }
+
+  async updateInstance(_req: UpdateInstanceRequest, _opts?: CallOptions): Promise<Instance> {
+    throw errors.unimplemented("InstanceService.Update");
+  }
+
+  async updateInstanceMetadata(_req: UpdateInstanceMetadataRequest, _opts?: CallOptions): Promise<Instance> {
+    throw errors.unimplemented("InstanceService.UpdateMetadata");
+  }
+
+  async deleteInstance(_instanceId: string, _opts?: CallOptions): Promise<void> {
+    throw errors.unimplemented("InstanceService.Delete");
+  }
+
+  // ---------- access bindings ----------
+
+  async listAccessBindings(resource: ResourceRef, req?: PageRequest): Promise<Page<AccessBinding>> {
+    return this.model.access.listAccessBindings(this.caller, { resource, ...paging(req) });
+  }
+
+  async setAccessBindings(resource: ResourceRef, accessBindings: AccessBinding[], opts?: CallOptions): Promise<void> {
+    this.model.access.setAccessBindings(this.caller, { resource, accessBindings }, opts);
+  }
+
+  async updateAccessBindings(resource: ResourceRef, deltas: AccessBindingDelta[], opts?: CallOptions): Promise<AccessBindingDelta[]> {
+    return effectiveDeltasOf(this.model.access.updateAccessBindings(this.caller, { resource, accessBindingDeltas: deltas }, opts));
+  }
+
+  // ---------- operations ----------
+
+  async getOperation(operationId: string): Promise<Operation> {
+    if (!operationId) throw errors.required("operation_id");
+    return this.model.ctx.getOperation(operationId);
+  }
+
+  /** The model belongs to whoever opened it; this client holds no connection of its own. */
+  async close(): Promise<void> {}
+}
