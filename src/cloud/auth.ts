@@ -6,21 +6,14 @@
 // Error messages never echo the token.
 import { timingSafeEqual } from "node:crypto";
 import { errors } from "./errors.js";
+import type { IamTokenService } from "./model/iam-tokens.js";
 import { ADMIN, type Caller } from "./model/types.js";
-
-/**
- * The part of CloudModel this needs. TODO(rest): replace with `CloudModel` from
- * ./model/cloud-model.js once the model-core helper's class lands; the call is already
- * `model.iamTokens.resolve(token)`, so the switch is a type change only.
- */
-export interface CallerResolvingModel {
-  iamTokens: { resolve(token: string): Caller | undefined };
-}
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export function resolveCaller(
-  model: CallerResolvingModel,
+  // Only the token lookup of CloudModel is needed (so gRPC and REST can pass the model itself).
+  model: { iamTokens: Pick<IamTokenService, "resolve"> },
   adminToken: string,
   authorization: string | undefined,
 ): Caller {
@@ -29,9 +22,9 @@ export function resolveCaller(
   if (!m) throw errors.unauthenticated("the Authorization header must be 'Bearer <token>'");
   const token = m[1];
   if (sameSecret(token, adminToken)) return ADMIN;
-  const caller = model.iamTokens.resolve(token);
-  if (!caller) throw errors.unauthenticated("the token is not valid or has expired");
-  return caller;
+  const subject = model.iamTokens.resolve(token);
+  if (!subject) throw errors.unauthenticated("the token is not valid or has expired");
+  return { kind: "subject", subject };
 }
 
 /** Constant-time comparison, so response timing does not leak how much of the admin token matched. */

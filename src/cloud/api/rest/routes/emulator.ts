@@ -4,6 +4,8 @@
 // The model restricts all of these to the admin token.
 import type { AuditService, ListAuditEventsRequest } from "../../../model/audit.js";
 import type { DirectoryService } from "../../../model/directory.js";
+import type { IamTokenService } from "../../../model/iam-tokens.js";
+import type { Subject } from "../../../model/types.js";
 import { errors } from "../../../errors.js";
 import { operationJson } from "../encode.js";
 import { route, type Route } from "../router.js";
@@ -37,8 +39,15 @@ interface CreateNamedBody {
 type AuditQuery = Omit<ListAuditEventsRequest, "pageSize"> & { pageSize?: bigint };
 const auditQuery = object<AuditQuery>({ resourceType: string, resourceId: string, ...PAGE_FIELDS });
 
-export function emulatorRoutes(directory: DirectoryService, audit: AuditService): Route[] {
+export function emulatorRoutes(directory: DirectoryService, audit: AuditService, iamTokens: IamTokenService): Route[] {
   return [
+    route<unknown, { subject: Subject }>({
+      // A token for a member or service account without a JWT: {"subject": {"type": "userAccount", "id": "..."}}.
+      method: "POST",
+      path: `${EMULATOR_BASE}/iamTokens`,
+      body: object<{ subject: Subject }>({ subject: required(object<Subject>({ type: required(string), id: required(string) })) }),
+      handle: (ctx) => iamTokens.issueFor(ctx.caller, ctx.body),
+    }),
     route<AuditQuery>({
       method: "GET",
       path: `${EMULATOR_BASE}/auditEvents`,
