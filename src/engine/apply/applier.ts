@@ -1,0 +1,465 @@
+// Apply: carry out a plan. Each create/update/read and each delete is a walk node; creates wait for
+// the resources they reference, deletes wait for the things that referenced them. Bodies are
+// evaluated again with the values applied so far (what was "known after apply" is known now).
+// State is written after every resource (coalesced), and a create is crash safe: its idempotency
+// key comes from an attempt id written to state before the call.
+import { createHash, randomUUID } from "node:crypto";
+import type { CloudClient } from "../../cloud/client/cloud-client.js";
+import { isCloudError } from "../../cloud/errors.js";
+import type { AttributePath, ObjectValue, ResourceDefinition, Value } from "../../resources/define.js";
+import { completeState, containsUnknown, sensitivePaths, validateConfig } from "../../resources/plan.js";
+import type { StackConfig } from "../config/config.js";
+import { Limiter, transientCode, withRetry, type RetryPolicy } from "../concurrency.js";
+import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
+import { evaluate, EvalError } from "../expr/eval.js";
+import { ctyType, type InstanceState, type State } from "../state/state.js";
+import type { StateWriter } from "../state/store.js";
+import type { ApplyPhaseEvent, DefinitionLookup, EngineHooks, Plan, ResourceChange } from "../types.js";
+import { ValueTable } from "../values-table.js";
+import { Completion, WalkNode, Walker } from "./walker.js";
+
+export interface ApplyInput {
+  cloud: CloudClient;
+  config: StackConfig;
+  plan: Plan;
+  writer: StateWriter;
+  definitions: DefinitionLookup;
+  limiter: Limiter;
+  retry: RetryPolicy;
+  hooks?: EngineHooks;
+}
+
+export interface ApplyResult {
+  diagnostics: EngineDiagnostic[];
+  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number };
+}
+
+/** The key the cloud deduplicates a create by: stable for one attempt, new for the next object. */
+export function idempotencyKey(lineage: string, address: string, attempt: string): string {
+  return createHash("sha256").update(`${lineage}\n${address}\n${attempt}`).digest("hex").slice(0, 40);
+}
+
+export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
+  return new Applier(input).run();
+}
+
+class Applier {
+  private readonly diags: EngineDiagnostic[] = [];
+  private readonly values: ValueTable;
+  private readonly state: State;
+  private readonly counts: ApplyResult["counts"] = { added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 };
+  private readonly blocks: Map<string, StackConfig["resources"][number]>;
+  private readonly providers = new Map<string, Record<string, Value>>();
+
+  constructor(private readonly input: ApplyInput) {
+    this.state = input.writer.state;
+    this.values = new ValueTable(input.config.resources);
+    this.blocks = new Map(input.config.resources.map((r) => [r.address, r]));
+  }
+
+  async run(): Promise<ApplyResult> {
+    const { plan } = this.input;
+    this.prepareValues();
+    this.recordRefresh();
+    this.recordPendingCreates();
+    // One write before any call: the refresh results and every create's attempt id are durable.
+    await this.input.writer.flush();
+
+    const nodes = this.buildNodes();
+    const { stuck } = await new Walker(nodes, this.input.limiter.max).walk();
+    for (const n of stuck) this.diags.push(errorAt(n.id, "Not applied", "it waits on itself through a dependency loop between deletes and creates"));
+
+    if (plan.mode !== "refresh-only") for (const addr of plan.forgetData) this.state.instances.delete(addr);
+    this.writeOutputs();
+    try {
+      await this.input.writer.flush();
+    } catch (e) {
+      this.diags.push(diagnosticFromError(undefined, "Writing the state failed", e));
+    }
+    return { diagnostics: this.diags, counts: this.counts };
+  }
+
+  // ---------------------------------------------------------------- setup
+
+  private prepareValues(): void {
+    const { plan, config } = this.input;
+    for (const [k, v] of Object.entries(plan.variables)) this.values.vars.set(k, v);
+    for (const r of config.resources) this.values.initResource(r.address, r.count ? "list" : r.forEach ? "map" : "single");
+    for (const c of plan.changes) {
+      if (c.deposed) continue;
+      if (c.action === "delete") continue;
+      this.values.setInstance(c.resource, c.indexKey, c.action === "noop" ? c.before : c.after);
+    }
+    for (const p of config.providers.values()) {
+      try {
+        this.providers.set(p.key, evaluate(p.body, this.scope()) as Record<string, Value>);
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        this.diags.push(errorAt(`provider.${p.key}`, "Invalid provider configuration", e.message));
+      }
+    }
+  }
+
+  private scope(ctx?: { count?: number; each?: { key: string; value: Value } }) {
+    // Locals are evaluated on use: at apply time they may depend on values that just became known.
+    const base = this.values.scope(ctx);
+    return {
+      ref: (names: string[]): Value => {
+        if (names[0] === "local") {
+          const l = this.input.config.locals.get(names[1]);
+          if (!l) throw new EvalError(`local.${names[1]} is not declared`);
+          return evaluate(l.value, this.scope());
+        }
+        return base.ref(names);
+      },
+    };
+  }
+
+  /** Refreshed values become state (drifted attributes, objects gone outside the engine). */
+  private recordRefresh(): void {
+    const { plan } = this.input;
+    for (const d of plan.drift) {
+      if (d.kind === "deleted") this.state.instances.delete(d.address);
+    }
+    for (const c of plan.changes) {
+      if (c.deposed || c.mode !== "managed" || !c.before) continue;
+      const inst = this.state.instances.get(c.address);
+      if (inst) {
+        inst.attributes = c.before;
+        inst.schemaVersion = c.schemaVersion;
+        if (c.action === "noop") {
+          inst.dependencies = c.dependencies;
+          inst.createBeforeDestroy = c.createBeforeDestroy || undefined;
+        }
+      }
+    }
+    for (const c of plan.changes) {
+      if (c.readDuringPlan && c.after && plan.mode !== "destroy") this.state.instances.set(c.address, this.instanceState(c, c.after));
+    }
+  }
+
+  private recordPendingCreates(): void {
+    for (const c of this.input.plan.changes) {
+      if (c.mode !== "managed" || (c.action !== "create" && c.action !== "replace")) continue;
+      // Reuse an attempt left by a killed apply: its key makes the cloud return that object.
+      if (!this.state.pending[c.address]) this.state.pending[c.address] = { attempt: randomUUID() };
+    }
+  }
+
+  // ---------------------------------------------------------------- graph
+
+  private buildNodes(): WalkNode[] {
+    const { plan } = this.input;
+    const createSets = new Map<string, Completion>();
+    const deleteSets = new Map<string, Completion>();
+    const setOf = (m: Map<string, Completion>, r: string) => {
+      let c = m.get(r);
+      if (!c) m.set(r, (c = new Completion(r)));
+      return c;
+    };
+    // Who depends on whom, by resource: from the plan (config) and from state (orphans).
+    const dependents = new Map<string, Set<string>>();
+    for (const c of plan.changes) {
+      for (const d of c.dependencies) {
+        let s = dependents.get(d);
+        if (!s) dependents.set(d, (s = new Set()));
+        s.add(c.resource);
+      }
+    }
+    const nodes: WalkNode[] = [];
+    const waits: [WalkNode, Completion][] = [];
+    const createNodeOf = new Map<string, WalkNode>();
+    const deleteNodeOf = new Map<string, WalkNode>();
+
+    for (const c of plan.changes) {
+      const wantsCreate = c.action === "create" || c.action === "update" || (c.action === "read" && !c.readDuringPlan) || c.action === "replace";
+      const wantsDelete = c.action === "delete" || c.action === "replace";
+      if (wantsCreate) {
+        const phase: ApplyPhaseEvent["phase"] = c.action === "update" ? "update" : c.action === "read" ? "read" : "create";
+        const n = new WalkNode(
+          `${c.address}:${phase}`,
+          () => this.runCreateOrUpdate(c, phase),
+          (because) => this.skipped(c, phase, because),
+          [setOf(createSets, c.resource)],
+        );
+        nodes.push(n);
+        createNodeOf.set(c.address, n);
+      }
+      if (wantsDelete) {
+        const n = new WalkNode(
+          `${c.address}${c.deposed ? ` (deposed ${c.deposed})` : ""}:delete`,
+          () => this.runDelete(c),
+          (because) => this.skipped(c, "delete", because),
+          [setOf(deleteSets, c.resource)],
+        );
+        nodes.push(n);
+        deleteNodeOf.set(c.deposed ? `${c.address} ${c.deposed}` : c.address, n);
+      }
+    }
+    // Edges, registered once every set has its final size.
+    for (const c of plan.changes) {
+      const cn = createNodeOf.get(c.address);
+      const dn = deleteNodeOf.get(c.deposed ? `${c.address} ${c.deposed}` : c.address);
+      if (cn && !c.deposed) {
+        for (const d of c.dependencies) {
+          const s = createSets.get(d);
+          if (s) waits.push([cn, s]);
+        }
+        if (dn && !c.createBeforeDestroy) waits.push([cn, dn.self]);
+      }
+      if (dn) {
+        const deps = dependents.get(c.resource) ?? new Set<string>();
+        const replacingFirst = c.action === "replace" && !c.createBeforeDestroy;
+        for (const y of deps) {
+          if (y === c.resource) continue;
+          const ds = deleteSets.get(y);
+          if (ds) waits.push([dn, ds]);
+          // A plain delete (or create-before-destroy) waits until dependents stop using it.
+          if (!replacingFirst) {
+            const cs = createSets.get(y);
+            if (cs) waits.push([dn, cs]);
+          }
+        }
+        if (cn && c.createBeforeDestroy && !c.deposed) waits.push([dn, cn.self]);
+      }
+    }
+    for (const [n, c] of waits) c.wait(n);
+    return nodes;
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  private def(c: ResourceChange): ResourceDefinition {
+    return this.input.definitions(c.type, c.mode === "data" ? "data" : "resource")!;
+  }
+
+  private ctx(c: ResourceChange, idempotencyKey?: string) {
+    const provider = this.providers.get(c.providerKey) ?? this.providers.get(c.providerKey.split(".")[0]) ?? {};
+    return { cloud: this.input.cloud, provider, idempotencyKey };
+  }
+
+  private onRetry = (address: string) => (attempt: number, delayMs: number, code: string) =>
+    this.input.hooks?.retry?.({ address, attempt, delayMs, code });
+
+  private async runCreateOrUpdate(c: ResourceChange, phase: ApplyPhaseEvent["phase"]): Promise<boolean> {
+    const def = this.def(c);
+    const ev: ApplyPhaseEvent = { address: c.address, phase, action: c.action };
+    const block = this.blocks.get(c.resource);
+    if (!block) {
+      this.fail(ev, errorAt(c.address, "Configuration changed", "the resource is no longer declared"));
+      return false;
+    }
+    let raw: Value;
+    try {
+      raw = evaluate(
+        block.body,
+        this.scope({
+          count: typeof c.indexKey === "number" ? c.indexKey : undefined,
+          each: typeof c.indexKey === "string" ? { key: c.indexKey, value: c.eachValue ?? c.indexKey } : undefined,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      this.fail(ev, errorAt(c.address, "Invalid expression", e.message));
+      return false;
+    }
+    const v = validateConfig(def, raw, this.ctx(c).provider);
+    const errs = v.diagnostics.filter((d) => d.severity === "error");
+    if (errs.length) {
+      for (const d of errs.slice(1)) this.diags.push({ ...d, address: c.address });
+      this.fail(ev, { ...errs[0], address: c.address });
+      return false;
+    }
+    if (containsUnknown(v.config)) {
+      this.fail(ev, errorAt(c.address, "Value still unknown", "a value this resource needs was not known after its dependencies were applied"));
+      return false;
+    }
+    let config = v.config;
+    if (c.action === "update" && c.before) {
+      // ignore_changes: the planned value already holds the prior values for ignored attributes.
+      const block2 = this.blocks.get(c.resource)!;
+      if (block2.lifecycle.ignoreChanges === "all") config = { ...c.before, ...pickKnown(c.after) };
+      else if (block2.lifecycle.ignoreChanges.length) config = overlayIgnored(config, c.before, block2.lifecycle.ignoreChanges);
+    }
+    this.input.hooks?.applyStart?.(ev);
+    const started = Date.now();
+    try {
+      let result: ObjectValue;
+      if (phase === "update") {
+        result = await this.input.limiter.run(() => withRetry(() => def.update!(this.ctx(c), c.before!, config), this.input.retry, this.onRetry(c.address)));
+      } else if (phase === "read") {
+        result = await this.input.limiter.run(() => withRetry(() => def.create(this.ctx(c), config), this.input.retry, this.onRetry(c.address)));
+      } else {
+        const attempt = this.state.pending[c.address]?.attempt ?? randomUUID();
+        const key = idempotencyKey(this.state.lineage, c.address, attempt);
+        try {
+          result = await this.input.limiter.run(() => withRetry(() => def.create(this.ctx(c, key), config), this.input.retry, this.onRetry(c.address)));
+        } catch (e) {
+          // A definite answer (not a lost connection) means nothing was created under this key:
+          // the next apply must try with a fresh one, or the cloud would replay this failure.
+          if (!transientCode(e) && isCloudError(e)) delete this.state.pending[c.address];
+          throw e;
+        }
+        delete this.state.pending[c.address];
+      }
+      const value = completeState(def.schema, result);
+      if (c.action === "replace" && c.createBeforeDestroy && c.before) {
+        // The old object stays until its delete node runs; keep it in state as deposed meanwhile.
+        const old = this.state.instances.get(c.address);
+        if (old) this.state.deposed.set(c.address, [...(this.state.deposed.get(c.address) ?? []), { key: depositKey(), instance: old }]);
+      }
+      this.state.instances.set(c.address, this.instanceState(c, value));
+      this.values.setInstance(c.resource, c.indexKey, value);
+      this.input.writer.schedule();
+      if (phase === "update") this.counts.changed++;
+      else if (phase === "read") this.counts.read++;
+      else this.counts.added++;
+      this.input.hooks?.applyDone?.({ ...ev, ms: Date.now() - started, id: typeof value.id === "string" ? value.id : undefined });
+      return true;
+    } catch (e) {
+      this.input.writer.schedule();
+      this.fail(ev, diagnosticFromError(c.address, `${phase === "update" ? "Updating" : phase === "read" ? "Reading" : "Creating"} failed`, e));
+      return false;
+    }
+  }
+
+  private async runDelete(c: ResourceChange): Promise<boolean> {
+    const def = this.def(c);
+    const ev: ApplyPhaseEvent = { address: c.deposed ? `${c.address} (deposed)` : c.address, phase: "delete", action: c.action };
+    this.input.hooks?.applyStart?.(ev);
+    const started = Date.now();
+    // With create-before-destroy the old object is the deposed one recorded at create time.
+    const cbd = c.action === "replace" && c.createBeforeDestroy;
+    try {
+      await this.input.limiter.run(() =>
+        withRetry(
+          async () => {
+            try {
+              await def.delete(this.ctx(c), c.before!);
+            } catch (e) {
+              if (isCloudError(e) && e.code === "NOT_FOUND") return; // already gone: the goal is met
+              throw e;
+            }
+          },
+          this.input.retry,
+          this.onRetry(c.address),
+        ),
+      );
+      if (c.deposed || cbd) {
+        const list = (this.state.deposed.get(c.address) ?? []).filter((d) => (c.deposed ? d.key !== c.deposed : !sameAttrs(d.instance.attributes, c.before)));
+        if (list.length) this.state.deposed.set(c.address, list);
+        else this.state.deposed.delete(c.address);
+      } else {
+        this.state.instances.delete(c.address);
+      }
+      this.input.writer.schedule();
+      if (c.action === "delete") this.counts.destroyed++;
+      else if (c.action === "replace") this.counts.destroyed++;
+      this.input.hooks?.applyDone?.({ ...ev, ms: Date.now() - started });
+      return true;
+    } catch (e) {
+      this.fail(ev, diagnosticFromError(c.address, "Deleting failed", e));
+      return false;
+    }
+  }
+
+  private fail(ev: ApplyPhaseEvent, d: EngineDiagnostic): void {
+    this.counts.failed++;
+    this.diags.push(d);
+    this.input.hooks?.applyFailed?.({ ...ev, diagnostic: d });
+  }
+
+  private skipped(c: ResourceChange, phase: ApplyPhaseEvent["phase"], because: string): void {
+    this.counts.skipped++;
+    const dep = because.replace(/:(create|update|read|delete)$/, "");
+    this.diags.push(errorAt(c.address, "Skipped", `not ${phase === "delete" ? "deleted" : phase === "update" ? "updated" : phase === "read" ? "read" : "created"} because ${dep} failed`));
+    this.input.hooks?.applySkipped?.({ address: c.address, phase, action: c.action, because: dep });
+  }
+
+  private instanceState(c: ResourceChange, value: ObjectValue): InstanceState {
+    const def = this.def(c);
+    return {
+      mode: c.mode,
+      type: c.type,
+      name: c.name,
+      indexKey: c.indexKey,
+      each: c.each,
+      provider: c.provider,
+      schemaVersion: def.schemaVersion,
+      attributes: value,
+      sensitiveAttributes: concreteSensitivePaths(def, value),
+      dependencies: c.dependencies,
+      createBeforeDestroy: c.createBeforeDestroy || undefined,
+    };
+  }
+
+  private writeOutputs(): void {
+    const { plan, config } = this.input;
+    if (plan.mode === "destroy") {
+      this.state.outputs = {};
+      return;
+    }
+    const outputs: State["outputs"] = {};
+    for (const o of config.outputs.values()) {
+      try {
+        const v = evaluate(o.value, this.scope());
+        if (containsUnknown(v)) continue;
+        outputs[o.name] = { value: v, type: ctyType(v), ...(o.sensitive ? { sensitive: true } : {}) };
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        // An output over a failed resource: leave it out, the resource's own error says why.
+        if (this.counts.failed === 0 && this.counts.skipped === 0) this.diags.push(errorAt(`output.${o.name}`, "Invalid output value", e.message));
+      }
+    }
+    this.state.outputs = outputs;
+  }
+}
+
+function depositKey(): string {
+  return randomUUID().slice(0, 8);
+}
+
+function sameAttrs(a: ObjectValue, b: ObjectValue | null): boolean {
+  return b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
+function pickKnown(v: ObjectValue | null): ObjectValue {
+  const out: ObjectValue = {};
+  for (const [k, x] of Object.entries(v ?? {})) if (!containsUnknown(x)) out[k] = x;
+  return out;
+}
+
+function overlayIgnored(config: ObjectValue, prior: ObjectValue, ignore: (string | number)[][]): ObjectValue {
+  const out: ObjectValue = { ...config };
+  for (const p of ignore) {
+    if (p.length === 1) out[p[0] as string] = prior[p[0] as string] ?? null;
+    else if (p.length === 2 && typeof p[1] === "string") {
+      const m = { ...((out[p[0] as string] as ObjectValue) ?? {}) };
+      const pm = (prior[p[0] as string] as ObjectValue) ?? {};
+      if (p[1] in pm) m[p[1]] = pm[p[1]];
+      else delete m[p[1]];
+      out[p[0] as string] = m;
+    }
+  }
+  return out;
+}
+
+/** The schema's sensitive attributes as concrete paths in this value (block elements expanded). */
+export function concreteSensitivePaths(def: ResourceDefinition, value: ObjectValue): AttributePath[] {
+  const out: AttributePath[] = [];
+  for (const pattern of sensitivePaths(def.schema)) expand(value, pattern, [], out);
+  return out;
+}
+
+function expand(v: Value, pattern: (string | "*")[], prefix: AttributePath, out: AttributePath[]): void {
+  if (pattern.length === 0) {
+    if (v !== null && v !== undefined) out.push(prefix);
+    return;
+  }
+  const [head, ...rest] = pattern;
+  if (head === "*") {
+    if (Array.isArray(v)) v.forEach((x, i) => expand(x, rest, [...prefix, i], out));
+    return;
+  }
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) expand((v as ObjectValue)[head] ?? null, rest, [...prefix, head], out);
+}

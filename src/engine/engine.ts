@@ -1,0 +1,264 @@
+// The engine's boundary: every operation the CLI needs, each returning diagnostics (never throwing
+// for bad input or cloud errors), reporting progress through hooks, holding the state lock while
+// it reads or writes state.
+import type { ObjectValue } from "../resources/define.js";
+import { completeState } from "../resources/plan.js";
+import { applyPlan, concreteSensitivePaths, type ApplyResult } from "./apply/applier.js";
+import type { StackConfig } from "./config/config.js";
+import { loadStack } from "./config/load.js";
+import { DEFAULT_RETRY, Limiter, withRetry } from "./concurrency.js";
+import { diagnosticFromError, errorAt, hasErrors, type EngineDiagnostic } from "./diagnostics.js";
+import { makePlan } from "./plan/planner.js";
+import { acquireLock, describeHolder, forceUnlock as forceUnlockFile } from "./state/lock.js";
+import {
+  instanceAddress,
+  parseInstanceAddress,
+  providerAddress,
+  type InstanceState,
+  type State,
+} from "./state/state.js";
+import { readState, StateWriter, statePaths } from "./state/store.js";
+import type { EngineOptions, Plan } from "./types.js";
+import { resourceDependencies, buildGraph } from "./graph.js";
+
+export interface StackRef {
+  /** The synth output directory holding manifest.json (default cdktf.out). */
+  outDir: string;
+  stack?: string;
+}
+
+export interface PlanRequest extends StackRef {
+  mode?: Plan["mode"];
+  refresh?: boolean;
+  replace?: string[];
+}
+
+export interface RunResult {
+  plan?: Plan;
+  applied?: ApplyResult["counts"];
+  diagnostics: EngineDiagnostic[];
+}
+
+export class Engine {
+  private readonly limiter: Limiter;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.limiter = new Limiter(opts.parallelism ?? 10);
+  }
+
+  private get retry() {
+    return this.opts.retry ?? DEFAULT_RETRY;
+  }
+
+  private load(ref: StackRef): { config?: StackConfig; diagnostics: EngineDiagnostic[] } {
+    return loadStack(ref.outDir, ref.stack);
+  }
+
+  /** Runs fn with the stack's state lock held (waiting up to lockTimeoutMs). */
+  private async locked<T extends { diagnostics: EngineDiagnostic[] }>(stack: string, operation: string, fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
+    const paths = statePaths(this.opts.dataDir, stack);
+    const timeout = this.opts.lockTimeoutMs ?? 0;
+    const r = await acquireLock(paths.lock, operation, timeout);
+    if (!r.ok) {
+      return {
+        diagnostics: [
+          errorAt(undefined, "Error acquiring the state lock", `${r.reason}${timeout ? ` (waited ${Math.round(timeout / 1000)} s)` : ""}; wait for it to finish, use --lock-timeout to wait, or "oslogin force-unlock ID" if that process is gone`),
+        ],
+      };
+    }
+    if (r.tookOverFrom) this.opts.hooks?.lockTakenOver?.(describeHolder(r.tookOverFrom));
+    try {
+      return await fn();
+    } catch (e) {
+      // Programming errors still must not leave a lock behind or reach the user as a stack.
+      return { diagnostics: [diagnosticFromError(undefined, "Internal error", e)] };
+    } finally {
+      r.lock.release();
+    }
+  }
+
+  private readState(stack: string): { state?: State; diagnostics: EngineDiagnostic[] } {
+    const s = readState(statePaths(this.opts.dataDir, stack));
+    if (typeof s === "string") return { diagnostics: [errorAt(undefined, "Cannot read the state", s)] };
+    return { state: s, diagnostics: [] };
+  }
+
+  private async planWith(config: StackConfig, state: State, req: PlanRequest) {
+    return makePlan({
+      cloud: this.opts.cloud,
+      config,
+      state,
+      definitions: this.opts.definitions,
+      mode: req.mode ?? "normal",
+      refresh: req.refresh ?? true,
+      variables: this.opts.variables ?? {},
+      limiter: this.limiter,
+      retry: this.retry,
+      hooks: this.opts.hooks,
+      replace: req.replace,
+    });
+  }
+
+  /** plan: refresh and compute changes; writes nothing. */
+  async plan(req: PlanRequest): Promise<{ plan?: Plan; diagnostics: EngineDiagnostic[] }> {
+    const { config, diagnostics } = this.load(req);
+    if (!config || hasErrors(diagnostics)) return { diagnostics };
+    return this.locked(config.stack, "OperationTypePlan", async () => {
+      const s = this.readState(config.stack);
+      if (!s.state) return { diagnostics: s.diagnostics };
+      const r = await this.planWith(config, s.state, req);
+      return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
+    });
+  }
+
+  /**
+   * plan then apply under one lock (apply without a plan file, destroy, refresh). `confirm` sees
+   * the plan and may decline; without it the plan is applied when it has no errors.
+   */
+  async run(req: PlanRequest, confirm?: (plan: Plan) => Promise<boolean>): Promise<RunResult> {
+    const { config, diagnostics } = this.load(req);
+    if (!config || hasErrors(diagnostics)) return { diagnostics };
+    return this.locked(config.stack, "OperationTypeApply", async (): Promise<RunResult> => {
+      const s = this.readState(config.stack);
+      if (!s.state) return { diagnostics: s.diagnostics };
+      const r = await this.planWith(config, s.state, req);
+      if (!r.plan || hasErrors(r.diagnostics)) return { diagnostics: [...diagnostics, ...r.diagnostics] };
+      if (confirm && !(await confirm(r.plan))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
+      const a = await this.applyLocked(config, s.state, r.plan);
+      return { plan: r.plan, applied: a.counts, diagnostics: [...diagnostics, ...r.diagnostics, ...a.diagnostics] };
+    });
+  }
+
+  /** apply a saved plan: refuses when the configuration or the state moved since it was made. */
+  async applySaved(plan: Plan, ref: StackRef): Promise<RunResult> {
+    const { config, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
+    if (!config || hasErrors(diagnostics)) return { diagnostics };
+    if (config.stack !== plan.stack) return { diagnostics: [errorAt(undefined, "Wrong stack", `the plan is for stack "${plan.stack}", not "${config.stack}"`)] };
+    if (config.hash !== plan.configHash) {
+      return { diagnostics: [errorAt(undefined, "Saved plan is stale", "the configuration changed since the plan was made (synth ran again); run plan again")] };
+    }
+    return this.locked(config.stack, "OperationTypeApply", async (): Promise<RunResult> => {
+      const s = this.readState(config.stack);
+      if (!s.state) return { diagnostics: s.diagnostics };
+      if (s.state.lineage !== plan.lineage || s.state.serial !== plan.serial) {
+        return {
+          diagnostics: [
+            errorAt(
+              undefined,
+              "Saved plan is stale",
+              `the state changed since the plan was made (serial ${plan.serial} -> ${s.state.serial}${s.state.lineage !== plan.lineage ? ", different lineage" : ""}); run plan again`,
+            ),
+          ],
+        };
+      }
+      const a = await this.applyLocked(config, s.state, plan);
+      return { plan, applied: a.counts, diagnostics: a.diagnostics };
+    });
+  }
+
+  private async applyLocked(config: StackConfig, state: State, plan: Plan): Promise<ApplyResult> {
+    const writer = new StateWriter(statePaths(this.opts.dataDir, config.stack), state);
+    return applyPlan({
+      cloud: this.opts.cloud,
+      config,
+      plan,
+      writer,
+      definitions: this.opts.definitions,
+      limiter: this.limiter,
+      retry: this.retry,
+      hooks: this.opts.hooks,
+    });
+  }
+
+  /** import ADDR ID: adopt an existing object into state (the address must be declared). */
+  async import(ref: StackRef, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
+    const { config, diagnostics } = this.load(ref);
+    if (!config || hasErrors(diagnostics)) return { diagnostics };
+    const parsed = parseInstanceAddress(address);
+    if (!parsed || parsed.mode !== "managed") return { diagnostics: [errorAt(address, "Invalid address", 'expected TYPE.NAME, TYPE.NAME[N] or TYPE.NAME["KEY"]')] };
+    const block = config.resources.find((r) => r.address === parsed.resource);
+    if (!block) {
+      return { diagnostics: [errorAt(address, "Configuration for import target does not exist", `declare ${parsed.resource} in the stack before importing into it`)] };
+    }
+    if ((block.count || block.forEach) && parsed.indexKey === undefined) {
+      return { diagnostics: [errorAt(address, "Index required", `${parsed.resource} uses ${block.count ? "count" : "for_each"}: import into ${parsed.resource}[...]`)] };
+    }
+    const def = this.opts.definitions(parsed.type, "resource");
+    if (!def) return { diagnostics: [errorAt(address, "Invalid resource type", `the provider does not support resource type "${parsed.type}"`)] };
+    if (!def.importer) return { diagnostics: [errorAt(address, "Resource type does not support import", `${parsed.type} cannot be imported`)] };
+    const partial = def.importer.parse(id);
+    if (typeof partial === "string") return { diagnostics: [errorAt(address, "Invalid import ID", `${partial} (format: ${def.importer.format})`)] };
+    return this.locked(config.stack, "OperationTypeImport", async () => {
+      const s = this.readState(config.stack);
+      if (!s.state) return { diagnostics: s.diagnostics };
+      const canonical = instanceAddress(parsed.resource, parsed.indexKey);
+      if (s.state.instances.has(canonical)) {
+        return { diagnostics: [errorAt(canonical, "Resource already managed", `${canonical} is already in state; remove it with "oslogin state rm" first`)] };
+      }
+      // The provider configuration, for defaults such as organization_id.
+      const plan = await this.planWith(config, s.state, { outDir: ref.outDir, mode: "refresh-only", refresh: false });
+      if (!plan.plan) return { diagnostics: plan.diagnostics.filter((d) => d.severity === "error") };
+      const providerCfg = config.providers.get(block.provider);
+      let provider = {};
+      if (providerCfg) {
+        const { evaluate } = await import("./expr/eval.js");
+        const { ValueTable } = await import("./values-table.js");
+        const vt = new ValueTable([]);
+        for (const [k, v] of Object.entries(plan.plan.variables)) vt.vars.set(k, v);
+        try {
+          provider = evaluate(providerCfg.body, vt.scope()) as object;
+        } catch {
+          provider = {};
+        }
+      }
+      let value: ObjectValue | null;
+      try {
+        value = await withRetry(() => def.read({ cloud: this.opts.cloud, provider }, completeState(def.schema, partial)), this.retry);
+      } catch (e) {
+        return { diagnostics: [diagnosticFromError(canonical, "Import failed", e)] };
+      }
+      if (!value) return { diagnostics: [errorAt(canonical, "Cannot import non-existent remote object", `no ${parsed.type} with ID ${JSON.stringify(id)} exists`)] };
+      const full = completeState(def.schema, value);
+      const { graph } = buildGraph(config);
+      const instance: InstanceState = {
+        mode: "managed",
+        type: parsed.type,
+        name: parsed.name,
+        indexKey: parsed.indexKey,
+        each: block.count ? "list" : block.forEach ? "map" : undefined,
+        provider: providerAddress(block.provider, config.requiredProviders[block.provider.split(".")[0]]?.source),
+        schemaVersion: def.schemaVersion,
+        attributes: full,
+        sensitiveAttributes: concreteSensitivePaths(def, full),
+        dependencies: resourceDependencies(graph, block.address),
+      };
+      s.state.instances.set(canonical, instance);
+      const writer = new StateWriter(statePaths(this.opts.dataDir, config.stack), s.state);
+      await writer.flush();
+      return { instance, diagnostics: [] };
+    });
+  }
+
+  /** Reads the state without locking (state list/show, output). */
+  currentState(stack: string): { state?: State; diagnostics: EngineDiagnostic[] } {
+    return this.readState(stack);
+  }
+
+  /** state rm / state mv: edit state under the lock, one write with a backup. */
+  async editState(stack: string, edit: (s: State) => EngineDiagnostic[]): Promise<{ diagnostics: EngineDiagnostic[] }> {
+    return this.locked(stack, "OperationTypeStateEdit", async () => {
+      const s = this.readState(stack);
+      if (!s.state) return { diagnostics: s.diagnostics };
+      const d = edit(s.state);
+      if (hasErrors(d)) return { diagnostics: d };
+      await new StateWriter(statePaths(this.opts.dataDir, stack), s.state).flush();
+      return { diagnostics: d };
+    });
+  }
+
+  forceUnlock(stack: string, id: string): { diagnostics: EngineDiagnostic[]; holder?: string } {
+    const r = forceUnlockFile(statePaths(this.opts.dataDir, stack).lock, id);
+    if (!r.ok) return { diagnostics: [errorAt(undefined, "Cannot unlock", r.reason)] };
+    return { diagnostics: [], holder: describeHolder(r.holder) };
+  }
+}

@@ -1,0 +1,521 @@
+// Planning: refresh, then walk the graph in dependency order evaluating each block against the
+// values planned so far, and decide one action (with its reason) per resource instance. The
+// attribute-level rules (defaults, computed -> unknown, forceNew -> replace) are the shared ones in
+// src/resources/plan.ts; this file owns what is engine-only: expansion, lifecycle, orphans, drift.
+import { isUnknown, type ObjectValue, type ProviderConfig, type ResourceDefinition, type Value } from "../../resources/define.js";
+import { completeState, containsUnknown, formatPath, planResourceChange, validateConfig } from "../../resources/plan.js";
+import type { CloudClient } from "../../cloud/client/cloud-client.js";
+import type { ResourceBlock, StackConfig } from "../config/config.js";
+import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
+import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnostic } from "../diagnostics.js";
+import { evaluate, EvalError } from "../expr/eval.js";
+import { deepEqual } from "../expr/values.js";
+import { buildGraph, resourceDependencies, type Graph } from "../graph.js";
+import { instanceAddress, providerAddress, type IndexKey, type State } from "../state/state.js";
+import type { DefinitionLookup, Drift, EngineHooks, OutputChange, Plan, ResourceChange } from "../types.js";
+import { ValueTable } from "../values-table.js";
+import { currentValue, providerKeyOf, refresh } from "./refresh.js";
+
+export interface PlanInput {
+  cloud: CloudClient;
+  config: StackConfig;
+  state: State;
+  definitions: DefinitionLookup;
+  mode: Plan["mode"];
+  /** Skip the refresh (plan -refresh=false). */
+  refresh: boolean;
+  variables: Record<string, Value>;
+  limiter: Limiter;
+  retry: RetryPolicy;
+  hooks?: EngineHooks;
+  /** Addresses to mark tainted for this plan (plan -replace=ADDR). */
+  replace?: string[];
+}
+
+export interface PlanResult {
+  plan?: Plan;
+  diagnostics: EngineDiagnostic[];
+}
+
+type ChangeBase = Omit<ResourceChange, "action" | "reason" | "before" | "after" | "changedPaths" | "requiresReplace">;
+
+interface Instance {
+  key?: IndexKey;
+  count?: number;
+  each?: { key: string; value: Value };
+}
+
+export async function makePlan(input: PlanInput): Promise<PlanResult> {
+  return new Planner(input).run();
+}
+
+class Planner {
+  private readonly diags: EngineDiagnostic[] = [];
+  private readonly values: ValueTable;
+  private readonly providers = new Map<string, ProviderConfig>();
+  private readonly changes: ResourceChange[] = [];
+  private readonly changesByResource = new Map<string, ResourceChange[]>();
+  private refreshed = new Map<string, ObjectValue | null>();
+  private drift: Drift[] = [];
+  private graph!: Graph;
+  private readonly declaredInstances = new Set<string>();
+
+  constructor(private readonly input: PlanInput) {
+    this.values = new ValueTable(input.config.resources);
+  }
+
+  async run(): Promise<PlanResult> {
+    const { config, state } = this.input;
+    const g = buildGraph(config);
+    this.diags.push(...g.diagnostics);
+    this.graph = g.graph;
+    this.checkTypes();
+    this.resolveVariables();
+    if (hasErrors(this.diags)) return { diagnostics: this.diags };
+    this.evaluateProviders();
+    if (hasErrors(this.diags)) return { diagnostics: this.diags };
+
+    if (this.input.refresh) {
+      const r = await refresh({
+        cloud: this.input.cloud,
+        state,
+        definitions: this.input.definitions,
+        providers: this.providers,
+        limiter: this.input.limiter,
+        retry: this.input.retry,
+        hooks: this.input.hooks,
+      });
+      this.diags.push(...r.diagnostics);
+      this.refreshed = r.values;
+      this.drift = r.drift;
+      if (hasErrors(this.diags)) return { diagnostics: this.diags };
+    } else {
+      for (const [addr, inst] of state.instances) {
+        if (inst.mode !== "managed") continue;
+        const def = this.input.definitions(inst.type, "resource");
+        if (def) this.refreshed.set(addr, currentValue(def, inst));
+      }
+    }
+
+    const byAddress = new Map(config.resources.map((r) => [r.address, r]));
+    for (const id of this.graph.order) {
+      const node = this.graph.nodes.get(id)!;
+      if (node.kind === "local") this.evalLocal(id.slice("local.".length));
+      else if (node.kind === "resource" || node.kind === "data") await this.planResource(byAddress.get(id)!);
+    }
+    this.planOrphans();
+    const outputs = this.planOutputs();
+    if (hasErrors(this.diags)) return { diagnostics: this.diags };
+
+    const forgetData = [...state.instances.entries()]
+      .filter(([addr, i]) => i.mode === "data" && (this.input.mode === "destroy" || !this.declaredInstances.has(addr)))
+      .map(([addr]) => addr);
+    const plan: Plan = {
+      formatVersion: 1,
+      stack: config.stack,
+      configFile: config.file,
+      configHash: config.hash,
+      lineage: state.lineage,
+      serial: state.serial,
+      mode: this.input.mode,
+      variables: Object.fromEntries(this.values.vars),
+      changes: this.changes,
+      drift: this.drift,
+      outputs,
+      forgetData,
+      warnings: this.diags.filter((d) => d.severity === "warning"),
+    };
+    return { plan, diagnostics: this.diags };
+  }
+
+  private def(r: { type: string; mode: "managed" | "data" }): ResourceDefinition | undefined {
+    return this.input.definitions(r.type, r.mode === "data" ? "data" : "resource");
+  }
+
+  private checkTypes(): void {
+    for (const r of this.input.config.resources) {
+      if (this.def(r)) continue;
+      const other = this.input.definitions(r.type, r.mode === "data" ? "resource" : "data");
+      const what = r.mode === "data" ? "data source" : "resource type";
+      this.diags.push(
+        errorAt(
+          r.address,
+          `Invalid ${what}`,
+          other
+            ? `"${r.type}" is a ${r.mode === "data" ? "managed resource" : "data source"}, not a ${what}`
+            : `the provider does not support ${what} "${r.type}"${r.constructPath ? ` (construct ${r.constructPath})` : ""}`,
+        ),
+      );
+    }
+  }
+
+  private resolveVariables(): void {
+    for (const v of this.input.config.variables.values()) {
+      let val: Value | undefined = this.input.variables[v.name];
+      const env = process.env[`TF_VAR_${v.name}`];
+      if (val === undefined && env !== undefined) {
+        val = env;
+        if (v.type && v.type !== "string") {
+          try {
+            val = JSON.parse(env) as Value;
+          } catch {
+            this.diags.push(errorAt(`var.${v.name}`, "Invalid value for variable", `TF_VAR_${v.name} must be JSON for type ${v.type}`));
+          }
+        }
+      }
+      if (val === undefined) val = v.default;
+      if (val === undefined) {
+        this.diags.push(errorAt(`var.${v.name}`, "No value for required variable", `set it with TF_VAR_${v.name} or give the variable a default`));
+        continue;
+      }
+      this.values.vars.set(v.name, val);
+    }
+  }
+
+  private evaluateProviders(): void {
+    // Provider configurations may use variables and locals that do not depend on resources: they
+    // must be known before refresh.
+    for (const p of this.input.config.providers.values()) {
+      for (const r of p.refs) {
+        if (r.subject.startsWith("local.")) this.evalLocal(r.subject.slice(6));
+      }
+      try {
+        const v = evaluate(p.body, this.values.scope());
+        if (containsUnknown(v)) throw new EvalError("provider configuration depends on values not known until apply");
+        this.providers.set(p.key, v as ProviderConfig);
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        this.diags.push(errorAt(`provider.${p.key}`, "Invalid provider configuration", e.message));
+      }
+    }
+  }
+
+  private evalLocal(name: string): void {
+    if (this.values.locals.has(name)) return;
+    const l = this.input.config.locals.get(name)!;
+    try {
+      this.values.locals.set(name, evaluate(l.value, this.values.scope()));
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      this.diags.push(errorAt(`local.${name}`, "Invalid local value", e.message));
+    }
+  }
+
+  private providerConfig(key: string): ProviderConfig {
+    return this.providers.get(key) ?? {};
+  }
+
+  /** count / for_each -> the instances to plan; undefined when it cannot be decided. */
+  private expand(r: ResourceBlock): Instance[] | undefined {
+    const scope = this.values.scope();
+    if (r.count) {
+      let v: Value;
+      try {
+        v = evaluate(r.count, scope);
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        this.diags.push(errorAt(r.address, "Invalid count argument", e.message, ["count"]));
+        return undefined;
+      }
+      if (isUnknown(v)) {
+        this.diags.push(errorAt(r.address, "Invalid count argument", "the count value depends on resource attributes that cannot be determined until apply", ["count"]));
+        return undefined;
+      }
+      const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+        this.diags.push(errorAt(r.address, "Invalid count argument", `count must be a whole number >= 0, got ${JSON.stringify(v)}`, ["count"]));
+        return undefined;
+      }
+      return Array.from({ length: n }, (_, i) => ({ key: i, count: i }));
+    }
+    if (r.forEach) {
+      let v: Value;
+      try {
+        v = evaluate(r.forEach, scope);
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        this.diags.push(errorAt(r.address, "Invalid for_each argument", e.message, ["for_each"]));
+        return undefined;
+      }
+      if (containsUnknown(v) && (isUnknown(v) || Array.isArray(v))) {
+        this.diags.push(
+          errorAt(r.address, "Invalid for_each argument", "the for_each value depends on resource attributes that cannot be determined until apply", ["for_each"]),
+        );
+        return undefined;
+      }
+      if (Array.isArray(v)) {
+        if (!v.every((x) => typeof x === "string")) {
+          this.diags.push(errorAt(r.address, "Invalid for_each argument", "a for_each set must contain only strings", ["for_each"]));
+          return undefined;
+        }
+        return [...new Set(v as string[])].sort().map((k) => ({ key: k, each: { key: k, value: k } }));
+      }
+      if (v !== null && typeof v === "object") {
+        return Object.keys(v)
+          .sort()
+          .map((k) => ({ key: k, each: { key: k, value: (v as ObjectValue)[k] } }));
+      }
+      this.diags.push(errorAt(r.address, "Invalid for_each argument", `for_each must be a map or a set of strings, got ${v === null ? "null" : typeof v}`, ["for_each"]));
+      return undefined;
+    }
+    return [{}];
+  }
+
+  private async planResource(r: ResourceBlock): Promise<void> {
+    const def = this.def(r);
+    if (!def) return;
+    const expansion = r.count ? "list" : r.forEach ? "map" : "single";
+    this.values.initResource(r.address, expansion);
+    const instances = this.expand(r);
+    if (!instances) return;
+    const deps = resourceDependencies(this.graph, r.address);
+    const provider = providerAddress(r.provider, this.input.config.requiredProviders[r.provider.split(".")[0]]?.source);
+    const each: "list" | "map" | undefined = expansion === "single" ? undefined : expansion;
+    for (const inst of instances) {
+      const address = instanceAddress(r.address, inst.key);
+      this.declaredInstances.add(address);
+      if (this.input.mode !== "normal" && r.mode === "managed") {
+        // destroy / refresh-only: config is evaluated only for references; state decides.
+        const prior = this.refreshed.get(address) ?? null;
+        this.values.setInstance(r.address, inst.key, this.input.mode === "destroy" ? null : prior);
+        continue;
+      }
+      let raw: Value;
+      try {
+        raw = evaluate(r.body, this.values.scope({ count: inst.count, each: inst.each }));
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        this.diags.push(errorAt(address, "Invalid expression", e.message));
+        continue;
+      }
+      const providerCfg = this.providerConfig(r.provider);
+      const v = validateConfig(def, raw, providerCfg);
+      if (v.diagnostics.length) this.diags.push(...v.diagnostics.map((d) => ({ ...d, address })));
+      if (hasErrors(v.diagnostics)) continue;
+      const base: ChangeBase = {
+        address,
+        resource: r.address,
+        mode: r.mode,
+        type: r.type,
+        name: r.name,
+        indexKey: inst.key,
+        each,
+        ...(inst.each ? { eachValue: inst.each.value } : {}),
+        providerKey: r.provider,
+        provider,
+        createBeforeDestroy: r.lifecycle.createBeforeDestroy,
+        dependencies: deps,
+        schemaVersion: def.schemaVersion,
+      };
+      const change = r.mode === "data" ? await this.planData(r, def, v.config, base, deps) : this.planManaged(r, def, v.config, base);
+      if (!change) continue;
+      this.addChange(change);
+      this.values.setInstance(r.address, inst.key, change.action === "delete" ? null : change.after);
+    }
+    if (expansion === "list") this.values.trimList(r.address, instances.length);
+  }
+
+  private addChange(c: ResourceChange): void {
+    this.changes.push(c);
+    let l = this.changesByResource.get(c.resource);
+    if (!l) this.changesByResource.set(c.resource, (l = []));
+    l.push(c);
+  }
+
+  private planManaged(
+    r: ResourceBlock,
+    def: ResourceDefinition,
+    config: ObjectValue,
+    base: ChangeBase,
+  ): ResourceChange | undefined {
+    const address = base.address;
+    const inState = this.input.state.instances.get(address);
+    const prior = this.refreshed.get(address) ?? null;
+    const tainted = inState?.status === "tainted" || (this.input.replace ?? []).includes(address);
+    const effective = prior && r.lifecycle.ignoreChanges.length ? applyIgnoreChanges(config, prior, r.lifecycle.ignoreChanges) : config;
+    const pc = planResourceChange(def, tainted ? null : prior, effective);
+    let action: ResourceChange["action"] = pc.action === "create" && prior ? "replace" : pc.action;
+    let reason: string;
+    const driftOf = this.drift.find((d) => d.address === address);
+    if (pc.action === "create") {
+      if (prior && tainted) reason = inState?.status === "tainted" ? "tainted: a previous apply failed part way" : "replacement requested (-replace)";
+      else if (driftOf?.kind === "deleted") reason = "deleted outside the engine (drift): create it again";
+      else reason = "declared in configuration, not in state";
+    } else if (pc.action === "replace") {
+      reason = `forces replacement: ${pc.requiresReplace.map(formatPath).join(", ")}`;
+    } else if (pc.action === "update") {
+      const drifted = driftOf?.kind === "changed" ? new Set(driftOf.paths.map(formatPath)) : new Set<string>();
+      const paths = pc.changed.map(formatPath);
+      reason = paths.every((p) => drifted.has(p))
+        ? `changed outside the engine (drift): ${paths.join(", ")}`
+        : `update in place: ${paths.join(", ")}`;
+    } else {
+      reason = "up to date";
+    }
+    if ((action === "replace" || action === "delete") && r.lifecycle.preventDestroy) {
+      this.diags.push(
+        errorAt(address, "Instance cannot be destroyed", `lifecycle.prevent_destroy is set, but the plan would ${action} this object (${reason}); change the configuration or remove prevent_destroy`),
+      );
+      return undefined;
+    }
+    if (action === "noop" && prior && inState && !deepEqual(prior, currentValue(def, inState))) {
+      // The cloud changed but the change is ignored (ignore_changes): state takes the new value.
+      reason = "up to date (drift ignored by lifecycle.ignore_changes)";
+    }
+    return {
+      ...base,
+      action,
+      reason,
+      before: prior,
+      after: pc.planned,
+      changedPaths: pc.changed,
+      requiresReplace: tainted && prior ? [] : pc.requiresReplace,
+    };
+  }
+
+  private async planData(
+    r: ResourceBlock,
+    def: ResourceDefinition,
+    config: ObjectValue,
+    base: ChangeBase,
+    deps: string[],
+  ): Promise<ResourceChange | undefined> {
+    const pendingDep = deps.find((d) => (this.changesByResource.get(d) ?? []).some((c) => c.action !== "noop" && !c.readDuringPlan));
+    const common = { ...base, before: null, changedPaths: [], requiresReplace: [] };
+    if (containsUnknown(config) || pendingDep) {
+      return {
+        ...common,
+        action: "read",
+        reason: pendingDep ? `depends on ${pendingDep}, which has changes pending` : "configuration depends on values known only after apply",
+        after: planResourceChange(def, null, config).planned,
+      };
+    }
+    if (this.input.mode === "destroy") {
+      return { ...common, action: "read", reason: "read for references", after: completeState(def.schema, config), readDuringPlan: true };
+    }
+    try {
+      const ctx = { cloud: this.input.cloud, provider: this.providerConfig(r.provider) };
+      const value = await this.input.limiter.run(() => withRetry(() => def.create(ctx, config), this.input.retry));
+      return { ...common, action: "read", reason: "read while planning", after: completeState(def.schema, value), readDuringPlan: true };
+    } catch (e) {
+      this.diags.push(diagnosticFromError(base.address, "Reading the data source failed", e));
+      return undefined;
+    }
+  }
+
+  private planOrphans(): void {
+    const byAddress = new Map(this.input.config.resources.map((r) => [r.address, r]));
+    for (const [addr, inst] of this.input.state.instances) {
+      if (inst.mode !== "managed") continue;
+      const declared = this.declaredInstances.has(addr) && this.input.mode !== "destroy";
+      if (declared) continue;
+      if (this.input.mode === "refresh-only") continue;
+      const resource = addr.replace(/\[.*\]$/, "");
+      const block = byAddress.get(resource);
+      const prior = this.refreshed.get(addr);
+      if (prior === null || prior === undefined) continue; // gone already: refresh drops it from state
+      let reason: string;
+      if (this.input.mode === "destroy") reason = "destroy requested";
+      else if (!block) reason = "no longer in configuration";
+      else if (typeof inst.indexKey === "number") reason = `index [${inst.indexKey}] is out of range for count`;
+      else if (typeof inst.indexKey === "string") reason = `key ${JSON.stringify(inst.indexKey)} is not in for_each`;
+      else reason = block.count || block.forEach ? "the resource now uses count/for_each" : "no longer in configuration";
+      if (block?.lifecycle.preventDestroy) {
+        this.diags.push(errorAt(addr, "Instance cannot be destroyed", `lifecycle.prevent_destroy is set, but the plan would delete this object (${reason})`));
+        continue;
+      }
+      const def = this.input.definitions(inst.type, "resource");
+      this.addChange({
+        address: addr,
+        resource,
+        mode: "managed",
+        type: inst.type,
+        name: inst.name,
+        indexKey: inst.indexKey,
+        each: inst.each,
+        providerKey: providerKeyOf(inst.provider),
+        provider: inst.provider,
+        action: "delete",
+        reason,
+        createBeforeDestroy: false,
+        before: prior,
+        after: null,
+        changedPaths: [],
+        requiresReplace: [],
+        dependencies: inst.dependencies,
+        schemaVersion: def?.schemaVersion ?? inst.schemaVersion,
+      });
+    }
+    // Gone objects still in state: the apply drops them (shown as drift).
+  }
+
+  private planOutputs(): OutputChange[] {
+    const out: OutputChange[] = [];
+    const prior = this.input.state.outputs;
+    for (const o of this.input.config.outputs.values()) {
+      let after: Value | undefined;
+      if (this.input.mode === "destroy") after = undefined;
+      else {
+        try {
+          after = evaluate(o.value, this.values.scope());
+        } catch (e) {
+          if (!(e instanceof EvalError)) throw e;
+          this.diags.push(errorAt(`output.${o.name}`, "Invalid output value", e.message));
+          continue;
+        }
+      }
+      const before = prior[o.name]?.value;
+      const action: OutputChange["action"] =
+        before === undefined ? (after === undefined ? "noop" : "create") : after === undefined ? "delete" : deepEqual(before, after) ? "noop" : "update";
+      out.push({ name: o.name, action, before, after, sensitive: o.sensitive || !!prior[o.name]?.sensitive });
+    }
+    for (const name of Object.keys(prior)) {
+      if (!this.input.config.outputs.has(name)) out.push({ name, action: "delete", before: prior[name].value, after: undefined, sensitive: !!prior[name].sensitive });
+    }
+    for (const w of out) if (w.sensitive === undefined) w.sensitive = false;
+    return out;
+  }
+}
+
+/** The config with ignored attributes taken from the prior state. */
+function applyIgnoreChanges(config: ObjectValue, prior: ObjectValue, ignore: (string | number)[][] | "all"): ObjectValue {
+  if (ignore === "all") {
+    const out: ObjectValue = {};
+    for (const k of Object.keys(config)) out[k] = k in prior ? prior[k] : config[k];
+    return out;
+  }
+  let out: ObjectValue = config;
+  for (const path of ignore) out = setPath(out, path, getPath(prior, path));
+  return out;
+}
+
+function getPath(v: Value, path: (string | number)[]): Value {
+  let cur: Value = v;
+  for (const step of path) {
+    if (cur === null || typeof cur !== "object" || isUnknown(cur)) return null;
+    cur = Array.isArray(cur) ? (cur[step as number] ?? null) : ((cur as ObjectValue)[step as string] ?? null);
+  }
+  return cur;
+}
+
+function setPath(v: ObjectValue, path: (string | number)[], value: Value): ObjectValue {
+  if (path.length === 0) return v;
+  const [head, ...rest] = path;
+  const copy: ObjectValue = { ...v };
+  if (rest.length === 0) {
+    copy[head as string] = value;
+    return copy;
+  }
+  const child = copy[head as string];
+  if (Array.isArray(child) && typeof rest[0] === "number") {
+    const arr = [...child];
+    const [idx, ...more] = rest as [number, ...(string | number)[]];
+    if (arr[idx] !== undefined && arr[idx] !== null && typeof arr[idx] === "object") arr[idx] = more.length ? setPath(arr[idx] as ObjectValue, more, value) : value;
+    copy[head as string] = arr;
+  } else if (child && typeof child === "object" && !Array.isArray(child) && !isUnknown(child)) {
+    copy[head as string] = setPath(child as ObjectValue, rest, value);
+  }
+  return copy;
+}
+
+export { warningAt };

@@ -1,0 +1,117 @@
+// The engine's public types: the closed set of actions, a plan, hooks for progress.
+import type { CloudClient } from "../cloud/client/cloud-client.js";
+import type { AttributePath, ObjectValue, ResourceDefinition, Value } from "../resources/define.js";
+import type { EngineDiagnostic } from "./diagnostics.js";
+import type { IndexKey } from "./state/state.js";
+
+export type Action = "create" | "update" | "replace" | "delete" | "read" | "noop";
+
+/** Finds the definition of a resource type (kind "resource") or data source (kind "data"). */
+export type DefinitionLookup = (type: string, kind: "resource" | "data") => ResourceDefinition | undefined;
+
+export interface ResourceChange {
+  /** Instance address: "yandex_compute_instance.vm[0]". */
+  address: string;
+  /** Resource address: "yandex_compute_instance.vm". */
+  resource: string;
+  mode: "managed" | "data";
+  type: string;
+  name: string;
+  indexKey?: IndexKey;
+  each?: "list" | "map";
+  /** each.value of a for_each instance (apply re-evaluates the body with it). */
+  eachValue?: Value;
+  /** For a deposed object (left by an interrupted create-before-destroy): its deposed key. */
+  deposed?: string;
+  /** Provider configuration key ("yandex", "yandex.west") and its state spelling. */
+  providerKey: string;
+  provider: string;
+  action: Action;
+  /** Why: "forces replacement: zone", "tainted", "not in configuration", "changed outside (drift)"... */
+  reason: string;
+  /** For replace: delete the old object first (default) or create the new one first. */
+  createBeforeDestroy: boolean;
+  /** Refreshed prior state (null = none). */
+  before: ObjectValue | null;
+  /** Planned new state with UNKNOWN where apply decides (null for delete). */
+  after: ObjectValue | null;
+  changedPaths: AttributePath[];
+  requiresReplace: AttributePath[];
+  /** Resource addresses this instance depends on (recorded in state, orders deletes). */
+  dependencies: string[];
+  /** A data source read while planning: `after` is its value, apply only records it. */
+  readDuringPlan?: boolean;
+  schemaVersion: number;
+}
+
+export interface Drift {
+  address: string;
+  type: string;
+  /** The object changed, or disappeared, outside the engine. */
+  kind: "changed" | "deleted";
+  paths: AttributePath[];
+  before: ObjectValue;
+  after: ObjectValue | null;
+}
+
+export interface OutputChange {
+  name: string;
+  action: "create" | "update" | "delete" | "noop";
+  before: Value | undefined;
+  after: Value | undefined;
+  sensitive: boolean;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  stack: string;
+  configFile: string;
+  configHash: string;
+  /** The state the plan was made against: apply refuses if it moved. */
+  lineage: string;
+  serial: number;
+  mode: "normal" | "destroy" | "refresh-only";
+  variables: Record<string, Value>;
+  changes: ResourceChange[];
+  drift: Drift[];
+  outputs: OutputChange[];
+  /** Data sources in state that the configuration no longer declares (dropped silently). */
+  forgetData: string[];
+  /** Warnings found while planning (errors mean there is no plan). */
+  warnings: EngineDiagnostic[];
+}
+
+export interface ApplyPhaseEvent {
+  address: string;
+  /** What is happening right now; a replace is a delete then a create (or the other way round). */
+  phase: "create" | "update" | "delete" | "read";
+  action: Action;
+}
+
+export interface EngineHooks {
+  refreshStart?(instances: number): void;
+  refreshDone?(instances: number, ms: number): void;
+  applyStart?(e: ApplyPhaseEvent): void;
+  applyDone?(e: ApplyPhaseEvent & { ms: number; id?: string }): void;
+  applyFailed?(e: ApplyPhaseEvent & { diagnostic: EngineDiagnostic }): void;
+  applySkipped?(e: ApplyPhaseEvent & { because: string }): void;
+  retry?(e: { address: string; attempt: number; delayMs: number; code: string }): void;
+  lockWait?(holder: string): void;
+  lockTakenOver?(holder: string): void;
+}
+
+export interface EngineOptions {
+  cloud: CloudClient;
+  definitions: DefinitionLookup;
+  /** Where state lives: <dataDir>/stacks/<stack>/terraform.tfstate. */
+  dataDir: string;
+  hooks?: EngineHooks;
+  /** The one concurrency cap for cloud calls in refresh and apply (default 10). */
+  parallelism?: number;
+  /** How long to wait for the state lock (ms, default 0 = fail at once). */
+  lockTimeoutMs?: number;
+  /** Values for `variable` blocks (else TF_VAR_<name>, else the default). */
+  variables?: Record<string, Value>;
+  /** Retry policy for UNAVAILABLE / RESOURCE_EXHAUSTED. */
+  retry?: { attempts: number; baseDelayMs: number };
+}
