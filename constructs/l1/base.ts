@@ -4,7 +4,7 @@
 import { TerraformDataSource, TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
 import { UNKNOWN, type BlockSchema, type Diagnostic, type Value } from "../../src/resources/define.js";
-import { formatPath, validateConfig } from "../../src/resources/plan.js";
+import { formatPath, normalizeConfig, validateConfig } from "../../src/resources/plan.js";
 import { getDefinition } from "../../src/resources/registry.js";
 import { appRules, hookStack } from "../validation.js";
 
@@ -60,6 +60,12 @@ export interface HasLiteralConfig {
   literalConfig(): LiteralConfig;
 }
 
+/** Props in the schema's normalized shape (blocks as arrays, int64 as text), tokens as UNKNOWN. */
+function literalConfigOf(type: string, kind: "resource" | "data", props: Record<string, unknown>): LiteralConfig {
+  const schema = getDefinition(type, kind).schema;
+  return { type, config: normalizeConfig(schema, literalValue(propsToTerraform(schema, props))).value };
+}
+
 export const hasLiteralConfig = (x: unknown): x is HasLiteralConfig & Construct =>
   typeof (x as HasLiteralConfig).literalConfig === "function";
 
@@ -102,8 +108,7 @@ export abstract class YandexResource extends TerraformResource implements HasLit
   }
 
   literalConfig(): LiteralConfig {
-    const def = getDefinition(this.terraformResourceType);
-    return { type: this.terraformResourceType, config: literalValue(propsToTerraform(def.schema, this.props)) as Record<string, Value> };
+    return literalConfigOf(this.terraformResourceType, "resource", this.props);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
@@ -133,8 +138,7 @@ export abstract class YandexDataSource extends TerraformDataSource implements Ha
   }
 
   literalConfig(): LiteralConfig {
-    const def = getDefinition(this.terraformResourceType, "data");
-    return { type: this.terraformResourceType, config: literalValue(propsToTerraform(def.schema, this.props)) as Record<string, Value> };
+    return literalConfigOf(this.terraformResourceType, "data", this.props);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
