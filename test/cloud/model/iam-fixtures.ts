@@ -2,6 +2,9 @@
 // hierarchy, members and a group, written straight into the shared schema (the directory service's
 // seeding is tested on its own; these tests only need the rows to exist).
 import { AccessService } from "../../../src/cloud/model/access.js";
+import { IamTokenService } from "../../../src/cloud/model/iam-tokens.js";
+import { KeyService } from "../../../src/cloud/model/keys.js";
+import { ServiceAccountService } from "../../../src/cloud/model/service-accounts.js";
 import { ModelContext } from "../../../src/cloud/model/context.js";
 import { Store } from "../../../src/cloud/store/store.js";
 import { encodeJson } from "../../../src/cloud/store/json.js";
@@ -28,6 +31,9 @@ export interface Fixture {
   store: Store;
   ctx: ModelContext;
   access: AccessService;
+  serviceAccounts: ServiceAccountService;
+  keys: KeyService;
+  iamTokens: IamTokenService;
   clock: { now: Date };
   setOsLogin(organizationId: string, certificates: boolean, keys: boolean): void;
 }
@@ -57,10 +63,14 @@ export function openFixture(): Fixture {
     db.prepare("INSERT INTO folders (id, cloud_id, doc) VALUES (?, ?, ?)").run(id, cloud, encodeJson({ id, cloudId: cloud, name: id, createdAt: t }));
   }
   const access = new AccessService(ctx);
+  const keys = new KeyService(ctx);
   return {
     store,
     ctx,
     access,
+    serviceAccounts: new ServiceAccountService(ctx, access),
+    keys,
+    iamTokens: new IamTokenService(ctx, keys),
     clock,
     setOsLogin(organizationId, certificates, keys) {
       db.prepare("INSERT OR REPLACE INTO os_login_settings (organization_id, doc) VALUES (?, ?)").run(

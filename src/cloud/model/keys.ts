@@ -1,0 +1,203 @@
+// KeyService (iam.v1): authorized keys of service accounts. Create is synchronous in the real API
+// (CreateKeyResponse{key, private_key}, no Operation); it still goes through ctx.mutate here so it
+// is atomic and audited. The key pair is generated with node:crypto; the private key exists only in
+// the response: it is never stored, never put in the Operation, the audit event or an error.
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { writeSecretFileAtomic } from "../../util/atomic-file.js";
+import { CloudError, errors } from "../errors.js";
+import { decodeJson, encodeJson } from "../store/json.js";
+import type { ModelContext } from "./context.js";
+import { ID_PREFIX } from "./ids.js";
+import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
+import { DESCRIPTION_MAX, ID_MAX } from "./rules.js";
+import type { AuthorizedKeyFile, Caller, CreateKeyRequest, CreateKeyResponse, Key, KeyAlgorithm, Operation, Page } from "./types.js";
+import { checkMaxLength, maskedFields, requireString } from "./validate.js";
+
+const API = "yandex.cloud.iam.v1.";
+const SERVICE = "iam.KeyService.";
+export const KEY_TYPE = `${API}Key`;
+
+export const KEY_ALGORITHM_BITS: Record<KeyAlgorithm, number> = { RSA_2048: 2048, RSA_4096: 4096 };
+
+/** The first line of every Yandex authorized private key (the yc CLI and SDKs expect it). */
+export const privateKeyHeader = (keyId: string) => `PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <${keyId}>\n`;
+
+export interface ListKeysRequest {
+  serviceAccountId?: string;
+  pageSize?: bigint;
+  pageToken?: string;
+}
+
+export interface UpdateKeyRequest {
+  keyId: string;
+  description?: string;
+  updateMask?: string[];
+}
+
+type Opts = { idempotencyKey?: string };
+
+export class KeyService {
+  constructor(private readonly ctx: ModelContext) {}
+
+  create(caller: Caller, req: CreateKeyRequest, opts: Opts = {}): CreateKeyResponse {
+    const serviceAccountId = this.serviceAccountOf(caller, req.serviceAccountId);
+    checkMaxLength(req.description, "description", DESCRIPTION_MAX);
+    const algorithm = req.keyAlgorithm ?? "RSA_2048";
+    if (!(algorithm in KEY_ALGORITHM_BITS)) {
+      throw errors.invalidArgument("key_algorithm", `${JSON.stringify(algorithm)} must be RSA_2048 or RSA_4096`);
+    }
+    this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: serviceAccountId });
+    if (!this.ctx.sql("SELECT 1 FROM service_accounts WHERE id = ?").get(serviceAccountId)) {
+      throw errors.notFound("Service account", serviceAccountId);
+    }
+    // Generated outside the transaction: it is the slow part and touches nothing stored.
+    const pair = generateKeyPairSync("rsa", {
+      modulusLength: KEY_ALGORITHM_BITS[algorithm],
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    const key: Key = {
+      id: this.ctx.newId(ID_PREFIX.key),
+      serviceAccountId,
+      createdAt: this.ctx.timestamp(),
+      description: req.description ?? "",
+      keyAlgorithm: algorithm,
+      publicKey: pair.publicKey,
+    };
+    const op = this.ctx.mutate(
+      { caller, action: `${SERVICE}Create`, description: "Create authorized key", idempotencyKey: opts.idempotencyKey },
+      () => {
+        this.ctx
+          .sql("INSERT INTO service_account_keys (id, service_account_id, doc) VALUES (?, ?, ?)")
+          .run(key.id, serviceAccountId, encodeJson(key));
+        return { resourceType: "key", resourceId: key.id, before: undefined, after: key, response: { typeName: KEY_TYPE, value: key } };
+      },
+    );
+    const created = op.response?.value as Key;
+    if (created.id !== key.id) {
+      // A retry with a used idempotency key: the first call created the key, and its private key
+      // was returned then and exists nowhere now. Returning the key without it would look like success.
+      throw new CloudError(
+        "ALREADY_EXISTS",
+        `Key ${JSON.stringify(created.id)} was already created with this idempotency key; a private key is returned only once: delete that key and create a new one`,
+      );
+    }
+    return { key, privateKey: privateKeyHeader(key.id) + pair.privateKey };
+  }
+
+  get(caller: Caller, req: { keyId: string }): Key {
+    const key = this.require(requireString(req.keyId, "key_id", ID_MAX));
+    this.ctx.authorize(caller, "iam.keys.get", { kind: "serviceAccount", id: key.serviceAccountId });
+    return key;
+  }
+
+  list(caller: Caller, req: ListKeysRequest): Page<Key> {
+    const serviceAccountId = this.serviceAccountOf(caller, req.serviceAccountId);
+    const size = pageSizeOf(req.pageSize);
+    const after = idAfter(req.pageToken);
+    this.ctx.authorize(caller, "iam.keys.get", { kind: "serviceAccount", id: serviceAccountId });
+    const docs = this.ctx
+      .sql("SELECT doc FROM service_account_keys WHERE service_account_id = ? AND id > ? ORDER BY id LIMIT ?", { pluck: true })
+      .all(serviceAccountId, after, size + 1) as string[];
+    return keysetPage(docs.map((d) => decodeJson<Key>(d)), size, (k) => k.id);
+  }
+
+  update(caller: Caller, req: UpdateKeyRequest, opts: Opts = {}): Operation {
+    const before = this.require(requireString(req.keyId, "key_id", ID_MAX));
+    const fields = maskedFields(req.updateMask, { description: true }, (f) => req[f] !== undefined);
+    checkMaxLength(req.description, "description", DESCRIPTION_MAX);
+    this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: before.serviceAccountId });
+    return this.ctx.mutate(
+      { caller, action: `${SERVICE}Update`, description: "Update authorized key", idempotencyKey: opts.idempotencyKey },
+      () => {
+        const after: Key = { ...before, description: fields.has("description") ? (req.description ?? "") : before.description };
+        this.ctx.sql("UPDATE service_account_keys SET doc = ? WHERE id = ?").run(encodeJson(after), after.id);
+        return {
+          resourceType: "key",
+          resourceId: after.id,
+          before,
+          after,
+          metadata: { typeName: `${API}UpdateKeyMetadata`, value: { keyId: after.id } },
+          response: { typeName: KEY_TYPE, value: after },
+        };
+      },
+    );
+  }
+
+  /** Deleting a key stops new JWT exchanges with it; IAM tokens already issued stay valid until they expire (as in the real cloud). */
+  delete(caller: Caller, req: { keyId: string }, opts: Opts = {}): Operation {
+    const before = this.require(requireString(req.keyId, "key_id", ID_MAX));
+    this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: before.serviceAccountId });
+    return this.ctx.mutate(
+      { caller, action: `${SERVICE}Delete`, description: "Delete authorized key", idempotencyKey: opts.idempotencyKey },
+      () => {
+        this.ctx.sql("DELETE FROM service_account_keys WHERE id = ?").run(before.id);
+        return {
+          resourceType: "key",
+          resourceId: before.id,
+          before,
+          after: undefined,
+          metadata: { typeName: `${API}DeleteKeyMetadata`, value: { keyId: before.id } },
+        };
+      },
+    );
+  }
+
+  /** The stored key (public part) or undefined; no authorization (the IAM token exchange uses it). */
+  find(keyId: string): Key | undefined {
+    const doc = this.ctx.sql("SELECT doc FROM service_account_keys WHERE id = ?", { pluck: true }).get(keyId) as string | undefined;
+    return doc === undefined ? undefined : decodeJson<Key>(doc);
+  }
+
+  private require(keyId: string): Key {
+    const key = this.find(keyId);
+    if (!key) throw errors.notFound("Key", keyId);
+    return key;
+  }
+
+  /** service_account_id; empty means the caller when the caller is a service account (as the API documents). */
+  private serviceAccountOf(caller: Caller, id: string | undefined): string {
+    if (!id && caller.kind === "subject" && caller.subject.type === "serviceAccount") return caller.subject.id;
+    return requireString(id, "service_account_id", ID_MAX);
+  }
+}
+
+// ---------- the authorized key file (yc iam key create --output key.json) ----------
+
+export function authorizedKeyFileOf(created: CreateKeyResponse): AuthorizedKeyFile {
+  return {
+    id: created.key.id,
+    service_account_id: created.key.serviceAccountId,
+    created_at: created.key.createdAt,
+    key_algorithm: created.key.keyAlgorithm,
+    public_key: created.key.publicKey,
+    private_key: created.privateKey,
+  };
+}
+
+/** Writes the key file whole (temp file, fsync, rename), mode 0600: it holds a private key. */
+export function writeAuthorizedKeyFile(path: string, file: AuthorizedKeyFile): void {
+  writeSecretFileAtomic(path, JSON.stringify(file, null, 2) + "\n");
+}
+
+/**
+ * Reads and checks a key file. Errors name the file and the missing field, never the content
+ * (it is a secret).
+ */
+export function readAuthorizedKeyFile(path: string): AuthorizedKeyFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? "not valid JSON";
+    throw new Error(`authorized key file ${path}: cannot be read (${why})`);
+  }
+  const file = parsed as Record<string, unknown>;
+  for (const field of ["id", "service_account_id", "private_key"] as const) {
+    if (typeof file?.[field] !== "string" || file[field] === "") {
+      throw new Error(`authorized key file ${path}: field "${field}" is missing or not a string`);
+    }
+  }
+  return parsed as AuthorizedKeyFile;
+}
