@@ -1,0 +1,258 @@
+// An emulated VM for end-to-end tests, built only from real parts (shared/reference/guest-oslogin.md
+// sections 3-6): a network namespace whose loopback also owns 169.254.169.254, where
+// `oslogin metadata` answers for one instance; a private mount namespace with an nsswitch.conf
+// that adds libnss_oslogin, tmpfs over /home and /run (sshd's privsep dir; also hides any host
+// nscd socket so every lookup reaches the endpoint); and a private sshd with
+// AuthorizedKeysCommand /usr/bin/google_authorized_keys and TrustedUserCAKeys.
+// Nothing on the host changes: the bind mount and tmpfs exist only inside the namespace, the
+// namespace dies with its holder process, and stop() kills every process started here.
+// All paths are absolute (nsenter changes directories). Needs root.
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { requireVmBinaries } from "./binaries.js";
+import { runProcess, type ProcessResult } from "./process.js";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const TSX_LOADER = join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs");
+const CLI = join(REPO_ROOT, "src/cli/main.ts");
+
+export interface VmOptions {
+  /** A label for logs and file names. */
+  name: string;
+  /** The instance the metadata endpoint answers for. */
+  instanceId: string;
+  /** The emulator data directory (cloud.db) the endpoint reads. */
+  dataDir: string;
+  /** Scratch directory for this VM's files (absolute; created). */
+  workDir: string;
+  /** Lines for TrustedUserCAKeys (the organization CA); omitted = no certificate logins. */
+  trustedCaKeys?: string[];
+  /** sshd port inside the namespace (default 22). */
+  sshPort?: number;
+}
+
+export interface SshOptions {
+  user: string;
+  identity: string;
+  /** A certificate file for the identity; "none" to offer the bare key. */
+  certificate?: string;
+  command?: string;
+  timeoutMs?: number;
+}
+
+export interface Vm {
+  readonly name: string;
+  readonly instanceId: string;
+  /** The namespace holder's pid (nsenter -t). */
+  readonly pid: number;
+  /** Runs a command inside the VM's network and mount namespaces. */
+  exec(argv: string[], opts?: { timeoutMs?: number }): Promise<ProcessResult>;
+  /** The real ssh client, run inside the VM's namespaces against its sshd; never multiplexed. */
+  ssh(opts: SshOptions): Promise<ProcessResult>;
+  /** GET on the metadata endpoint from inside the VM, as the agent would (header included by default). */
+  metadata(pathAndQuery: string, opts?: { flavor?: string | null }): Promise<{ status: number; body: string }>;
+  /** Replaces the TrustedUserCAKeys file (sshd reads it per connection: no restart). */
+  setTrustedCaKeys(lines: string[]): void;
+  sshdLog(): string;
+  metadataLog(): string;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+// Last resort if a test run dies without stop(): leave no namespace holder, sshd or endpoint behind.
+process.once("exit", () => {
+  for (const p of live) if (p.exitCode === null && p.pid) try { process.kill(p.pid, "SIGKILL"); } catch { /* gone */ }
+});
+
+function track(p: ChildProcess): ChildProcess {
+  live.add(p);
+  p.once("exit", () => live.delete(p));
+  return p;
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function terminate(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null || !p.pid) return;
+  const exited = new Promise<void>((r) => p.once("exit", () => r()));
+  p.kill("SIGTERM");
+  const timer = setTimeout(() => p.kill("SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startVm(opts: VmOptions): Promise<Vm> {
+  const bin = requireVmBinaries();
+  const work = resolve(opts.workDir);
+  mkdirSync(work, { recursive: true, mode: 0o700 });
+  const port = opts.sshPort ?? 22;
+  const f = (name: string) => join(work, name);
+
+  // nsswitch.conf: the host's, with the live-lookup module added for users and groups.
+  const hostNss = readFileSync("/etc/nsswitch.conf", "utf8");
+  writeFileSync(
+    f("nsswitch.conf"),
+    hostNss.replace(/^(passwd|group):(.*)$/gm, (_m, db: string, rest: string) => `${db}:${rest.replace(/\s+$/, "")} oslogin`),
+  );
+  writeFileSync(f("trusted-ca.pub"), (opts.trustedCaKeys ?? []).join("\n") + "\n");
+
+  // The holder: sets up both namespaces, then sleeps; its death ends them (--kill-child).
+  writeFileSync(
+    f("holder.sh"),
+    `#!/bin/sh
+set -e
+mount --make-rprivate /
+${bin.ip} link set lo up
+${bin.ip} addr add 169.254.169.254/32 dev lo
+mount --bind ${f("nsswitch.conf")} /etc/nsswitch.conf
+mount -t tmpfs -o mode=755 tmpfs /home
+mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -m 755 /run/sshd
+echo $$ > ${f("holder.pid")}
+exec sleep infinity
+`,
+    { mode: 0o700 },
+  );
+  const holder = track(
+    spawn(bin.unshare, ["--net", "--mount", "--propagation", "private", "--fork", "--kill-child", f("holder.sh")], {
+      stdio: ["ignore", "ignore", "pipe"],
+    }),
+  );
+  let holderErr = "";
+  holder.stderr!.on("data", (d) => (holderErr += d));
+  const pid = await waitFor(`the namespace holder of ${opts.name} (${holderErr})`, 5000, () => {
+    if (holder.exitCode !== null) throw new Error(`namespace setup for ${opts.name} failed: ${holderErr}`);
+    return existsSync(f("holder.pid")) && Number(readFileSync(f("holder.pid"), "utf8").trim());
+  });
+  const enter = (mount: boolean) => ["-t", String(pid), "-n", ...(mount ? ["-m"] : []), "--"];
+
+  const processes: ChildProcess[] = [];
+  let mdLog = "";
+  let sshdLogText = "";
+  const vm: Vm = {
+    name: opts.name,
+    instanceId: opts.instanceId,
+    pid,
+    exec: (argv, o) => runProcess(bin.nsenter, [...enter(true), ...argv], { timeoutMs: o?.timeoutMs }),
+    ssh: (o) =>
+      runProcess(
+        bin.nsenter,
+        [
+          ...enter(true),
+          bin.ssh,
+          "-F", "/dev/null",
+          "-o", "StrictHostKeyChecking=no",
+          "-o", "UserKnownHostsFile=/dev/null",
+          "-o", "BatchMode=yes",
+          "-o", "IdentitiesOnly=yes",
+          "-o", "ControlMaster=no",
+          "-o", "ControlPath=none",
+          "-o", "ConnectTimeout=5",
+          "-o", "LogLevel=ERROR",
+          "-i", o.identity,
+          ...(o.certificate ? ["-o", `CertificateFile=${o.certificate}`] : []),
+          "-p", String(port),
+          `${o.user}@127.0.0.1`,
+          o.command ?? "true",
+        ],
+        { timeoutMs: o.timeoutMs ?? 15_000 },
+      ),
+    async metadata(pathAndQuery, o = {}) {
+      const flavor = o.flavor === undefined ? "Google" : o.flavor;
+      const script = `fetch(${JSON.stringify(`http://169.254.169.254${pathAndQuery}`)}, {headers: ${JSON.stringify(flavor === null ? {} : { "Metadata-Flavor": flavor })}})
+        .then(async (r) => process.stdout.write(JSON.stringify({status: r.status, body: await r.text()})))`;
+      const r = await runProcess(bin.nsenter, [...enter(false), process.execPath, "-e", script], { timeoutMs: 10_000 });
+      if (r.status !== 0) throw new Error(`metadata GET ${pathAndQuery} failed: ${r.stderr}`);
+      return JSON.parse(r.stdout) as { status: number; body: string };
+    },
+    setTrustedCaKeys(lines) {
+      writeFileSync(f("trusted-ca.pub"), lines.join("\n") + "\n");
+    },
+    sshdLog: () => (existsSync(f("sshd.log")) ? readFileSync(f("sshd.log"), "utf8") : sshdLogText),
+    metadataLog: () => mdLog,
+    async stop() {
+      for (const p of processes.reverse()) await terminate(p);
+      await terminate(holder);
+      // the holder's child (sleep) dies with unshare (--kill-child); make sure of it
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+
+  try {
+    // The metadata endpoint, inside the network namespace only (it reads the data dir on the host fs).
+    const md = track(
+      spawn(
+        bin.nsenter,
+        [...enter(false), process.execPath, "--import", TSX_LOADER, CLI, "metadata", "--instance", opts.instanceId, "--listen", "169.254.169.254:80", "--data-dir", resolve(opts.dataDir)],
+        { stdio: ["ignore", "pipe", "pipe"], cwd: REPO_ROOT },
+      ),
+    );
+    processes.push(md);
+    md.stdout!.on("data", (d) => (mdLog += d));
+    md.stderr!.on("data", (d) => (mdLog += d));
+    await waitFor(`the metadata endpoint of ${opts.name}`, 20_000, () => {
+      if (md.exitCode !== null) throw new Error(`oslogin metadata exited: ${mdLog}`);
+      return mdLog.includes("listening on");
+    });
+
+    // sshd: host key, config, and the daemon in the foreground (its pid is the spawned pid:
+    // nsenter without --fork execs the program).
+    mkdirSync(f("sshd"), { mode: 0o700, recursive: true });
+    if (!existsSync(f("sshd/ssh_host_ed25519_key"))) {
+      const k = await runProcess(bin["ssh-keygen"], ["-q", "-t", "ed25519", "-N", "", "-f", f("sshd/ssh_host_ed25519_key")]);
+      if (k.status !== 0) throw new Error(`ssh-keygen: ${k.stderr}`);
+    }
+    writeFileSync(
+      f("sshd/sshd_config"),
+      [
+        `Port ${port}`,
+        "ListenAddress 127.0.0.1",
+        `HostKey ${f("sshd/ssh_host_ed25519_key")}`,
+        `PidFile ${f("sshd/sshd.pid")}`,
+        "UsePAM no",
+        "PubkeyAuthentication yes",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "AuthorizedKeysFile none",
+        `AuthorizedKeysCommand ${bin.google_authorized_keys} %u`,
+        "AuthorizedKeysCommandUser root",
+        `TrustedUserCAKeys ${f("trusted-ca.pub")}`,
+        "PermitRootLogin no",
+        "LogLevel VERBOSE",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(f("sshd/sshd_config"), 0o600);
+    const check = await runProcess(bin.nsenter, [...enter(true), bin.sshd, "-t", "-f", f("sshd/sshd_config")]);
+    if (check.status !== 0) throw new Error(`sshd -t rejected the config: ${check.stderr}`);
+    const sshd = track(
+      spawn(bin.nsenter, [...enter(true), bin.sshd, "-D", "-f", f("sshd/sshd_config"), "-E", f("sshd.log")], {
+        stdio: ["ignore", "ignore", "pipe"],
+      }),
+    );
+    processes.push(sshd);
+    sshd.stderr!.on("data", (d) => (sshdLogText += d));
+    await waitFor(`sshd of ${opts.name}`, 10_000, () => {
+      if (sshd.exitCode !== null) throw new Error(`sshd exited: ${sshdLogText} ${vm.sshdLog()}`);
+      return vm.sshdLog().includes(`Server listening on 127.0.0.1 port ${port}`);
+    });
+  } catch (e) {
+    await vm.stop();
+    throw e;
+  }
+  return vm;
+}
