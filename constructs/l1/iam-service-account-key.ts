@@ -42,7 +42,6 @@ export interface IamServiceAccountKeyProps extends ResourceMetaProps {
   readonly pgpKey?: string;
   /**
    * Store the private key in a Lockbox secret instead of the state (not supported here).
-   * Changing it replaces the resource.
    * @default - no block
    */
   readonly outputToLockbox?: IamServiceAccountKeyOutputToLockbox;

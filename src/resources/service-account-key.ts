@@ -53,7 +53,6 @@ export const serviceAccountKey = defineResource({
       output_to_lockbox: {
         nesting: "list",
         maxItems: 1,
-        forceNew: true,
         description: "Store the private key in a Lockbox secret instead of the state (not supported here).",
         block: {
           attributes: {
