@@ -431,7 +431,7 @@ export class OsLoginService {
   }
 
   private countProfiles(organizationId: string): number {
-    return this.ctx.sql("SELECT COUNT(*) FROM os_login_profiles WHERE organization_id = ?", { pluck: true }).get(organizationId) as number;
+    return (this.ctx.sql("SELECT count FROM os_login_profile_counts WHERE organization_id = ?", { pluck: true }).get(organizationId) as number | undefined) ?? 0;
   }
 
   private requireLoginFree(organizationId: string, login: string): void {
