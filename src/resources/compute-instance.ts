@@ -51,7 +51,10 @@ function toState(vm: Instance, prior: ObjectValue | undefined): ObjectValue {
   const priorDisk = priorList(prior, "boot_disk")[0];
   const priorNics = priorList(prior, "network_interface");
   const autoHost = vm.fqdn.endsWith(".auto.internal");
-  const tracked = (name: string) => prior?.[name] === undefined || priorList(prior, name).length > 0;
+  // serial_port_settings is tracked when configured, or after an import (a state without a boot
+  // disk: every created VM has one), so an unconfigured block never shows a permanent diff.
+  const imported = priorList(prior, "boot_disk").length === 0;
+  const tracked = (name: string) => imported || priorList(prior, name).length > 0;
   return {
     id: vm.id,
     name: vm.name,

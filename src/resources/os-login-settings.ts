@@ -10,8 +10,11 @@ const blocks = ["user_ssh_key_settings", "ssh_certificate_settings"] as const;
 
 function toState(organizationId: string, s: OsLoginSettings, prior: ObjectValue | undefined): ObjectValue {
   // Blocks the config does not manage stay untracked, otherwise an omitted block would show a
-  // permanent diff against what the API reports; an import (no prior blocks at all) tracks both.
-  const track = (name: (typeof blocks)[number]) => prior?.[name] === undefined || (Array.isArray(prior[name]) && (prior[name] as []).length > 0);
+  // permanent diff against what the API reports. A state without any block can only come from an
+  // import (create needs at least one block), and then both are tracked.
+  const given = (name: (typeof blocks)[number]) => Array.isArray(prior?.[name]) && (prior[name] as []).length > 0;
+  const imported = !blocks.some(given);
+  const track = (name: (typeof blocks)[number]) => imported || given(name);
   return {
     id: organizationId,
     organization_id: organizationId,
@@ -79,7 +82,7 @@ export const osLoginSettings = defineResource({
   async read(ctx, state) {
     const organizationId = String(state.organization_id ?? state.id);
     const s = await orGone(ctx.cloud.getOsLoginSettings(organizationId));
-    return s ? toState(organizationId, s, state.user_ssh_key_settings === undefined ? undefined : state) : null;
+    return s ? toState(organizationId, s, state) : null;
   },
   async update(ctx, prior, config) {
     const organizationId = scopeId(config, "organization_id", ctx.provider);

@@ -71,11 +71,14 @@ export function keepEmpty(prior: Value | undefined, fromApi: Value): Value {
   return prior !== undefined && isEmpty(prior) ? prior : null;
 }
 
-/** Keeps the state's RFC3339 spelling when the API reports the same instant differently. */
+/**
+ * Keeps the state's RFC3339 spelling when the API reports the same instant differently; without a
+ * prior spelling (import) drops a zero fraction, as Go's time.RFC3339 prints it ("...:00Z").
+ */
 export function keepInstant(prior: Value | undefined, fromApi: string | undefined): Value {
   if (fromApi === undefined || fromApi === "") return keepEmpty(prior, null);
   if (typeof prior === "string" && Date.parse(prior) === Date.parse(fromApi)) return prior;
-  return fromApi;
+  return fromApi.replace(/\.0+(?=Z$)/, "");
 }
 
 // ----- IAM members: the provider's "TYPE:ID" strings -----
