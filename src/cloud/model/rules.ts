@@ -43,6 +43,10 @@ export const INSTANCE_LABEL_VALUE_PATTERN = /^[-_./\\@0-9a-z]{0,63}$/;
 export const INSTANCE_MEMORY_MAX = 274877906944n;
 export const INSTANCE_CORES = [2n, 4n, 6n, 8n, 10n, 12n, 14n, 16n, 20n, 24n, 28n, 32n, 36n, 40n, 44n, 48n, 52n, 56n, 60n, 64n, 68n, 72n, 76n, 80n];
 export const INSTANCE_CORE_FRACTIONS = [0n, 5n, 20n, 50n, 100n];
+export const INSTANCE_GPUS = [0n, 1n, 2n, 4n];
+/** Hostname: one DNS label (RFC 1035); the instance's fqdn is <hostname>.<region>.internal. */
+export const INSTANCE_HOSTNAME_PATTERN = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const INSTANCE_HOSTNAME_RULE = "must match [a-z]([-a-z0-9]{0,61}[a-z0-9])? (a DNS label: lower-case letters, digits and '-', up to 63 characters)";
 export const METADATA_VALUE_MAX = 256 * 1024;
 export const METADATA_TOTAL_MAX = 512 * 1024;
 

@@ -3,7 +3,9 @@
 // seeding is tested on its own; these tests only need the rows to exist).
 import { AccessService } from "../../../src/cloud/model/access.js";
 import { IamTokenService } from "../../../src/cloud/model/iam-tokens.js";
+import { InstanceService } from "../../../src/cloud/model/instances.js";
 import { KeyService } from "../../../src/cloud/model/keys.js";
+import { OsLoginService } from "../../../src/cloud/model/os-login.js";
 import { ServiceAccountService } from "../../../src/cloud/model/service-accounts.js";
 import { ModelContext } from "../../../src/cloud/model/context.js";
 import { Store } from "../../../src/cloud/store/store.js";
@@ -34,6 +36,7 @@ export interface Fixture {
   serviceAccounts: ServiceAccountService;
   keys: KeyService;
   iamTokens: IamTokenService;
+  instances: InstanceService;
   clock: { now: Date };
   setOsLogin(organizationId: string, certificates: boolean, keys: boolean): void;
 }
@@ -71,6 +74,7 @@ export function openFixture(): Fixture {
     serviceAccounts: new ServiceAccountService(ctx, access),
     keys,
     iamTokens: new IamTokenService(ctx, keys),
+    instances: new InstanceService(ctx, access, new OsLoginService(ctx)),
     clock,
     setOsLogin(organizationId, certificates, keys) {
       db.prepare("INSERT OR REPLACE INTO os_login_settings (organization_id, doc) VALUES (?, ?)").run(
