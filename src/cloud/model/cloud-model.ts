@@ -9,7 +9,10 @@ import { ModelContext } from "./context.js";
 import { DirectoryService } from "./directory.js";
 import { OsLoginService } from "./os-login.js";
 import { UserSshKeyService } from "./user-ssh-keys.js";
-// model-iam-compute helper: import ServiceAccountService, KeyService, IamTokenService, InstanceService here.
+import { IamTokenService } from "./iam-tokens.js";
+import { InstanceService } from "./instances.js";
+import { KeyService } from "./keys.js";
+import { ServiceAccountService } from "./service-accounts.js";
 
 export interface CloudModelOptions {
   /** Directory holding cloud.db; omitted = in memory (tests). */
@@ -25,7 +28,10 @@ export class CloudModel {
   readonly userSshKeys: UserSshKeyService;
   readonly audit: AuditService;
   readonly certificates: SshCertificateService;
-  // model-iam-compute helper: readonly serviceAccounts / keys / iamTokens / instances fields here.
+  readonly serviceAccounts: ServiceAccountService;
+  readonly keys: KeyService;
+  readonly iamTokens: IamTokenService;
+  readonly instances: InstanceService;
 
   private constructor(readonly ctx: ModelContext) {
     this.access = new AccessService(ctx);
@@ -34,7 +40,10 @@ export class CloudModel {
     this.userSshKeys = new UserSshKeyService(ctx, this.osLogin);
     this.audit = new AuditService(ctx);
     this.certificates = new SshCertificateService(ctx);
-    // model-iam-compute helper: construct serviceAccounts / keys / iamTokens / instances here.
+    this.serviceAccounts = new ServiceAccountService(ctx, this.access);
+    this.keys = new KeyService(ctx);
+    this.iamTokens = new IamTokenService(ctx, this.keys);
+    this.instances = new InstanceService(ctx, this.access, this.osLogin);
   }
 
   static open(opts: CloudModelOptions = {}): CloudModel {
