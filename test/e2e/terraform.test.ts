@@ -1,0 +1,224 @@
+// The real terraform (1.11, /usr/local/bin/terraform) drives our provider offline on the quickstart
+// stack: `oslogin terraform setup`, init, plan, apply, a no-change plan, an in-place update, a
+// force-new replacement, an import, destroy; and the objects terraform leaves in the cloud equal the
+// ones `oslogin apply` leaves for the same stack (ids aside).
+//
+// The provider reaches the embedded cloud in process (OSLOGIN_TF_DATA_DIR); each terraform command
+// starts it several times, and the data directory is only opened by one process at a time.
+import { execFileSync, spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
+import { CloudModel } from "../../src/cloud/model/cloud-model.js";
+import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { cloudSnapshot } from "./harness/cloud-snapshot.js";
+
+const TERRAFORM = "/usr/local/bin/terraform";
+const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const CLI = join(ROOT, "dist/src/cli/main.js");
+const SEED_FILE = join(ROOT, "examples/quickstart/seed.yaml");
+const SCOPE = { organizationId: "bpfquickstartorg0001", folderId: "b1gquickstartfolder1" };
+const ALICE = "ajealice000000000001";
+const BOB = "ajebob00000000000002";
+
+function requireTerraform(): void {
+  try {
+    accessSync(TERRAFORM, constants.X_OK);
+  } catch {
+    throw new Error(
+      `terraform not found at ${TERRAFORM}: these tests drive the real terraform 1.11 CLI (HashiCorp's release zip; there is no Debian package of it here). Install it there.`,
+    );
+  }
+}
+
+let work: string;
+let stackDir: string;
+let tfEnv: NodeJS.ProcessEnv;
+let dataDir: string;
+
+function tf(args: string[], opts: { allowExit?: number[] } = {}): { status: number; out: string } {
+  const r = spawnSync(TERRAFORM, [...args, "-no-color"], { cwd: stackDir, env: tfEnv, encoding: "utf8", timeout: 120_000 });
+  const out = `${r.stdout}${r.stderr}`;
+  const allowed = opts.allowExit ?? [0];
+  if (r.status === null || !allowed.includes(r.status)) {
+    throw new Error(`terraform ${args.join(" ")} exited ${r.status} (expected ${allowed.join("/")}):\n${out}`);
+  }
+  return { status: r.status, out };
+}
+
+/** Runs fn against the cloud in dataDir (no terraform process may hold it meanwhile). */
+async function withCloud<T>(dir: string, fn: (cloud: InProcessCloudClient) => Promise<T>): Promise<T> {
+  const model = CloudModel.open({ dataDir: dir });
+  try {
+    return await fn(new InProcessCloudClient(model));
+  } finally {
+    model.close();
+  }
+}
+
+function seed(dir: string): void {
+  const model = CloudModel.open({ dataDir: dir });
+  try {
+    model.directory.seedFromYaml(readFileSync(SEED_FILE, "utf8"));
+  } finally {
+    model.close();
+  }
+}
+
+const stackFile = () => join(stackDir, "cdk.tf.json");
+const readStack = () => JSON.parse(readFileSync(stackFile(), "utf8"));
+const writeStack = (s: unknown) => writeFileSync(stackFile(), JSON.stringify(s, null, 2));
+/** The one resource of a type in the stack: [its local name, its config object]. */
+function onlyResource(stack: { resource: Record<string, Record<string, Record<string, unknown>>> }, type: string): [string, Record<string, unknown>] {
+  const entries = Object.entries(stack.resource[type] ?? {});
+  expect(entries.map(([name]) => name)).toHaveLength(1);
+  return entries[0];
+}
+
+describe("real terraform with oslogin-kit's provider (quickstart stack)", () => {
+  beforeAll(() => {
+    requireTerraform();
+    if (!existsSync(join(ROOT, "dist/src/cli/terraform-provider.js")) || !existsSync(CLI)) {
+      throw new Error("dist/ is missing: build first (npm run build); the provider wrapper runs the built entry");
+    }
+    work = mkdtempSync(join(tmpdir(), "oslogin-tf-e2e-"));
+    // Synthesize the quickstart as a user would (its keys land in <cwd>/.oslogin/).
+    execFileSync(process.execPath, [join(ROOT, "dist/examples/quickstart/main.js")], { cwd: work, stdio: "pipe" });
+    stackDir = join(work, "cdktf.out/stacks/quickstart");
+    dataDir = join(work, "cloud-terraform");
+    seed(dataDir);
+    const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(work, "tf"), "--json"], { encoding: "utf8" }));
+    tfEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TF_CLI_CONFIG_FILE: setup.cliConfigFile,
+      TF_IN_AUTOMATION: "1",
+      OSLOGIN_TF_DATA_DIR: dataDir,
+      OSLOGIN_TFPLUGIN_CACHE_DIR: join(work, "tls-cache"),
+    };
+  });
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("GIVEN the offline mirror WHEN terraform init runs THEN both providers install from it with no network", () => {
+    const { out } = tf(["init", "-input=false"]);
+    expect(out).toContain("- Installed yandex-cloud/yandex v0.150.0 (unauthenticated)");
+    expect(out).toContain("- Installed hashicorp/null v3.2.4 (unauthenticated)");
+    expect(out).toContain("Terraform has been successfully initialized!");
+  });
+
+  it("GIVEN an empty cloud WHEN planned THEN every resource is to be created", () => {
+    const { status, out } = tf(["plan", "-input=false", "-detailed-exitcode"], { allowExit: [2] });
+    expect(status).toBe(2);
+    expect(out).toMatch(/Plan: 11 to add, 0 to change, 0 to destroy\./);
+    expect(out).toContain('+ login           = "yc-sa-ansible"');
+  });
+
+  it("GIVEN the plan WHEN applied THEN terraform succeeds, a second plan shows no changes, and the cloud equals what `oslogin apply` makes of the same stack", async () => {
+    const { out } = tf(["apply", "-input=false", "-auto-approve"]);
+    expect(out).toContain("Apply complete! Resources: 11 added, 0 changed, 0 destroyed.");
+    const again = tf(["plan", "-input=false", "-detailed-exitcode"]);
+    expect(again.status).toBe(0);
+    expect(again.out).toContain("No changes. Your infrastructure matches the configuration.");
+
+    const byTerraform = await withCloud(dataDir, (c) => cloudSnapshot(c, SCOPE));
+    const engineDir = join(work, "cloud-engine");
+    seed(engineDir);
+    execFileSync(process.execPath, [CLI, "apply", "--auto-approve", "--data-dir", engineDir], { cwd: work, encoding: "utf8", stdio: "pipe" });
+    const byEngine = await withCloud(engineDir, (c) => cloudSnapshot(c, SCOPE));
+    expect(byTerraform).toEqual(byEngine);
+    expect((byTerraform.profiles as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it("GIVEN a changed non-force-new attribute WHEN applied THEN it is an in-place update of that object", async () => {
+    const stack = readStack();
+    const [name, key] = onlyResource(stack, "yandex_organizationmanager_user_ssh_key");
+    const before = await withCloud(dataDir, async (c) => (await c.listUserSshKeys({ organizationId: SCOPE.organizationId, subjectId: ALICE })).items);
+    expect(before.map((k) => k.name)).toEqual(["alice-quickstart"]);
+    key.name = "alice-renamed";
+    writeStack(stack);
+    const plan = tf(["plan", "-input=false"]);
+    expect(plan.out).toContain(`# yandex_organizationmanager_user_ssh_key.${name} will be updated in-place`);
+    expect(plan.out).toContain('~ name            = "alice-quickstart" -> "alice-renamed"');
+    expect(plan.out).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy\./);
+    expect(tf(["apply", "-input=false", "-auto-approve"]).out).toContain("Resources: 0 added, 1 changed, 0 destroyed.");
+    const after = await withCloud(dataDir, async (c) => (await c.listUserSshKeys({ organizationId: SCOPE.organizationId, subjectId: ALICE })).items);
+    expect(after.map((k) => [k.id, k.name])).toEqual([[before[0].id, "alice-renamed"]]);
+  });
+
+  it("GIVEN a changed force-new attribute WHEN applied THEN the object is replaced (new id, old one gone)", async () => {
+    const stack = readStack();
+    const [name, key] = onlyResource(stack, "yandex_organizationmanager_user_ssh_key");
+    const before = await withCloud(dataDir, async (c) => (await c.listUserSshKeys({ organizationId: SCOPE.organizationId, subjectId: ALICE })).items);
+    const fresh = generateEd25519KeyPair("alice@replaced").publicKey;
+    key.data = fresh;
+    writeStack(stack);
+    const plan = tf(["plan", "-input=false"]);
+    expect(plan.out).toContain(`# yandex_organizationmanager_user_ssh_key.${name} must be replaced`);
+    expect(plan.out).toMatch(/~ data\s+= .* # forces replacement/);
+    expect(plan.out).toMatch(/Plan: 1 to add, 0 to change, 1 to destroy\./);
+    expect(tf(["apply", "-input=false", "-auto-approve"]).out).toContain("Resources: 1 added, 0 changed, 1 destroyed.");
+    const after = await withCloud(dataDir, async (c) => (await c.listUserSshKeys({ organizationId: SCOPE.organizationId, subjectId: ALICE })).items);
+    expect(after).toHaveLength(1);
+    expect(after[0].data).toBe(fresh);
+    expect(after[0].id).not.toBe(before[0].id);
+    expect(tf(["plan", "-input=false", "-detailed-exitcode"]).status).toBe(0);
+  });
+
+  it("GIVEN an object made outside terraform WHEN imported THEN terraform adopts it and plans no change for it", async () => {
+    const bobKey = generateEd25519KeyPair("bob@outside").publicKey;
+    const created = await withCloud(dataDir, (c) =>
+      c.createUserSshKey({ organizationId: SCOPE.organizationId, subjectId: BOB, name: "bob-outside", data: bobKey }),
+    );
+    writeFileSync(
+      join(stackDir, "imported.tf.json"),
+      JSON.stringify({
+        resource: {
+          yandex_organizationmanager_user_ssh_key: {
+            bob_outside: { organization_id: SCOPE.organizationId, subject_id: BOB, name: "bob-outside", data: bobKey },
+          },
+        },
+      }),
+    );
+    const imported = tf(["import", "-input=false", "yandex_organizationmanager_user_ssh_key.bob_outside", created.id]);
+    expect(imported.out).toContain("Import successful!");
+    const state = tf(["state", "show", "yandex_organizationmanager_user_ssh_key.bob_outside"]).out;
+    expect(state).toContain(`id              = "${created.id}"`);
+    expect(state).toContain(`subject_id      = "${BOB}"`);
+    const plan = tf(["plan", "-input=false", "-detailed-exitcode"]);
+    expect(plan.out).toContain("No changes.");
+  });
+
+  it("GIVEN an import ID of an object that does not exist WHEN imported THEN terraform's error names the ID", () => {
+    const extra = join(stackDir, "missing.tf.json");
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        resource: { yandex_organizationmanager_user_ssh_key: { missing: { organization_id: SCOPE.organizationId, subject_id: BOB, data: "x" } } },
+      }),
+    );
+    try {
+      const r = tf(["import", "-input=false", "yandex_organizationmanager_user_ssh_key.missing", "usknosuchkey00000000"], { allowExit: [1] });
+      expect(r.out).toContain("Cannot import non-existent remote object");
+      // terraform wraps long lines
+      expect(r.out.replace(/\s+/g, " ")).toContain('No yandex_organizationmanager_user_ssh_key with import ID "usknosuchkey00000000" exists.');
+    } finally {
+      rmSync(extra);
+    }
+  });
+
+  it("GIVEN everything applied WHEN destroyed THEN terraform removes every object it manages", async () => {
+    const { out } = tf(["destroy", "-input=false", "-auto-approve"]);
+    expect(out).toMatch(/Destroy complete! Resources: 12 destroyed\./);
+    const left = await withCloud(dataDir, async (c) => ({
+      sshKeys: (await c.listUserSshKeys({ organizationId: SCOPE.organizationId })).items.length,
+      serviceAccounts: (await c.listServiceAccounts({ folderId: SCOPE.folderId })).items.length,
+      instances: (await c.listInstances({ folderId: SCOPE.folderId })).items.length,
+    }));
+    expect(left).toEqual({ sshKeys: 0, serviceAccounts: 0, instances: 0 });
+    expect(tf(["state", "list"]).out.trim()).toBe("");
+  });
+});
