@@ -3,12 +3,12 @@
 // inventory several times at once, so renewal happens under a lock file and every file is written
 // whole (temp file, fsync, rename); a reader that sees a pair that does not match, has expired, or
 // does not parse, renews it instead of trusting it.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import sshpk from "sshpk";
 import { parseCertificate } from "../cloud/ssh/certificate-info.js";
 import { generateEd25519KeyPair } from "../cloud/ssh/keypair.js";
+import { writeSecretFileAtomic } from "../util/atomic-file.js";
 
 export interface CertCacheOptions {
   cacheDir: string;
@@ -64,25 +64,12 @@ export async function ensureCertificate(o: CertCacheOptions): Promise<CachedCert
     const pair = generateEd25519KeyPair(`${o.login}@${o.organizationId}`);
     const certLine = (await o.issue(pair.publicKey)).trim();
     const info = parseCertificate(certLine); // refuse to cache something that does not parse
-    writeFileAtomic(base, pair.privateKey);
-    writeFileAtomic(`${base}-cert.pub`, certLine + "\n");
+    writeSecretFileAtomic(base, pair.privateKey);
+    writeSecretFileAtomic(`${base}-cert.pub`, certLine + "\n");
     return { privateKeyFile: base, certificateFile: `${base}-cert.pub`, validBefore: info.validBefore, renewed: true };
   } finally {
     release();
   }
-}
-
-/** Write a secret file whole: temp file (0600) in the same directory, fsync, rename over the target. */
-export function writeFileAtomic(path: string, content: string): void {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const fd = openSync(tmp, "wx", 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 const STALE_LOCK_MS = 60_000;

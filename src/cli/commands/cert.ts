@@ -8,7 +8,7 @@ import { CloudModel } from "../../cloud/model/cloud-model.js";
 import { ADMIN } from "../../cloud/model/types.js";
 import { parseCertificate } from "../../cloud/ssh/certificate-info.js";
 import { generateEd25519KeyPair } from "../../cloud/ssh/keypair.js";
-import { writeFileAtomic } from "../../inventory/cert-cache.js";
+import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -85,8 +85,8 @@ const command: Command = {
       const certLogin = info.principals[0];
       const base = resolve(directory, `yc-${organizationId ? "organization" : "cloud"}-id-${organizationId ?? cloudId}-${certLogin}`);
       mkdirSync(directory, { recursive: true, mode: 0o700 });
-      writeFileAtomic(base, pair.privateKey);
-      writeFileAtomic(`${base}-cert.pub`, certificate + "\n");
+      writeSecretFileAtomic(base, pair.privateKey);
+      writeSecretFileAtomic(`${base}-cert.pub`, certificate + "\n");
       if (bool(a, "json")) {
         console.log(JSON.stringify({ identity: base, certificate: `${base}-cert.pub`, login: certLogin, validBefore: info.validBefore.toISOString() }));
       } else {

@@ -4,8 +4,20 @@ import type { Command } from "../command.js";
 
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   terraform: { summary: "Set up the real terraform to use our providers offline", load: async () => (await import("./terraform.js")).default },
-  // serve: { summary: "...", load: async () => (await import("./serve.js")).default },
+  serve: { summary: "Run the Yandex Cloud emulator (REST + gRPC over TLS) on a data directory", load: async () => (await import("./serve.js")).default },
   cert: { summary: "Export a 1-hour SSH certificate and key pair from the organization CA", load: async () => (await import("./cert.js")).default },
   ca: { summary: "Print an organization's SSH CA public key (for TrustedUserCAKeys)", load: async () => (await import("./ca.js")).default },
   metadata: { summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)", load: async () => (await import("./metadata.js")).default },
+  inventory: { summary: "Ansible dynamic inventory of OS Login VMs with a 1-hour certificate", load: async () => (await import("./inventory.js")).default },
+  "ssh-config": { summary: "ssh_config Host blocks for the inventory's VMs", load: async () => (await import("./ssh-config.js")).default },
+  synth: { summary: "Run the CDKTF app (cdktf.json) to write cdktf.out", load: async () => (await import("./synth.js")).default },
+  plan: { summary: "Show what apply would change, with drift and the access review", load: async () => (await import("./plan.js")).default },
+  apply: { summary: "Apply the configuration (or a saved plan) to the cloud", load: async () => (await import("./apply.js")).default },
+  destroy: { summary: "Delete everything the stack manages", load: async () => (await import("./destroy.js")).default },
+  refresh: { summary: "Update state from the cloud without changing the cloud", load: async () => (await import("./refresh.js")).default },
+  import: { summary: "Adopt an existing object into state", load: async () => (await import("./import.js")).default },
+  state: { summary: "List, show, remove or rename objects in state", load: async () => (await import("./state.js")).default },
+  output: { summary: "Print the stack's outputs", load: async () => (await import("./output.js")).default },
+  "force-unlock": { summary: "Remove a stuck state lock by its ID", load: async () => (await import("./force-unlock.js")).default },
+  quickstart: { summary: "Seed the organization, synth, plan and apply the quickstart (npm start)", load: async () => (await import("./quickstart.js")).default },
 };
