@@ -9,12 +9,11 @@
 // All paths are absolute (nsenter changes directories). Needs root.
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { requireVmBinaries } from "./binaries.js";
+import { REPO_ROOT } from "./paths.js";
 import { runProcess, type ProcessResult } from "./process.js";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const TSX_LOADER = join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs");
 const CLI = join(REPO_ROOT, "src/cli/main.ts");
 

@@ -1,0 +1,230 @@
+// The metadata endpoint's protocol, request by request, against the real model (in-memory SQLite):
+// exact JSON shapes the 20210907 agent parses (shared/reference/guest-oslogin.md section 2).
+import { createHash } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MetadataEndpoint } from "../../../src/cloud/metadata/endpoint.js";
+import { GuestDirectory } from "../../../src/cloud/metadata/guest-directory.js";
+import { GROUP_GID_BASE, GROUP_GID_SPAN } from "../../../src/cloud/metadata/posix-groups.js";
+import { startMetadataServer } from "../../../src/cloud/metadata/server.js";
+import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
+import { ADMIN, type OsLoginProfile, type UserSshKey } from "../../../src/cloud/model/types.js";
+import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { QUICKSTART as Q, createInstance, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount, user } from "../../e2e/harness/cloud.js";
+
+const NOW = new Date("2026-11-23T12:00:00.000Z");
+const P = "/computeMetadata/v1/oslogin/";
+// The documented derivation: GROUP_GID_BASE + first 4 bytes of sha256(group id) mod GROUP_GID_SPAN.
+const DEVS_GID = String(GROUP_GID_BASE + (createHash("sha256").update(Q.devsGroup).digest().readUInt32BE(0) % GROUP_GID_SPAN));
+
+let model: CloudModel;
+let vm: string;
+let other: string;
+let md: MetadataEndpoint;
+let aliceKey: UserSshKey;
+
+const get = (target: string, flavor: string | undefined = "Google") => md.handle("GET", P + target, flavor);
+const json = (target: string) => {
+  const r = get(target);
+  return { status: r.status, body: r.status === 200 ? JSON.parse(r.body) : undefined };
+};
+const instanceRef = () => ({ kind: "instance" as const, id: vm });
+
+function addKey(subjectId: string, name: string, expiresAt?: string): UserSshKey {
+  const op = model.userSshKeys.create(ADMIN, { organizationId: Q.organizationId, subjectId, name, data: generateEd25519KeyPair(name).publicKey, expiresAt });
+  return op.response!.value as UserSshKey;
+}
+
+const posix = (login: string, uid: string) => ({
+  primary: true,
+  username: login,
+  uid,
+  gid: uid,
+  homeDirectory: `/home/${login}`,
+  shell: "/bin/bash",
+  gecos: "",
+  systemId: "",
+  accountId: Q.organizationId,
+  operatingSystemType: "LINUX",
+});
+
+beforeEach(() => {
+  model = CloudModel.open({ now: () => NOW });
+  seedQuickstart(model);
+  enableOsLogin(model, Q.organizationId);
+  vm = createInstance(model, Q.folderId, "vm-1").id;
+  other = createInstance(model, Q.folderId, "vm-2").id;
+  md = new MetadataEndpoint(new GuestDirectory(model, vm));
+  grant(model, instanceRef(), "compute.osLogin", user(Q.alice));
+  aliceKey = addKey(Q.alice, "laptop", "2027-01-01T00:00:00.123456Z");
+  addKey(Q.alice, "old", "2026-11-23T11:59:59Z"); // expired a second before NOW
+});
+afterEach(() => model.close());
+
+describe("GIVEN Alice holds compute.osLogin on the instance and Bob holds nothing", () => {
+  it("WHEN users?username=alice THEN her profile with uid/gid as strings and only the unexpired key", () => {
+    expect(json("users?username=alice")).toEqual({
+      status: 200,
+      body: {
+        loginProfiles: [
+          {
+            name: "alice@example.com",
+            posixAccounts: [posix("alice", "10000")],
+            sshPublicKeys: {
+              [aliceKey.fingerprint]: { key: aliceKey.data, fingerprint: aliceKey.fingerprint, expirationTimeUsec: "1798761600123000" },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it("WHEN the username or e-mail comes URL-encoded or raw THEN both decode the same", () => {
+    expect(json("users?username=al%69ce").body.loginProfiles[0].name).toBe("alice@example.com");
+    expect(get("authorize?email=alice%40example.com&policy=login").body).toBe('{"success":true}');
+    expect(get("authorize?email=alice@example.com&policy=login").body).toBe('{"success":true}');
+    expect(json("groups?email=alice@example.com").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }], nextPageToken: "0" });
+    expect(json("groups?email=alice%40example.com").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }], nextPageToken: "0" });
+  });
+
+  it("WHEN users?uid= THEN the same profile; a bad uid is 400, an unknown one 404", () => {
+    expect(json("users?uid=10000").body.loginProfiles[0].posixAccounts[0].username).toBe("alice");
+    expect(get("users?uid=abc").status).toBe(400);
+    expect(get("users?uid=0").status).toBe(400);
+    expect(get("users?uid=99999999999999999999").status).toBe(400);
+    expect(get("users?uid=4242").status).toBe(404);
+  });
+
+  it("WHEN Bob (no role) is looked up THEN 404 and authorize false; after a grant, visible on the next request", () => {
+    expect(get("users?username=bob").status).toBe(404);
+    expect(get("users?uid=10001").status).toBe(404);
+    expect(get("authorize?email=bob%40example.com&policy=login").body).toBe('{"success":false}');
+    grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", user(Q.bob));
+    expect(json("users?username=bob").body.loginProfiles[0].posixAccounts).toEqual([posix("bob", "10001")]);
+    expect(get("authorize?email=bob%40example.com&policy=login").body).toBe('{"success":true}');
+  });
+
+  it("WHEN Alice's role is revoked THEN the very next requests answer 404 / false (nothing cached)", () => {
+    expect(get("users?username=alice").status).toBe(200);
+    revoke(model, instanceRef(), "compute.osLogin", user(Q.alice));
+    expect(get("users?username=alice").status).toBe(404);
+    expect(get("authorize?email=alice%40example.com&policy=login").body).toBe('{"success":false}');
+  });
+
+  it("WHEN authorize policy=adminLogin THEN true only with compute.osAdminLogin", () => {
+    expect(get("authorize?email=alice%40example.com&policy=adminLogin").body).toBe('{"success":false}');
+    grant(model, { kind: "cloud", id: Q.cloudId }, "compute.osAdminLogin", user(Q.bob));
+    expect(get("authorize?email=bob%40example.com&policy=adminLogin").body).toBe('{"success":true}');
+    expect(get("authorize?email=bob%40example.com&policy=login").body).toBe('{"success":true}');
+    expect(get("authorize?email=nobody%40example.com&policy=login").body).toBe('{"success":false}');
+  });
+
+  it("WHEN the grant is to the devs group THEN its member Alice may log in through it", () => {
+    revoke(model, instanceRef(), "compute.osLogin", user(Q.alice));
+    grant(model, instanceRef(), "compute.osLogin", { type: "group", id: Q.devsGroup });
+    expect(get("authorize?email=alice%40example.com&policy=login").body).toBe('{"success":true}');
+    expect(json("users?groupname=devs").body).toEqual({ usernames: ["alice"], nextPageToken: "0" });
+  });
+
+  it("WHEN user SSH keys are disabled THEN the profile carries no sshPublicKeys", () => {
+    enableOsLogin(model, Q.organizationId, { keys: false, certificates: true });
+    expect(json("users?username=alice").body.loginProfiles[0]).toEqual({ name: "alice@example.com", posixAccounts: [posix("alice", "10000")] });
+  });
+
+  it("WHEN OS Login is off for the organization or the instance lacks enable-oslogin THEN every lookup is 404", () => {
+    const plain = new MetadataEndpoint(new GuestDirectory(model, createInstance(model, Q.folderId, "vm-plain", { "enable-oslogin": "false" }).id));
+    grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", user(Q.alice));
+    expect(plain.handle("GET", `${P}users?username=alice`, "Google").status).toBe(404);
+    expect(plain.handle("GET", `${P}authorize?email=alice%40example.com&policy=login`, "Google").status).toBe(404);
+    enableOsLogin(model, Q.organizationId, { keys: false, certificates: false });
+    expect(get("users?username=alice").status).toBe(404);
+    expect(get("groups?pagesize=499").status).toBe(404);
+  });
+
+  it("WHEN the instance is another VM where Alice has no role THEN she is invisible there", () => {
+    const there = new MetadataEndpoint(new GuestDirectory(model, other));
+    expect(there.handle("GET", `${P}users?username=alice`, "Google").status).toBe(404);
+    expect(there.handle("GET", `${P}authorize?email=alice%40example.com&policy=login`, "Google").body).toBe('{"success":false}');
+  });
+});
+
+describe("GIVEN listings", () => {
+  beforeEach(() => grant(model, instanceRef(), "compute.osLogin", user(Q.bob)));
+
+  it("WHEN users are paged THEN data pages carry 1..pagesize profiles and the end is a bare {nextPageToken:'0'}", () => {
+    const p1 = json("users?pagesize=1").body;
+    expect(p1.loginProfiles).toEqual([{ name: "alice@example.com", posixAccounts: [posix("alice", "10000")] }]);
+    const p2 = json(`users?pagesize=1&pagetoken=${p1.nextPageToken}`).body;
+    expect(p2.loginProfiles).toEqual([{ name: "bob@example.com", posixAccounts: [posix("bob", "10001")] }]);
+    expect(json(`users?pagesize=1&pagetoken=${p2.nextPageToken}`).body).toEqual({ nextPageToken: "0" });
+    const all = json("users?pagesize=2048").body;
+    expect(all.loginProfiles.map((p: { name: string }) => p.name)).toEqual(["alice@example.com", "bob@example.com"]);
+    expect(json(`users?pagesize=2048&pagetoken=${all.nextPageToken}`).body).toEqual({ nextPageToken: "0" });
+  });
+
+  it("WHEN groups are listed or looked up THEN the '0' page still carries data", () => {
+    expect(json("groups?pagesize=499").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }], nextPageToken: "0" });
+    expect(json("groups?groupname=devs").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }] });
+    expect(json(`groups?gid=${DEVS_GID}`).body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }] });
+    expect(get("groups?groupname=ops").status).toBe(404);
+    expect(json("groups?email=bob@example.com").body).toEqual({ posixGroups: [], nextPageToken: "0" });
+  });
+
+  it("WHEN a service account has a profile and the role THEN it is listed under its id and authorized", () => {
+    const sa = model.serviceAccounts.create(ADMIN, { folderId: Q.folderId, name: "deployer" }).response!.value as { id: string };
+    const profile = model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "sa-deployer", uid: 20000n })
+      .response!.value as OsLoginProfile;
+    expect(get("users?username=sa-deployer").status).toBe(404);
+    grant(model, instanceRef(), "compute.osLogin", serviceAccount(sa.id));
+    expect(json("users?username=sa-deployer").body.loginProfiles[0]).toEqual({
+      name: sa.id,
+      posixAccounts: [posix(profile.login, "20000")],
+      sshPublicKeys: {},
+    });
+    expect(get(`authorize?email=${sa.id}&policy=login`).body).toBe('{"success":true}');
+  });
+});
+
+describe("GIVEN bad requests", () => {
+  it.each([
+    ["no Metadata-Flavor header", "users?username=alice", undefined, 403],
+    ["a wrong Metadata-Flavor", "users?username=alice", "google", 403],
+    ["an unknown user", "users?username=ghost", "Google", 404],
+    ["an unknown endpoint", "instance/hostname", "Google", 404],
+    ["an unknown parameter", "users?username=alice&debug=1", "Google", 400],
+    ["a repeated parameter", "users?username=alice&username=bob", "Google", 400],
+    ["a malformed escape", "users?username=al%zzice", "Google", 400],
+    ["a control character", "users?username=al%0Aice", "Google", 400],
+    ["two selectors", "users?username=alice&uid=10000", "Google", 400],
+    ["no selector", "users", "Google", 400],
+    ["pagesize 0", "users?pagesize=0", "Google", 400],
+    ["a huge pagesize", "users?pagesize=1000000000000", "Google", 400],
+    ["a forged page token", "users?pagesize=10&pagetoken=1", "Google", 400],
+    ["a forged group page token", "groups?pagesize=10&pagetoken=WyJ4IiwiMSJd.AAAAAAAAAAAAAAAAAAAAAA", "Google", 400],
+    ["an unknown policy", "authorize?email=alice%40example.com&policy=root", "Google", 400],
+    ["authorize without email", "authorize?policy=login", "Google", 400],
+  ])("WHEN %s THEN %s answers %i", (_what, target, flavor, status) => {
+    expect(get(target, flavor).status).toBe(status);
+  });
+
+  it("WHEN a POST arrives THEN 405, and a 2FA session call is an unknown path (404)", () => {
+    expect(md.handle("POST", `${P}users?username=alice`, "Google").status).toBe(405);
+    expect(md.handle("POST", `${P}authenticate/sessions/start`, "Google").status).toBe(404);
+  });
+});
+
+describe("GIVEN the HTTP server", () => {
+  it("WHEN requests share a keep-alive connection THEN each answers with Metadata-Flavor: Google and JSON", async () => {
+    const server = await startMetadataServer(md, { host: "127.0.0.1", port: 0 });
+    try {
+      const base = `http://127.0.0.1:${server.port}${P}`;
+      const ok = await fetch(`${base}users?username=alice`, { headers: { "Metadata-Flavor": "Google" } });
+      expect([ok.status, ok.headers.get("metadata-flavor"), ok.headers.get("content-type")]).toEqual([200, "Google", "application/json"]);
+      expect((await ok.json()).loginProfiles[0].name).toBe("alice@example.com");
+      const denied = await fetch(`${base}users?username=alice`);
+      expect(denied.status).toBe(403);
+      await denied.text();
+    } finally {
+      await server.close();
+    }
+  });
+});

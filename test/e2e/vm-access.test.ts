@@ -1,0 +1,166 @@
+// VM access end to end, judged by programs we did not write: OpenSSH's sshd and ssh, and the OS
+// Login guest agent (google_authorized_keys, libnss_oslogin) from google-compute-engine-oslogin,
+// each VM a network namespace owning 169.254.169.254 where `oslogin metadata` answers for it.
+// The cloud side is changed through the model's API operations while everything runs: no restart.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CloudModel } from "../../src/cloud/model/cloud-model.js";
+import { ADMIN, type ServiceAccount } from "../../src/cloud/model/types.js";
+import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { requireVmBinaries } from "./harness/binaries.js";
+import { QUICKSTART as Q, createInstance, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount, user } from "./harness/cloud.js";
+import { REPO_ROOT } from "./harness/paths.js";
+import { runProcess } from "./harness/process.js";
+import { startVm, type Vm } from "./harness/vm.js";
+
+const work = mkdtempSync(join(tmpdir(), "vm-access-"));
+const dataDir = join(work, "cloud");
+let model: CloudModel;
+let vm1: Vm;
+let vm2: Vm;
+let saId: string;
+const keys = {
+  alice: join(work, "alice_ed25519"),
+  aliceExpired: join(work, "alice_expired_ed25519"),
+};
+
+function writeKey(path: string, privateKey: string): void {
+  writeFileSync(path, privateKey, { mode: 0o600 });
+}
+
+/** A certificate for `login` from the org CA, with the model's clock set to `at`. */
+function certificateAt(login: string, at: Date, file: string): { identity: string; certificate: string } {
+  const clocked = CloudModel.open({ dataDir, now: () => at });
+  try {
+    const pair = generateEd25519KeyPair(file);
+    const { signedCertificate } = clocked.certificates.generate(ADMIN, { organizationId: Q.organizationId, osLogin: login, publicKey: pair.publicKey });
+    writeKey(join(work, file), pair.privateKey);
+    writeFileSync(join(work, `${file}-cert.pub`), signedCertificate + "\n");
+    return { identity: join(work, file), certificate: join(work, `${file}-cert.pub`) };
+  } finally {
+    clocked.close();
+  }
+}
+
+beforeAll(async () => {
+  requireVmBinaries(); // fails naming the Debian package of anything missing
+  model = CloudModel.open({ dataDir });
+  seedQuickstart(model);
+  enableOsLogin(model, Q.organizationId, { keys: true, certificates: true });
+  const one = createInstance(model, Q.folderId, "vm-1");
+  const two = createInstance(model, Q.folderId, "vm-2");
+  grant(model, { kind: "instance", id: one.id }, "compute.osLogin", user(Q.alice));
+
+  const alice = generateEd25519KeyPair("alice-laptop");
+  writeKey(keys.alice, alice.privateKey);
+  model.userSshKeys.create(ADMIN, { organizationId: Q.organizationId, subjectId: Q.alice, name: "laptop", data: alice.publicKey });
+  const expired = generateEd25519KeyPair("alice-old");
+  writeKey(keys.aliceExpired, expired.privateKey);
+  model.userSshKeys.create(ADMIN, { organizationId: Q.organizationId, subjectId: Q.alice, name: "old", data: expired.publicKey, expiresAt: "2025-01-01T00:00:00Z" });
+
+  const sa = model.serviceAccounts.create(ADMIN, { folderId: Q.folderId, name: "ansible" }).response!.value as ServiceAccount;
+  saId = sa.id;
+  model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "ansible" });
+  grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
+
+  const ca = model.certificates.getAuthorityPublicKey(ADMIN, Q.organizationId).publicKey;
+  [vm1, vm2] = await Promise.all([
+    startVm({ name: "vm-1", instanceId: one.id, dataDir, workDir: join(work, "vm-1"), trustedCaKeys: [ca] }),
+    startVm({ name: "vm-2", instanceId: two.id, dataDir, workDir: join(work, "vm-2"), trustedCaKeys: [ca] }),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([vm1?.stop(), vm2?.stop()]);
+  model?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("GIVEN two VMs of the quickstart organization, Alice holding compute.osLogin on vm-1 only", () => {
+  it("WHEN Alice logs in with her own key THEN vm-1 lets her in as alice, found by google_authorized_keys", async () => {
+    const r = await vm1.ssh({ user: "alice", identity: keys.alice, command: "id -un; id -u" });
+    expect([r.status, r.stdout]).toEqual([0, "alice\n10000\n"]);
+    expect(vm1.sshdLog()).toMatch(/Accepted publickey for alice from 127\.0\.0\.1 port \d+ ssh2: ED25519 SHA256:\S+/);
+    expect(vm1.sshdLog()).toContain("found at /usr/bin/google_authorized_keys");
+  });
+
+  it("WHEN Alice tries vm-2, where she holds no role THEN she is refused", async () => {
+    const r = await vm2.ssh({ user: "alice", identity: keys.alice, command: "true" });
+    expect(r.status).toBe(255);
+    expect(r.stderr).toContain("Permission denied (publickey)");
+  });
+
+  it("WHEN getent passwd alice runs inside vm-1 THEN libnss_oslogin shows the profile's uid, home and shell", async () => {
+    const r = await vm1.exec(["getent", "passwd", "alice"]);
+    expect([r.status, r.stdout]).toEqual([0, "alice:*:10000:10000::/home/alice:/bin/bash\n"]);
+    const elsewhere = await vm2.exec(["getent", "passwd", "alice"]);
+    expect(elsewhere.status).toBe(2); // not found on a VM where she may not log in
+  });
+
+  it("WHEN Alice offers a key whose expires_at has passed THEN she is refused", async () => {
+    const r = await vm1.ssh({ user: "alice", identity: keys.aliceExpired, command: "true" });
+    expect(r.status).toBe(255);
+    expect(r.stderr).toContain("Permission denied (publickey)");
+  });
+
+  it("WHEN the service account exports a certificate with `oslogin cert export` THEN it logs in to both VMs", async () => {
+    const dir = join(work, "sa-keys");
+    const cli = await runProcess(
+      process.execPath,
+      ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"), "cert", "export",
+        "--organization-id", Q.organizationId, "--login", "ansible", "--directory", dir, "--data-dir", dataDir],
+      { timeoutMs: 30_000 },
+    );
+    const identity = join(dir, `yc-organization-id-${Q.organizationId}-ansible`);
+    expect(cli.stderr).toBe("");
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain(`Identity: ${identity}\nCertificate: ${identity}-cert.pub\n`);
+    expect(cli.stdout).not.toContain("PRIVATE KEY");
+    expect([statSync(identity).mode & 0o777, statSync(`${identity}-cert.pub`).mode & 0o777]).toEqual([0o600, 0o600]);
+    for (const vm of [vm1, vm2]) {
+      const r = await vm.ssh({ user: "ansible", identity, command: "id -un" });
+      expect([r.status, r.stdout, r.stderr]).toEqual([0, "ansible\n", ""]);
+    }
+    expect(vm1.sshdLog()).toMatch(new RegExp(`Accepted certificate ID "${saId}@${Q.organizationId} serial \\d+" \\(serial \\d+\\) signed by ED25519 CA`));
+  });
+
+  it("WHEN a certificate has expired THEN sshd refuses it", async () => {
+    const old = certificateAt("ansible", new Date(Date.now() - 2 * 3600_000), "ansible-expired");
+    const r = await vm1.ssh({ user: "ansible", identity: old.identity, certificate: old.certificate, command: "true" });
+    expect(r.status).toBe(255);
+    expect(vm1.sshdLog()).toContain("Certificate invalid: expired");
+  });
+
+  it("WHEN Alice's certificate is used to log in as bob THEN sshd refuses: not a listed principal", async () => {
+    grant(model, { kind: "instance", id: vm1.instanceId }, "compute.osLogin", user(Q.bob)); // so bob exists on vm-1
+    const cert = certificateAt("alice", new Date(), "alice-cert");
+    const asBob = await vm1.ssh({ user: "bob", identity: cert.identity, certificate: cert.certificate, command: "true" });
+    expect(asBob.status).toBe(255);
+    expect(vm1.sshdLog()).toContain("Certificate invalid: name is not a listed principal");
+    const asAlice = await vm1.ssh({ user: "alice", identity: cert.identity, certificate: cert.certificate, command: "id -un" });
+    expect([asAlice.status, asAlice.stdout]).toEqual([0, "alice\n"]);
+  });
+
+  it("WHEN authorize policy=adminLogin is asked inside vm-1 THEN true only once Alice holds compute.osAdminLogin", async () => {
+    const ask = () => vm1.metadata("/computeMetadata/v1/oslogin/authorize?email=alice%40example.com&policy=adminLogin");
+    expect(await ask()).toEqual({ status: 200, body: '{"success":false}' });
+    grant(model, { kind: "folder", id: Q.folderId }, "compute.osAdminLogin", user(Q.alice));
+    expect(await ask()).toEqual({ status: 200, body: '{"success":true}' });
+    revoke(model, { kind: "folder", id: Q.folderId }, "compute.osAdminLogin", user(Q.alice));
+    expect(await vm1.metadata("/computeMetadata/v1/oslogin/users?username=alice", { flavor: null })).toEqual({
+      status: 403,
+      body: '{"error":{"code":403,"message":"Missing required header: Metadata-Flavor: Google"}}',
+    });
+  });
+
+  it("WHEN Alice's role is revoked through the API THEN her next login fails, with nothing restarted", async () => {
+    const before = await vm1.ssh({ user: "alice", identity: keys.alice, command: "true" });
+    expect(before.status).toBe(0);
+    revoke(model, { kind: "instance", id: vm1.instanceId }, "compute.osLogin", user(Q.alice));
+    const after = await vm1.ssh({ user: "alice", identity: keys.alice, command: "true" });
+    expect(after.status).toBe(255);
+    expect((await vm1.exec(["getent", "passwd", "alice"])).status).toBe(2);
+  });
+});
