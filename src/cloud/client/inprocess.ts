@@ -153,72 +153,73 @@ export class InProcessCloudClient implements CloudClient {
     return this.model.directory.listFolders(this.caller, { cloudId: req.cloudId, ...paging(req) });
   }
 
-  // ---------- iam (model-iam-compute helper's services; wired as they land) ----------
+  // ---------- iam ----------
 
-  async createServiceAccount(_req: CreateServiceAccountRequest, _opts?: CallOptions): Promise<ServiceAccount> {
-    throw errors.unimplemented("ServiceAccountService.Create");
+  async createServiceAccount(req: CreateServiceAccountRequest, opts?: CallOptions): Promise<ServiceAccount> {
+    return responseOf(this.model.serviceAccounts.create(this.caller, req, opts));
   }
 
-  async getServiceAccount(_serviceAccountId: string): Promise<ServiceAccount> {
-    throw errors.unimplemented("ServiceAccountService.Get");
+  async getServiceAccount(serviceAccountId: string): Promise<ServiceAccount> {
+    return this.model.serviceAccounts.get(this.caller, { serviceAccountId });
   }
 
-  async listServiceAccounts(_req: PageRequest & { folderId: string; filter?: string }): Promise<Page<ServiceAccount>> {
-    throw errors.unimplemented("ServiceAccountService.List");
+  async listServiceAccounts(req: PageRequest & { folderId: string; filter?: string }): Promise<Page<ServiceAccount>> {
+    return this.model.serviceAccounts.list(this.caller, { folderId: req.folderId, filter: req.filter, ...paging(req) });
   }
 
-  async updateServiceAccount(_req: UpdateServiceAccountRequest, _opts?: CallOptions): Promise<ServiceAccount> {
-    throw errors.unimplemented("ServiceAccountService.Update");
+  async updateServiceAccount(req: UpdateServiceAccountRequest, opts?: CallOptions): Promise<ServiceAccount> {
+    return responseOf(this.model.serviceAccounts.update(this.caller, req, opts));
   }
 
-  async deleteServiceAccount(_serviceAccountId: string, _opts?: CallOptions): Promise<void> {
-    throw errors.unimplemented("ServiceAccountService.Delete");
+  async deleteServiceAccount(serviceAccountId: string, opts?: CallOptions): Promise<void> {
+    this.model.serviceAccounts.delete(this.caller, { serviceAccountId }, opts);
   }
 
-  async createKey(_req: CreateKeyRequest, _opts?: CallOptions): Promise<CreateKeyResponse> {
-    throw errors.unimplemented("KeyService.Create");
+  /** Synchronous in the API: the response (with the private key, once) rather than an Operation. */
+  async createKey(req: CreateKeyRequest, opts?: CallOptions): Promise<CreateKeyResponse> {
+    return this.model.keys.create(this.caller, req, opts);
   }
 
-  async getKey(_keyId: string): Promise<Key> {
-    throw errors.unimplemented("KeyService.Get");
+  async getKey(keyId: string): Promise<Key> {
+    return this.model.keys.get(this.caller, { keyId });
   }
 
-  async listKeys(_req: PageRequest & { serviceAccountId: string }): Promise<Page<Key>> {
-    throw errors.unimplemented("KeyService.List");
+  async listKeys(req: PageRequest & { serviceAccountId: string }): Promise<Page<Key>> {
+    return this.model.keys.list(this.caller, { serviceAccountId: req.serviceAccountId, ...paging(req) });
   }
 
-  async updateKey(_req: { keyId: string; description?: string; updateMask?: string[] }, _opts?: CallOptions): Promise<Key> {
-    throw errors.unimplemented("KeyService.Update");
+  async updateKey(req: { keyId: string; description?: string; updateMask?: string[] }, opts?: CallOptions): Promise<Key> {
+    return responseOf(this.model.keys.update(this.caller, req, opts));
   }
 
-  async deleteKey(_keyId: string, _opts?: CallOptions): Promise<void> {
-    throw errors.unimplemented("KeyService.Delete");
+  async deleteKey(keyId: string, opts?: CallOptions): Promise<void> {
+    this.model.keys.delete(this.caller, { keyId }, opts);
   }
 
   // ---------- compute ----------
 
-  async createInstance(_req: CreateInstanceRequest, _opts?: CallOptions): Promise<Instance> {
-    throw errors.unimplemented("InstanceService.Create");
+  async createInstance(req: CreateInstanceRequest, opts?: CallOptions): Promise<Instance> {
+    return responseOf(this.model.instances.create(this.caller, req, opts));
   }
 
-  async getInstance(_instanceId: string, _view?: "BASIC" | "FULL"): Promise<Instance> {
-    throw errors.unimplemented("InstanceService.Get");
+  async getInstance(instanceId: string, view: "BASIC" | "FULL" = "FULL"): Promise<Instance> {
+    return this.model.instances.get(this.caller, { instanceId, view });
   }
 
-  async listInstances(_req: PageRequest & { folderId: string; filter?: string; view?: "BASIC" | "FULL" }): Promise<Page<Instance>> {
-    throw errors.unimplemented("InstanceService.List");
+  async listInstances(req: PageRequest & { folderId: string; filter?: string; view?: "BASIC" | "FULL" }): Promise<Page<Instance>> {
+    return this.model.instances.list(this.caller, { folderId: req.folderId, filter: req.filter, view: req.view, ...paging(req) });
   }
 
-  async updateInstance(_req: UpdateInstanceRequest, _opts?: CallOptions): Promise<Instance> {
-    throw errors.unimplemented("InstanceService.Update");
+  async updateInstance(req: UpdateInstanceRequest, opts?: CallOptions): Promise<Instance> {
+    return responseOf(this.model.instances.update(this.caller, req, opts));
   }
 
-  async updateInstanceMetadata(_req: UpdateInstanceMetadataRequest, _opts?: CallOptions): Promise<Instance> {
-    throw errors.unimplemented("InstanceService.UpdateMetadata");
+  async updateInstanceMetadata(req: UpdateInstanceMetadataRequest, opts?: CallOptions): Promise<Instance> {
+    return responseOf(this.model.instances.updateMetadata(this.caller, req, opts));
   }
 
-  async deleteInstance(_instanceId: string, _opts?: CallOptions): Promise<void> {
-    throw errors.unimplemented("InstanceService.Delete");
+  async deleteInstance(instanceId: string, opts?: CallOptions): Promise<void> {
+    this.model.instances.delete(this.caller, { instanceId }, opts);
   }
 
   // ---------- access bindings ----------
