@@ -114,4 +114,13 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    name: "members by e-mail",
+    sql: `
+      -- The metadata endpoint maps the account name the guest agent sends back (authorize?email=,
+      -- groups?email=) to the member on every login; without this it scans the organization.
+      CREATE INDEX users_org_email ON users(organization_id, email);
+    `,
+  },
 ];
