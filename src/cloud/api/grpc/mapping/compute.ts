@@ -10,6 +10,7 @@ import type {
   UpdateInstanceMetadataRequest,
   UpdateInstanceRequest,
 } from "../../../model/types.js";
+import type { InstanceView, ListInstancesRequest } from "../../../model/instances.js";
 import { pageSizeShape, type WithInt64 } from "../int64.js";
 import { mappedAny, plainAny, type AnyCodec } from "./any.js";
 import {
@@ -32,15 +33,6 @@ const API = "yandex.cloud.compute.v1.";
 
 export const INSTANCE_INT64 = { list: { request: pageSizeShape(svc.ListInstancesRequest) } };
 export type SdkListInstancesRequest = WithInt64<svc.ListInstancesRequest, "pageSize">;
-
-export type InstanceView = "BASIC" | "FULL";
-
-export interface ListInstancesRequest {
-  folderId: string;
-  pageSize?: bigint;
-  pageToken?: string;
-  filter?: string;
-}
 
 // Instance resources are bounded far below 2^53 by the API's rules (memory <= 256 GiB), so the SDK's
 // number is exact; the model keeps bigint like every int64.
@@ -245,7 +237,13 @@ export function createInstanceRequestToSdk(r: CreateInstanceRequest): svc.Create
 }
 
 export function listInstancesRequestFromSdk(r: SdkListInstancesRequest): ListInstancesRequest {
-  return { folderId: r.folderId, pageSize: pageSizeFromSdk(r.pageSize), pageToken: optional(r.pageToken), filter: optional(r.filter) };
+  return {
+    folderId: r.folderId,
+    pageSize: pageSizeFromSdk(r.pageSize),
+    pageToken: optional(r.pageToken),
+    filter: optional(r.filter),
+    orderBy: optional(r.orderBy),
+  };
 }
 
 export function listInstancesRequestToSdk(r: { folderId: string; pageSize?: number; pageToken?: string; filter?: string }): SdkListInstancesRequest {

@@ -16,6 +16,9 @@ import type {
   ServiceAccount,
   UpdateServiceAccountRequest,
 } from "../../../model/types.js";
+import type { CreateIamTokenResponse } from "../../../model/iam-tokens.js";
+import type { ListKeysRequest, UpdateKeyRequest } from "../../../model/keys.js";
+import type { ListServiceAccountsRequest } from "../../../model/service-accounts.js";
 import { pageSizeShape, type WithInt64 } from "../int64.js";
 import { mappedAny, plainAny, type AnyCodec } from "./any.js";
 import {
@@ -41,30 +44,6 @@ export const KEY_INT64 = { list: { request: pageSizeShape(keys.ListKeysRequest) 
 
 export type SdkListServiceAccountsRequest = WithInt64<sas.ListServiceAccountsRequest, "pageSize">;
 export type SdkListKeysRequest = WithInt64<keys.ListKeysRequest, "pageSize">;
-
-export interface ListServiceAccountsRequest {
-  folderId: string;
-  pageSize?: bigint;
-  pageToken?: string;
-  filter?: string;
-}
-
-export interface ListKeysRequest {
-  serviceAccountId: string;
-  pageSize?: bigint;
-  pageToken?: string;
-}
-
-export interface UpdateKeyRequest {
-  keyId: string;
-  description?: string;
-  updateMask?: string[];
-}
-
-export interface CreateIamTokenResponse {
-  iamToken: string;
-  expiresAt: string;
-}
 
 // ---------- service accounts ----------
 
