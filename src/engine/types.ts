@@ -77,6 +77,8 @@ export interface Plan {
   outputs: OutputChange[];
   /** Data sources in state that the configuration no longer declares (dropped silently). */
   forgetData: string[];
+  /** Provider scopes (no credentials) by provider key: lets reviews resolve defaults like folder_id. */
+  providerScopes: Record<string, { organization_id?: string; cloud_id?: string; folder_id?: string; zone?: string }>;
   /** Warnings found while planning (errors mean there is no plan). */
   warnings: EngineDiagnostic[];
 }

@@ -123,6 +123,9 @@ class Planner {
       drift: this.drift,
       outputs,
       forgetData,
+      providerScopes: Object.fromEntries(
+        [...this.providers].map(([k, v]) => [k, { organization_id: v.organization_id, cloud_id: v.cloud_id, folder_id: v.folder_id, zone: v.zone }]),
+      ),
       warnings: this.diags.filter((d) => d.severity === "warning"),
     };
     return { plan, diagnostics: this.diags };

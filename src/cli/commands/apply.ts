@@ -1,0 +1,70 @@
+// `oslogin apply`: make the cloud match the configuration (a fresh plan, confirmed), or apply a
+// saved plan exactly, refusing if the state or configuration moved since it was made.
+import path from "node:path";
+import { bool, parseArgs, UsageError } from "../args.js";
+import type { Command } from "../command.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
+import { finish, planAndApply } from "../apply-flow.js";
+import { accessRows } from "../access-context.js";
+import { readPlanFile } from "../../engine/planfile.js";
+
+const help = `oslogin apply: make the cloud match the configuration
+
+Usage: oslogin apply [PLANFILE] [--auto-approve] [--replace ADDR] [common flags]
+
+Without PLANFILE: plans (with refresh), shows the plan and the access changes, asks for
+"yes" (or --auto-approve), then applies. With PLANFILE (from "oslogin plan -out"): applies
+exactly that plan, and refuses if the state or the synthesized configuration changed since.
+
+While applying, a line per resource shows it starting and finishing. Independent resources
+carry on when one fails (its dependents are skipped). State is written after every resource
+(<data-dir>/stacks/<stack>/terraform.tfstate, with a .backup); an apply killed at any point
+is finished by the next apply without duplicates (every create carries an idempotency key).
+
+Flags:
+  --auto-approve     do not ask for confirmation
+  --replace ADDR     replace this instance even if unchanged (repeatable)
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+
+Example:
+  oslogin apply --auto-approve
+  oslogin plan -out p.plan && oslogin apply p.plan`;
+
+const command: Command = {
+  name: "apply",
+  summary: "Apply the configuration (or a saved plan) to the cloud",
+  help,
+  async run(argv) {
+    const args = parseArgs(argv, {
+      ...COMMON_FLAGS,
+      "auto-approve": { aliases: ["-auto-approve"] },
+      replace: { value: true, repeat: true },
+    });
+    if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`);
+    const s = await openSession(args, progressHooks);
+    try {
+      const planFile = args.positionals[0];
+      if (planFile) {
+        const { plan, diagnostics } = readPlanFile(path.resolve(planFile));
+        if (!plan) {
+          printDiagnostics(diagnostics, s.style);
+          return EXIT.ERROR;
+        }
+        const r = await s.engine.applySaved(plan, { outDir: s.outDir, stack: s.stack });
+        return finish(s, r, { autoApprove: true, destroy: plan.mode === "destroy" }, r.applied ? await accessRows(s.cloud, plan) : undefined);
+      }
+      return await planAndApply(
+        s,
+        { outDir: s.outDir, stack: s.stack, replace: (args.flags.replace as string[] | undefined) ?? [] },
+        { autoApprove: bool(args, "auto-approve") },
+      );
+    } finally {
+      await s.close();
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,95 @@
+// `oslogin plan`: refresh, show what apply would do (drift first, then changes, then who gains
+// or loses access), optionally save it for `oslogin apply FILE`.
+import path from "node:path";
+import { bool, parseArgs, str, UsageError } from "../args.js";
+import type { Command } from "../command.js";
+import { accessRows } from "../access-context.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
+import { hasChanges, planToJson, renderPlan, summarize } from "../render/plan.js";
+import { hasErrors } from "../../engine/diagnostics.js";
+import { writePlanFile } from "../../engine/planfile.js";
+import { renderAccessMarkdown, renderAccessText } from "../../review/access-diff.js";
+
+const help = `oslogin plan: show the changes apply would make, and the access they grant or revoke
+
+Usage: oslogin plan [-out FILE] [--destroy] [--refresh=false] [--replace ADDR]
+                    [--detailed-exitcode] [--review md] [--json] [common flags]
+
+Reads cdktf.out (run "oslogin synth" first), refreshes every object in state from the cloud
+(one List per type and scope), reports objects changed outside oslogin ("drift") separately,
+then lists each change with its reason, a summary line, and "Access changes": which members
+and service accounts gain or lose login or sudo on which OS Login VM, as which login and uid.
+
+Flags:
+  -out FILE            save the plan; "oslogin apply FILE" applies exactly it (mode 0600)
+  --destroy            plan to destroy everything in state
+  --refresh=false      skip the refresh (use state as is)
+  --replace ADDR       plan to replace this instance (repeatable)
+  --detailed-exitcode  exit 0 = no changes, 2 = changes, 1 = error
+  --review md          print only the access review as Markdown (for a pull request comment)
+${COMMON_HELP}
+
+${EXIT_CODES_HELP}
+
+Example:
+  oslogin synth && oslogin plan -out plan.bin && oslogin apply plan.bin
+  oslogin plan --review md > access-review.md`;
+
+const command: Command = {
+  name: "plan",
+  summary: "Show what apply would change, with drift and the access review",
+  help,
+  async run(argv) {
+    const args = parseArgs(argv, {
+      ...COMMON_FLAGS,
+      out: { value: true, aliases: ["-out"] },
+      destroy: {},
+      refresh: { value: true },
+      replace: { value: true, repeat: true },
+      "detailed-exitcode": { aliases: ["-detailed-exitcode"] },
+      review: { value: true },
+    });
+    if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+    const review = str(args, "review");
+    if (review !== undefined && review !== "md") throw new UsageError(`--review supports only "md", got ${JSON.stringify(review)}`);
+    const refreshFlag = str(args, "refresh");
+    if (refreshFlag !== undefined && !/^(true|false)$/.test(refreshFlag)) throw new UsageError("--refresh must be true or false");
+    const s = await openSession(args, (st, json) => (review ? {} : progressHooks(st, json)));
+    try {
+      const r = await s.engine.plan({
+        outDir: s.outDir,
+        stack: s.stack,
+        mode: bool(args, "destroy") ? "destroy" : "normal",
+        refresh: refreshFlag !== "false",
+        replace: (args.flags.replace as string[] | undefined) ?? [],
+      });
+      printDiagnostics(r.diagnostics.filter((d) => d.severity === "warning" || hasErrors(r.diagnostics)), s.style);
+      if (!r.plan || hasErrors(r.diagnostics)) {
+        if (s.json) console.log(JSON.stringify({ error: true, diagnostics: r.diagnostics }));
+        return EXIT.ERROR;
+      }
+      const plan = r.plan;
+      const rows = await accessRows(s.cloud, plan);
+      const out = str(args, "out");
+      if (out) await writePlanFile(path.resolve(out), plan);
+      if (review) {
+        const sum = summarize(plan);
+        process.stdout.write(renderAccessMarkdown(rows, `Plan for stack \`${plan.stack}\`: ${sum.add} to add, ${sum.change} to change, ${sum.destroy} to destroy.`));
+      } else if (s.json) {
+        console.log(JSON.stringify({ ...(planToJson(plan) as object), access_changes: rows, ...(out ? { plan_file: path.resolve(out) } : {}) }));
+      } else {
+        console.log(renderPlan(plan, s.style));
+        console.log("");
+        console.log(renderAccessText(rows, s.style));
+        if (out) console.log(`\nSaved the plan to ${out}. Apply exactly this plan with: oslogin apply ${out}`);
+      }
+      if (bool(args, "detailed-exitcode")) return hasChanges(plan) ? EXIT.USAGE_OR_CHANGES : EXIT.OK;
+      return EXIT.OK;
+    } finally {
+      await s.close();
+    }
+  },
+};
+
+export default command;

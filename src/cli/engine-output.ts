@@ -1,0 +1,61 @@
+// Printing shared by the engine commands: diagnostics, the live line per resource while applying,
+// apply summaries, and the documented exit codes.
+import { formatDiagnostic, type EngineDiagnostic } from "../engine/diagnostics.js";
+import type { EngineHooks } from "../engine/types.js";
+import type { Style } from "./render/style.js";
+
+/** Exit codes of the engine commands (documented in README and each --help). */
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  /** Usage error; for `plan --detailed-exitcode`, also "the plan has changes" (terraform's convention). */
+  USAGE_OR_CHANGES: 2,
+} as const;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success (with --detailed-exitcode: success and no changes)
+  1  error (bad configuration, cloud error, lock held, stale plan...)
+  2  usage error; with plan --detailed-exitcode: success and there are changes`;
+
+export function printDiagnostics(diags: readonly EngineDiagnostic[], st: Style): void {
+  for (const d of diags) {
+    const line = formatDiagnostic(d);
+    console.error(d.severity === "error" ? st.red(line) : st.yellow(line));
+  }
+}
+
+const VERB: Record<string, [string, string]> = {
+  create: ["Creating...", "Creation complete"],
+  update: ["Modifying...", "Modifications complete"],
+  delete: ["Destroying...", "Destruction complete"],
+  read: ["Reading...", "Read complete"],
+};
+
+/** A line per resource as it starts and finishes (stdout), failures and skips on stderr. */
+export function progressHooks(st: Style, json: boolean): EngineHooks {
+  if (json) return {};
+  return {
+    refreshStart: (n) => {
+      if (n > 0) console.log(st.dim(`Refreshing state of ${n} object${n === 1 ? "" : "s"}...`));
+    },
+    applyStart: (e) => console.log(`${st.bold(e.address)}: ${VERB[e.phase][0]}`),
+    applyDone: (e) =>
+      console.log(`${st.bold(e.address)}: ${VERB[e.phase][1]} after ${(e.ms / 1000).toFixed(e.ms < 10_000 ? 1 : 0)}s${e.id ? ` [id=${e.id}]` : ""}`),
+    applyFailed: (e) => console.error(st.red(`${e.address}: ${e.phase} failed: ${e.diagnostic.detail ?? e.diagnostic.summary}`)),
+    applySkipped: (e) => console.error(st.yellow(`${e.address}: skipped (${e.because} failed)`)),
+    retry: (e) => console.error(st.dim(`${e.address}: ${e.code}, retrying in ${e.delayMs} ms (attempt ${e.attempt + 1})`)),
+    lockTakenOver: (h) => console.error(st.yellow(`Took over a stale state lock: its holder is gone: ${h}`)),
+  };
+}
+
+export function applySummary(
+  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number },
+  destroy: boolean,
+  st: Style,
+): string {
+  const ok = counts.failed === 0 && counts.skipped === 0;
+  const head = ok ? st.bold(st.green(destroy ? "Destroy complete!" : "Apply complete!")) : st.bold(st.red(destroy ? "Destroy finished with errors." : "Apply finished with errors."));
+  const parts = destroy ? [`${counts.destroyed} destroyed`] : [`${counts.added} added`, `${counts.changed} changed`, `${counts.destroyed} destroyed`];
+  if (!ok) parts.push(`${counts.failed} failed`, `${counts.skipped} skipped`);
+  return `${head} Resources: ${parts.join(", ")}.`;
+}

@@ -1,0 +1,118 @@
+// What the engine commands (plan, apply, destroy, refresh, import, state, output, force-unlock,
+// quickstart) share: their common flags, opening the cloud (embedded in process on the data dir,
+// or a running `oslogin serve` through the SDK with --endpoint), and an Engine wired to hooks
+// that print progress. Only src/cli prints.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { CloudClient } from "../cloud/client/cloud-client.js";
+import { Engine } from "../engine/engine.js";
+import type { EngineHooks } from "../engine/types.js";
+import { findDefinition } from "../resources/registry.js";
+import { bool, int, str, UsageError, type FlagSpec, type ParsedArgs } from "./args.js";
+import { makeStyle, type Style } from "./render/style.js";
+
+export const DEFAULT_DATA_DIR = ".oslogin";
+export const DEFAULT_OUT_DIR = "cdktf.out";
+
+export const COMMON_FLAGS: Record<string, FlagSpec> = {
+  stack: { value: true },
+  "data-dir": { value: true },
+  "out-dir": { value: true },
+  endpoint: { value: true },
+  parallelism: { value: true },
+  "lock-timeout": { value: true },
+  json: {},
+  "no-color": {},
+};
+
+export const COMMON_HELP = `Common flags:
+  --stack NAME        the stack to use (default: the only stack in cdktf.out)
+  --data-dir D        where the embedded cloud (D/cloud.db) and state
+                      (D/stacks/<stack>/terraform.tfstate) live (default: ${DEFAULT_DATA_DIR})
+  --out-dir D         the synth output with manifest.json (default: ${DEFAULT_OUT_DIR})
+  --endpoint H:P      talk to a running "oslogin serve" over gRPC (TLS, the official SDK)
+                      instead of the embedded cloud
+  --parallelism N     at most N cloud calls at once (default: 10)
+  --lock-timeout DUR  wait this long for the state lock, e.g. 30s, 2m (default: 0s)
+  --json              machine-readable output
+  --no-color          never colour (colour is only used on a terminal anyway)`;
+
+export interface Session {
+  engine: Engine;
+  cloud: CloudClient;
+  dataDir: string;
+  outDir: string;
+  stack?: string;
+  json: boolean;
+  style: Style;
+  close(): Promise<void>;
+}
+
+/** "30s", "2m", "500ms", "0" -> milliseconds. */
+export function parseDuration(flag: string, v: string | undefined): number {
+  if (v === undefined) return 0;
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new UsageError(`--${flag} must be a duration like 30s, 2m or 500ms, got ${JSON.stringify(v)}`);
+  const n = Number(m[1]);
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+}
+
+export async function openCloud(dataDir: string, endpoint: string | undefined): Promise<{ cloud: CloudClient; close: () => Promise<void> }> {
+  if (endpoint) {
+    const grpcModule = "../cloud/client/grpc.js";
+    const grpcFile = path.join(path.dirname(new URL(import.meta.url).pathname), grpcModule);
+    if (!existsSync(grpcFile) && !existsSync(grpcFile.replace(/\.js$/, ".ts"))) {
+      throw new UsageError("--endpoint needs the gRPC client (src/cloud/client/grpc.ts), which is not built in this version");
+    }
+    const mod = (await import(grpcModule)) as { openGrpcCloudClient?: (o: { endpoint: string; dataDir: string }) => Promise<CloudClient> };
+    if (!mod.openGrpcCloudClient) throw new UsageError("--endpoint: the gRPC client does not export openGrpcCloudClient");
+    const cloud = await mod.openGrpcCloudClient({ endpoint, dataDir });
+    return { cloud, close: () => cloud.close() };
+  }
+  const { CloudModel } = await import("../cloud/model/cloud-model.js");
+  const { InProcessCloudClient } = await import("../cloud/client/inprocess.js");
+  const model = CloudModel.open({ dataDir });
+  const cloud = new InProcessCloudClient(model);
+  return {
+    cloud,
+    close: async () => {
+      await cloud.close();
+      model.close();
+    },
+  };
+}
+
+export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean) => EngineHooks = () => ({})): Promise<Session> {
+  const dataDir = path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR);
+  const outDir = path.resolve(str(args, "out-dir") ?? DEFAULT_OUT_DIR);
+  const json = bool(args, "json");
+  const style = makeStyle(!bool(args, "no-color") && !json && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const parallelism = int(args, "parallelism", 10, 1, 1000);
+  const lockTimeoutMs = parseDuration("lock-timeout", str(args, "lock-timeout"));
+  const { cloud, close } = await openCloud(dataDir, str(args, "endpoint"));
+  const engine = new Engine({
+    cloud,
+    definitions: (type, kind) => findDefinition(type, kind),
+    dataDir,
+    parallelism,
+    lockTimeoutMs,
+    hooks: hooks(style, json),
+  });
+  return { engine, cloud, dataDir, outDir, stack: str(args, "stack"), json, style, close };
+}
+
+/** The stack name for state-only commands: --stack, else the only stack in cdktf.out, else the only state dir. */
+export async function stackName(s: Session): Promise<string | undefined> {
+  if (s.stack) return s.stack;
+  const { listStacks } = await import("../engine/config/load.js");
+  const l = listStacks(s.outDir);
+  if (l.stacks.length === 1) return l.stacks[0].name;
+  const { readdirSync } = await import("node:fs");
+  try {
+    const dirs = readdirSync(path.join(s.dataDir, "stacks"));
+    if (dirs.length === 1) return dirs[0];
+  } catch {
+    // no state yet
+  }
+  return undefined;
+}
