@@ -130,7 +130,15 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       const raw = decode(req.config, spec.config, "provider configuration") ?? {};
       const { value, diagnostics } = normalizeConfig(spec.config, raw);
       if (hasErrors(diagnostics)) return { diagnostics: diagnosticsToProto(diagnostics, spec.config) };
-      configured = await spec.connect(applyDefaults(spec.config, value));
+      try {
+        configured = await spec.connect(applyDefaults(spec.config, value));
+      } catch (e) {
+        // Errors that name a provider argument point terraform's message at it.
+        const argument = (e as { argument?: unknown }).argument;
+        const d = diagnosticsToProto([{ severity: "error", summary: `Cannot configure the ${spec.name} provider`, detail: e instanceof Error ? e.message : String(e) }]);
+        if (typeof argument === "string") d[0].attribute = attributePathToProto([argument], spec.config);
+        return { diagnostics: d };
+      }
       providerConfig = configured.provider;
       return { diagnostics: diagnosticsToProto(diagnostics, spec.config) };
     }),

@@ -24,7 +24,10 @@ export const yandexProviderConfig: BlockSchema = {
     folder_id: optional(types.string, { description: "The default folder for resources that need one." }),
     zone: optional(types.string, { description: "The default availability zone." }),
     insecure: optional(types.bool, { description: "Skip TLS certificate verification of the endpoint." }),
-    plaintext: optional(types.bool, { description: "Talk to the endpoint without TLS." }),
+    plaintext: optional(types.bool, { description: "Talk to the endpoint without TLS (the embedded cloud always uses TLS)." }),
+    root_certs: optional(types.string, {
+      description: "Extension: path of a PEM certificate to trust for the endpoint, e.g. `oslogin serve`'s <data-dir>/tls/cert.pem.",
+    }),
     max_retries: optional(types.number, { description: "Retries of a failed API call (accepted for compatibility)." }),
     region_id: optional(types.string, { description: "The region (accepted for compatibility)." }),
     storage_endpoint: optional(types.string, { description: "Object Storage endpoint (accepted for compatibility; unused)." }),
