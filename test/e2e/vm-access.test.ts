@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
-import { ADMIN, type ServiceAccount } from "../../src/cloud/model/types.js";
+import { ADMIN, type OsLoginProfile, type ServiceAccount } from "../../src/cloud/model/types.js";
 import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
 import { requireVmBinaries } from "./harness/binaries.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount, user } from "./harness/cloud.js";
@@ -62,7 +62,7 @@ beforeAll(async () => {
 
   const sa = model.serviceAccounts.create(ADMIN, { folderId: Q.folderId, name: "ansible" }).response!.value as ServiceAccount;
   saId = sa.id;
-  model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "ansible" });
+  const saProfile = model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "ansible" }).response!.value as OsLoginProfile;
   grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
 
   const ca = model.certificates.getAuthorityPublicKey(ADMIN, Q.organizationId).publicKey;
@@ -70,6 +70,9 @@ beforeAll(async () => {
     startVm({ name: "vm-1", instanceId: one.id, dataDir, workDir: join(work, "vm-1"), trustedCaKeys: [ca] }),
     startVm({ name: "vm-2", instanceId: two.id, dataDir, workDir: join(work, "vm-2"), trustedCaKeys: [ca] }),
   ]);
+  // Homes on the VMs' tmpfs /home, for every profile that logs in below.
+  const uidOf = (login: string) => model.osLogin.findProfileByLogin(Q.organizationId, login)!.uid;
+  for (const vm of [vm1, vm2]) for (const login of ["alice", "bob", saProfile.login]) await vm.addHome(login, uidOf(login));
 }, 60_000);
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ let other: string;
 let md: MetadataEndpoint;
 let aliceKey: UserSshKey;
 
-const get = (target: string, flavor: string | undefined = "Google") => md.handle("GET", P + target, flavor);
+const get = (target: string, flavor: string | null = "Google") => md.handle("GET", P + target, flavor ?? undefined);
 const json = (target: string) => {
   const r = get(target);
   return { status: r.status, body: r.status === 200 ? JSON.parse(r.body) : undefined };
@@ -186,23 +186,23 @@ describe("GIVEN listings", () => {
 
 describe("GIVEN bad requests", () => {
   it.each([
-    ["no Metadata-Flavor header", "users?username=alice", undefined, 403],
-    ["a wrong Metadata-Flavor", "users?username=alice", "google", 403],
-    ["an unknown user", "users?username=ghost", "Google", 404],
-    ["an unknown endpoint", "instance/hostname", "Google", 404],
-    ["an unknown parameter", "users?username=alice&debug=1", "Google", 400],
-    ["a repeated parameter", "users?username=alice&username=bob", "Google", 400],
-    ["a malformed escape", "users?username=al%zzice", "Google", 400],
-    ["a control character", "users?username=al%0Aice", "Google", 400],
-    ["two selectors", "users?username=alice&uid=10000", "Google", 400],
-    ["no selector", "users", "Google", 400],
-    ["pagesize 0", "users?pagesize=0", "Google", 400],
-    ["a huge pagesize", "users?pagesize=1000000000000", "Google", 400],
-    ["a forged page token", "users?pagesize=10&pagetoken=1", "Google", 400],
-    ["a forged group page token", "groups?pagesize=10&pagetoken=WyJ4IiwiMSJd.AAAAAAAAAAAAAAAAAAAAAA", "Google", 400],
-    ["an unknown policy", "authorize?email=alice%40example.com&policy=root", "Google", 400],
-    ["authorize without email", "authorize?policy=login", "Google", 400],
-  ])("WHEN %s THEN %s answers %i", (_what, target, flavor, status) => {
+    ["no Metadata-Flavor header", 403, "users?username=alice", null],
+    ["a wrong Metadata-Flavor", 403, "users?username=alice", "google"],
+    ["an unknown user", 404, "users?username=ghost", "Google"],
+    ["an unknown endpoint", 404, "instance/hostname", "Google"],
+    ["an unknown parameter", 400, "users?username=alice&debug=1", "Google"],
+    ["a repeated parameter", 400, "users?username=alice&username=bob", "Google"],
+    ["a malformed escape", 400, "users?username=al%zzice", "Google"],
+    ["a control character", 400, "users?username=al%0Aice", "Google"],
+    ["two selectors", 400, "users?username=alice&uid=10000", "Google"],
+    ["no selector", 400, "users", "Google"],
+    ["pagesize 0", 400, "users?pagesize=0", "Google"],
+    ["a huge pagesize", 400, "users?pagesize=1000000000000", "Google"],
+    ["a forged page token", 400, "users?pagesize=10&pagetoken=1", "Google"],
+    ["a forged group page token", 400, "groups?pagesize=10&pagetoken=WyJ4IiwiMSJd.AAAAAAAAAAAAAAAAAAAAAA", "Google"],
+    ["an unknown policy", 400, "authorize?email=alice%40example.com&policy=root", "Google"],
+    ["authorize without email", 400, "authorize?policy=login", "Google"],
+  ])("WHEN %s THEN the endpoint answers %i", (_what, status, target, flavor) => {
     expect(get(target, flavor).status).toBe(status);
   });
 

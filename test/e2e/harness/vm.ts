@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { requireVmBinaries } from "./binaries.js";
+import { requireBinary, requireVmBinaries } from "./binaries.js";
 import { REPO_ROOT } from "./paths.js";
 import { runProcess, type ProcessResult } from "./process.js";
 
@@ -30,6 +30,15 @@ export interface VmOptions {
   trustedCaKeys?: string[];
   /** sshd port inside the namespace (default 22). */
   sshPort?: number;
+  /** sshd's ListenAddress (default 127.0.0.1; 0.0.0.0 to be reachable over links added later). */
+  listenAddress?: string;
+  /**
+   * sudo decided by the guest agent, as on a real OS Login VM: sshd with UsePAM and the agent's
+   * pam_oslogin_login / pam_oslogin_admin account modules (admin writes /var/google-sudoers.d/<user>
+   * when authorize?policy=adminLogin succeeds, removes it otherwise), and a private /etc/sudoers
+   * that includes that directory. /var is an overlay inside the namespace: the host's is untouched.
+   */
+  osLoginSudo?: boolean;
 }
 
 export interface SshOptions {
@@ -52,6 +61,8 @@ export interface Vm {
   ssh(opts: SshOptions): Promise<ProcessResult>;
   /** GET on the metadata endpoint from inside the VM, as the agent would (header included by default). */
   metadata(pathAndQuery: string, opts?: { flavor?: string | null }): Promise<{ status: number; body: string }>;
+  /** Creates /home/<login> (on the VM's tmpfs), owned by uid:uid, as a provisioning agent would. */
+  addHome(login: string, uid: bigint | number): Promise<void>;
   /** Replaces the TrustedUserCAKeys file (sshd reads it per connection: no restart). */
   setTrustedCaKeys(lines: string[]): void;
   sshdLog(): string;
@@ -104,6 +115,32 @@ export async function startVm(opts: VmOptions): Promise<Vm> {
     hostNss.replace(/^(passwd|group):(.*)$/gm, (_m, db: string, rest: string) => `${db}:${rest.replace(/\s+$/, "")} oslogin`),
   );
   writeFileSync(f("trusted-ca.pub"), (opts.trustedCaKeys ?? []).join("\n") + "\n");
+  const listen = opts.listenAddress ?? "127.0.0.1";
+  let sudoSetup = "";
+  if (opts.osLoginSudo) {
+    requireBinary("sudo", "sudo");
+    requireBinary("pam_oslogin_admin.so", "google-compute-engine-oslogin");
+    writeFileSync(
+      f("pam-sshd"),
+      [
+        "auth     required  pam_permit.so",
+        "account  requisite pam_oslogin_login.so",
+        "account  optional  pam_oslogin_admin.so",
+        "account  required  pam_permit.so",
+        "session  required  pam_permit.so",
+        "password required  pam_deny.so",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(f("sudoers"), readFileSync("/etc/sudoers", "utf8") + "\n#includedir /var/google-sudoers.d\n", { mode: 0o440 });
+    for (const d of ["var-upper", "var-work"]) mkdirSync(f(d), { recursive: true });
+    sudoSetup = [
+      `mount -t overlay overlay -o lowerdir=/var,upperdir=${f("var-upper")},workdir=${f("var-work")} /var`,
+      "mkdir -p -m 750 /var/google-users.d /var/google-sudoers.d",
+      `mount --bind ${f("pam-sshd")} /etc/pam.d/sshd`,
+      `mount --bind ${f("sudoers")} /etc/sudoers`,
+    ].join("\n");
+  }
 
   // The holder: sets up both namespaces, then sleeps; its death ends them (--kill-child).
   writeFileSync(
@@ -117,6 +154,7 @@ mount --bind ${f("nsswitch.conf")} /etc/nsswitch.conf
 mount -t tmpfs -o mode=755 tmpfs /home
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -m 755 /run/sshd
+${sudoSetup}
 echo $$ > ${f("holder.pid")}
 exec sleep infinity
 `,
@@ -174,6 +212,11 @@ exec sleep infinity
       if (r.status !== 0) throw new Error(`metadata GET ${pathAndQuery} failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as { status: number; body: string };
     },
+    async addHome(login, uid) {
+      const home = `/home/${login}`;
+      const r = await runProcess(bin.nsenter, [...enter(true), "sh", "-c", 'mkdir -p -m 700 "$1" && chown "$2:$2" "$1"', "sh", home, String(uid)]);
+      if (r.status !== 0) throw new Error(`creating ${home} in ${opts.name} failed: ${r.stderr}`);
+    },
     setTrustedCaKeys(lines) {
       writeFileSync(f("trusted-ca.pub"), lines.join("\n") + "\n");
     },
@@ -219,10 +262,10 @@ exec sleep infinity
       f("sshd/sshd_config"),
       [
         `Port ${port}`,
-        "ListenAddress 127.0.0.1",
+        `ListenAddress ${listen}`,
         `HostKey ${f("sshd/ssh_host_ed25519_key")}`,
         `PidFile ${f("sshd/sshd.pid")}`,
-        "UsePAM no",
+        `UsePAM ${opts.osLoginSudo ? "yes" : "no"}`,
         "PubkeyAuthentication yes",
         "PasswordAuthentication no",
         "KbdInteractiveAuthentication no",
@@ -247,7 +290,7 @@ exec sleep infinity
     sshd.stderr!.on("data", (d) => (sshdLogText += d));
     await waitFor(`sshd of ${opts.name}`, 10_000, () => {
       if (sshd.exitCode !== null) throw new Error(`sshd exited: ${sshdLogText} ${vm.sshdLog()}`);
-      return vm.sshdLog().includes(`Server listening on 127.0.0.1 port ${port}`);
+      return vm.sshdLog().includes(`Server listening on ${listen} port ${port}`);
     });
   } catch (e) {
     await vm.stop();
