@@ -2,12 +2,14 @@
 // authorized keys and gets an IAM token (12 h), exactly as with the real cloud
 // (https://yandex.cloud/docs/iam/operations/iam-token/create-for-sa): header {typ: JWT, alg: PS256,
 // kid: <key id>}, payload {iss: <service account id>, aud: IAM_TOKEN_AUDIENCE, iat, exp} with
-// exp - iat <= 1 h, signed RSA-PSS/SHA-256 with a 32-byte salt.
+// exp - iat <= 1 h, signed RSA-PSS/SHA-256 with a 32-byte salt. Every rejected JWT is
+// UNAUTHENTICATED with a message saying which rule failed (never echoing the JWT); only a missing
+// jwt field is INVALID_ARGUMENT.
 //
 // Tokens are stored only as SHA-256 hashes: the database never holds a usable token. `resolve`
 // is what the servers call on every request (Authorization: Bearer <token>) to learn the caller.
 import { createHash, createPrivateKey, constants, randomBytes, sign, verify } from "node:crypto";
-import { errors } from "../errors.js";
+import { CloudError, errors } from "../errors.js";
 import type { ModelContext } from "./context.js";
 import type { KeyService } from "./keys.js";
 import type { AuthorizedKeyFile, Caller, Subject, Timestamp } from "./types.js";
@@ -137,13 +139,17 @@ interface ParsedJwt {
   signature: Buffer;
 }
 
-/** Structure checks (INVALID_ARGUMENT): what is wrong with the JWT itself, before any key is looked at. */
+/**
+ * Structure checks: what is wrong with the JWT itself, before any key is looked at. The real
+ * endpoint answers these UNAUTHENTICATED too (e.g. "The required field 'kid' is missing from the
+ * JWT header"): a malformed credential is a failed authentication, not a malformed request.
+ */
 function parseJwt(jwt: string | undefined): ParsedJwt {
   if (!jwt) throw errors.required("jwt");
-  const bad = (rule: string) => errors.invalidArgument("jwt", rule);
+  const bad = (rule: string) => new CloudError("UNAUTHENTICATED", `Unauthenticated: invalid JWT: ${rule}`, "jwt");
   const parts = jwt.split(".");
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) {
-    throw bad("is not a JWT: expected three base64url parts, header.payload.signature");
+    throw bad("expected three base64url parts, header.payload.signature");
   }
   const decode = (part: string, what: string): Record<string, unknown> => {
     try {

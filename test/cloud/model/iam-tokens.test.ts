@@ -57,18 +57,23 @@ describe("IamTokenService.Create (JWT exchange)", () => {
   });
 
   it.each<[string, () => string, string]>([
-    ["an empty jwt", () => "", "Illegal argument jwt: the field is required"],
-    ["two parts", () => "a.b", "Illegal argument jwt: is not a JWT: expected three base64url parts, header.payload.signature"],
-    ["a header that is not JSON", () => "bm90anNvbg.e30.c2ln", "Illegal argument jwt: the header is not a base64url-encoded JSON object"],
-    ["alg RS256", () => craft({ ...goodHeader(), alg: "RS256" }, goodPayload()), 'Illegal argument jwt: header alg "RS256" is not supported: the IAM tokens endpoint accepts PS256 only'],
-    ["no kid", () => craft({ typ: "JWT", alg: "PS256" }, goodPayload()), "Illegal argument jwt: header kid (the authorized key id) is required"],
-    ["no iss", () => craft(goodHeader(), { ...goodPayload(), iss: undefined }), "Illegal argument jwt: payload iss (the service account id) is required"],
-    ["a wrong aud", () => craft(goodHeader(), { ...goodPayload(), aud: "https://example.com" }), 'Illegal argument jwt: payload aud must be "https://iam.api.cloud.yandex.net/iam/v1/tokens" (got "https://example.com")'],
-    ["iat as a string", () => craft(goodHeader(), { ...goodPayload(), iat: "now" }), "Illegal argument jwt: payload iat must be an integer number of seconds since the epoch"],
-    ["a lifetime over one hour", () => craft(goodHeader(), { ...goodPayload(), exp: nowSeconds + 3601 }), "Illegal argument jwt: payload exp - iat is 3601 seconds; a JWT may live at most 3600 seconds (one hour)"],
-    ["exp before iat", () => craft(goodHeader(), { ...goodPayload(), exp: nowSeconds - 1 }), "Illegal argument jwt: payload exp must be later than iat"],
-  ])("GIVEN %s WHEN exchanging THEN INVALID_ARGUMENT with the rule", (_what, jwt, message) => {
-    expect(() => f.iamTokens.create({ jwt: jwt() })).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT", field: "jwt", message }));
+    ["two parts", () => "a.b", "Unauthenticated: invalid JWT: expected three base64url parts, header.payload.signature"],
+    ["a header that is not JSON", () => "bm90anNvbg.e30.c2ln", "Unauthenticated: invalid JWT: the header is not a base64url-encoded JSON object"],
+    ["alg RS256", () => craft({ ...goodHeader(), alg: "RS256" }, goodPayload()), 'Unauthenticated: invalid JWT: header alg "RS256" is not supported: the IAM tokens endpoint accepts PS256 only'],
+    ["no kid", () => craft({ typ: "JWT", alg: "PS256" }, goodPayload()), "Unauthenticated: invalid JWT: header kid (the authorized key id) is required"],
+    ["no iss", () => craft(goodHeader(), { ...goodPayload(), iss: undefined }), "Unauthenticated: invalid JWT: payload iss (the service account id) is required"],
+    ["a wrong aud", () => craft(goodHeader(), { ...goodPayload(), aud: "https://example.com" }), 'Unauthenticated: invalid JWT: payload aud must be "https://iam.api.cloud.yandex.net/iam/v1/tokens" (got "https://example.com")'],
+    ["iat as a string", () => craft(goodHeader(), { ...goodPayload(), iat: "now" }), "Unauthenticated: invalid JWT: payload iat must be an integer number of seconds since the epoch"],
+    ["a lifetime over one hour", () => craft(goodHeader(), { ...goodPayload(), exp: nowSeconds + 3601 }), "Unauthenticated: invalid JWT: payload exp - iat is 3601 seconds; a JWT may live at most 3600 seconds (one hour)"],
+    ["exp before iat", () => craft(goodHeader(), { ...goodPayload(), exp: nowSeconds - 1 }), "Unauthenticated: invalid JWT: payload exp must be later than iat"],
+  ])("GIVEN %s WHEN exchanging THEN UNAUTHENTICATED naming the broken rule", (_what, jwt, message) => {
+    expect(() => f.iamTokens.create({ jwt: jwt() })).toThrowError(expect.objectContaining({ code: "UNAUTHENTICATED", field: "jwt", message }));
+  });
+
+  it("GIVEN no jwt WHEN exchanging THEN INVALID_ARGUMENT: the field is required", () => {
+    expect(() => f.iamTokens.create({ jwt: "" })).toThrowError(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", field: "jwt", message: "Illegal argument jwt: the field is required" }),
+    );
   });
 
   it.each<[string, () => string, () => string]>([
