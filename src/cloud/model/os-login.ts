@@ -293,8 +293,7 @@ export class OsLoginService {
     }
     checkMaxLength(req.homeDirectory, "home_directory", PROFILE_PATH_MAX);
     checkMaxLength(req.shell, "shell", PROFILE_PATH_MAX);
-    const current = this.requireProfile(id);
-    this.ctx.authorize(caller, PERMISSION_MANAGE, { kind: "organization", id: current.organizationId });
+    this.authorizeOnProfile(caller, id);
     return this.ctx.mutate(
       { caller, action: `${SERVICE}UpdateProfile`, description: "Update OS Login profile", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -326,8 +325,7 @@ export class OsLoginService {
 
   setDefaultProfile(caller: Caller, req: { osLoginProfileId: string }, opts: { idempotencyKey?: string } = {}): Operation {
     const id = requireString(req.osLoginProfileId, "os_login_profile_id", ID_MAX);
-    const current = this.requireProfile(id);
-    this.ctx.authorize(caller, PERMISSION_MANAGE, { kind: "organization", id: current.organizationId });
+    this.authorizeOnProfile(caller, id);
     return this.ctx.mutate(
       { caller, action: `${SERVICE}SetDefaultProfile`, description: "Set default OS Login profile", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -365,8 +363,7 @@ export class OsLoginService {
    */
   deleteProfile(caller: Caller, req: { id: string }, opts: { idempotencyKey?: string } = {}): Operation {
     const id = requireString(req.id, "id", ID_MAX);
-    const current = this.requireProfile(id);
-    this.ctx.authorize(caller, PERMISSION_MANAGE, { kind: "organization", id: current.organizationId });
+    this.authorizeOnProfile(caller, id);
     return this.ctx.mutate(
       { caller, action: `${SERVICE}DeleteProfile`, description: "Delete OS Login profile", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -422,6 +419,16 @@ export class OsLoginService {
 
   private isSelf(caller: Caller, subjectId: string | undefined): boolean {
     return caller.kind === "subject" && caller.subject.id === subjectId;
+  }
+
+  /**
+   * Authorizes a change of an existing profile against its organization. A profile that is gone is
+   * left to the mutation, which answers NOT_FOUND after honouring the idempotency key: so a retried
+   * delete with the same key gets its first operation back, not NOT_FOUND.
+   */
+  private authorizeOnProfile(caller: Caller, id: string): void {
+    const current = this.findProfile(id);
+    if (current) this.ctx.authorize(caller, PERMISSION_MANAGE, { kind: "organization", id: current.organizationId });
   }
 
   private requireProfile(id: string): OsLoginProfile {

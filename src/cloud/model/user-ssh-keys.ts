@@ -143,9 +143,9 @@ export class UserSshKeyService {
     );
     checkMaxLength(req.name, "name", SSH_KEY_NAME_MAX);
     const expiresAt = req.expiresAt ? checkExpiresAt(req.expiresAt) : undefined;
+    // A key that is gone is answered inside the mutation, after the idempotency key (see os-login.ts).
     const current = this.find(id);
-    if (!current) throw errors.notFound("User SSH key", id);
-    this.authorizeManage(caller, current.organizationId, current.subjectId);
+    if (current) this.authorizeManage(caller, current.organizationId, current.subjectId);
     return this.ctx.mutate(
       { caller, action: `${SERVICE}Update`, description: "Update user SSH key", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -173,9 +173,9 @@ export class UserSshKeyService {
 
   delete(caller: Caller, req: { userSshKeyId: string }, opts: { idempotencyKey?: string } = {}): Operation {
     const id = requireString(req.userSshKeyId, "user_ssh_key_id", ID_MAX);
+    // A key that is gone is answered inside the mutation, after the idempotency key (see os-login.ts).
     const current = this.find(id);
-    if (!current) throw errors.notFound("User SSH key", id);
-    this.authorizeManage(caller, current.organizationId, current.subjectId);
+    if (current) this.authorizeManage(caller, current.organizationId, current.subjectId);
     return this.ctx.mutate(
       { caller, action: `${SERVICE}Delete`, description: "Delete user SSH key", idempotencyKey: opts.idempotencyKey },
       () => {

@@ -326,3 +326,14 @@ describe("OsLoginService.ListProfiles", () => {
     expect(errorOf(() => model.osLogin.deleteProfile(sa, { id: p.id })).code).toBe("PERMISSION_DENIED");
   });
 });
+
+describe("retried deletes", () => {
+  it("GIVEN a delete done with an idempotency key WHEN retried with the same key THEN the first operation comes back (not NOT_FOUND); without a key NOT_FOUND", () => {
+    const model = openModel();
+    const p = create(model, {});
+    const first = model.osLogin.deleteProfile(ADMIN, { id: p.id }, { idempotencyKey: "del-1" });
+    expect(model.osLogin.deleteProfile(ADMIN, { id: p.id }, { idempotencyKey: "del-1" })).toEqual(first);
+    expect(errorOf(() => model.osLogin.deleteProfile(ADMIN, { id: p.id })).code).toBe("NOT_FOUND");
+    expect(errorOf(() => model.osLogin.setDefaultProfile(ADMIN, { osLoginProfileId: p.id })).code).toBe("NOT_FOUND");
+  });
+});

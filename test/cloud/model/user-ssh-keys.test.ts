@@ -256,3 +256,13 @@ describe("UserSshKeyService Update / List / Delete", () => {
     expect(model.userSshKeys.list(ADMIN, { organizationId: ORG }).items).toHaveLength(1);
   });
 });
+
+describe("retried deletes", () => {
+  it("GIVEN a key deleted with an idempotency key WHEN retried with the same key THEN the first operation comes back", () => {
+    const model = openModel();
+    const key = create(model);
+    const first = model.userSshKeys.delete(ADMIN, { userSshKeyId: key.id }, { idempotencyKey: "d" });
+    expect(model.userSshKeys.delete(ADMIN, { userSshKeyId: key.id }, { idempotencyKey: "d" })).toEqual(first);
+    expect(errorOf(() => model.userSshKeys.update(ADMIN, { userSshKeyId: key.id, name: "x" })).code).toBe("NOT_FOUND");
+  });
+});
