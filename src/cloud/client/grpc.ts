@@ -146,11 +146,16 @@ export class GrpcCloudClient implements CloudClient {
    * clients do: a PS256 JWT exchanged for an IAM token at IamTokenService.Create.
    */
   static async fromAuthorizedKey(
-    opts: Omit<GrpcCloudClientOptions, "iamToken"> & { keyFile: AuthorizedKeyFile },
+    opts: Omit<GrpcCloudClientOptions, "iamToken"> & {
+      keyFile: AuthorizedKeyFile;
+      /** The JWT's issue time (default: now); a server with a pinned clock (tests) needs its time. */
+      now?: Date;
+    },
   ): Promise<GrpcCloudClient> {
     // Session always sends a bearer token; the token endpoint ignores it (the JWT is the credential).
     const bootstrap = new GrpcCloudClient({ ...opts, iamToken: "none" });
-    const response = (await bootstrap.call("iamToken", "create", { jwt: signServiceAccountJwt(opts.keyFile) })) as { iamToken: string };
+    const jwt = signServiceAccountJwt(opts.keyFile, opts.now);
+    const response = (await bootstrap.call("iamToken", "create", { jwt })) as { iamToken: string };
     return new GrpcCloudClient({ ...opts, iamToken: response.iamToken });
   }
 
