@@ -174,7 +174,7 @@ export class MetadataEndpoint {
     if (!email) throw new BadRequest("authorize needs email");
     if (policy !== "login" && policy !== "adminLogin") throw new BadRequest("policy must be login or adminLogin");
     const subject = this.dir.subjectByName(scope.organizationId, email);
-    if (!subject || this.dir.profilesOfSubject(scope.organizationId, subject.id).length === 0) return ok({ success: false });
+    if (!subject || !this.dir.hasProfile(scope.organizationId, subject.id)) return ok({ success: false });
     const success = policy === "login" ? this.dir.mayLogin(subject) : this.dir.mayAdminLogin(subject);
     return ok({ success });
   }

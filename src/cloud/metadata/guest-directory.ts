@@ -99,10 +99,17 @@ export class GuestDirectory {
   }
 
   profilesOfSubject(organizationId: string, subjectId: string): OsLoginProfile[] {
+    // Sorted here, not with ORDER BY uid: with an ORDER BY, SQLite walks the (organization, uid)
+    // index over the whole organization instead of seeking the (organization, subject) one
+    // (13 ms instead of 4 us at 20k profiles).
     const rows = this.ctx
-      .sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND subject_id = ? ORDER BY uid")
+      .sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND subject_id = ?")
       .all(organizationId, subjectId) as { doc: string }[];
-    return rows.map((r) => decodeJson<OsLoginProfile>(r.doc));
+    return rows.map((r) => decodeJson<OsLoginProfile>(r.doc)).sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+  }
+
+  hasProfile(organizationId: string, subjectId: string): boolean {
+    return !!this.ctx.sql("SELECT 1 FROM os_login_profiles WHERE organization_id = ? AND subject_id = ? LIMIT 1").get(organizationId, subjectId);
   }
 
   /**
