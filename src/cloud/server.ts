@@ -1,0 +1,74 @@
+// The emulator as a server: one CloudModel (SQLite in dataDir, or in memory) behind the REST
+// gateway (plain HTTP) and the gRPC endpoint (TLS, the official SDK's wire). Both authenticate with
+// the same admin token / IAM tokens (auth.ts). Used by `oslogin serve`, tests and benchmarks.
+import { adminTokenPath, ensureAdminToken } from "./admin-token.js";
+import { startGrpcServer } from "./api/grpc/server.js";
+import { startRestServer } from "./api/rest/server.js";
+import { CloudModel } from "./model/cloud-model.js";
+import { ensureTlsMaterial, tlsPaths } from "./tls.js";
+
+export interface CloudServerOptions {
+  /** Directory for cloud.db, admin-token and tls/; omitted = in memory (nothing written). */
+  dataDir?: string;
+  /** Interface both servers listen on (default 127.0.0.1). */
+  host?: string;
+  /** 0 (the default) = any free port. */
+  restPort?: number;
+  grpcPort?: number;
+  /** One line per internal error (the CLI prints to stderr). */
+  log?: (line: string) => void;
+  /** The model's clock (tests). */
+  now?: () => Date;
+}
+
+export interface CloudServer {
+  model: CloudModel;
+  /** e.g. http://127.0.0.1:18080 */
+  restUrl: string;
+  /** host:port for the SDK (TLS). */
+  grpcEndpoint: string;
+  adminToken: string;
+  /** The gRPC server's self-signed certificate: clients trust it as their root. */
+  caCertPem: string;
+  /** Where things live on disk (undefined in memory). */
+  files: { adminToken?: string; caCert?: string; database?: string };
+  close(): Promise<void>;
+}
+
+export async function startCloudServer(opts: CloudServerOptions = {}): Promise<CloudServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const model = CloudModel.open({ dataDir: opts.dataDir, now: opts.now });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    // Servers first (no request may reach a closed database), then the database.
+    for (const stop of stops.splice(0).reverse()) await stop();
+    model.close();
+  };
+  try {
+    const adminToken = ensureAdminToken(opts.dataDir);
+    const tls = await ensureTlsMaterial(opts.dataDir);
+    const rest = await startRestServer(model, { adminToken, host, port: opts.restPort ?? 0, log: opts.log });
+    stops.push(() => rest.close());
+    const grpc = await startGrpcServer(model, { host, port: opts.grpcPort ?? 0, tls, adminToken, log: opts.log });
+    stops.push(() => grpc.close());
+    let closing: Promise<void> | undefined;
+    return {
+      model,
+      restUrl: rest.url,
+      grpcEndpoint: `${host.includes(":") ? `[${host}]` : host}:${grpc.port}`,
+      adminToken,
+      caCertPem: tls.certPem,
+      files: opts.dataDir
+        ? {
+            adminToken: adminTokenPath(opts.dataDir),
+            caCert: tlsPaths(opts.dataDir).certPath,
+            database: `${opts.dataDir}/cloud.db`,
+          }
+        : {},
+      close: () => (closing ??= stopAll()),
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
