@@ -11,6 +11,7 @@ export const E2E_PACKAGES = [
   "google-compute-engine-oslogin",
   "iproute2",
   "ansible-core",
+  "sudo",
 ];
 
 function run(cmd, args, opts = {}) {

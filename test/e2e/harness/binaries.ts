@@ -19,14 +19,22 @@ export const BINARIES = {
 
 export type BinaryName = keyof typeof BINARIES;
 
+/** Programs only some suites need (sudo through the agent's PAM module, Ansible); not part of every VM. */
+const OTHER_PROGRAMS: Record<string, readonly [readonly string[], string]> = {
+  "pam_oslogin_admin.so": [["/lib/x86_64-linux-gnu/security/pam_oslogin_admin.so", "/usr/lib/x86_64-linux-gnu/security/pam_oslogin_admin.so"], "google-compute-engine-oslogin"],
+  sudo: [["/usr/bin/sudo"], "sudo"],
+  ansible: [["/usr/bin/ansible"], "ansible-core"],
+  "ansible-inventory": [["/usr/bin/ansible-inventory"], "ansible-core"],
+};
+
 /** The absolute path of a program; throws naming the Debian package when it is not installed. */
 export function requireBinary(name: string, debianPackage?: string): string {
-  const known = (BINARIES as Record<string, readonly [readonly string[], string]>)[name];
+  const known = (BINARIES as Record<string, readonly [readonly string[], string]>)[name] ?? OTHER_PROGRAMS[name];
   const candidates = known ? known[0] : [`/usr/bin/${name}`, `/usr/sbin/${name}`, `/bin/${name}`, `/sbin/${name}`];
   const pkg = debianPackage ?? (known ? known[1] : "?");
   for (const path of candidates) {
     try {
-      accessSync(path, name.endsWith(".so.2") ? constants.R_OK : constants.X_OK);
+      accessSync(path, /\.so(\.\d+)?$/.test(name) ? constants.R_OK : constants.X_OK);
       return path;
     } catch {
       // try the next candidate
