@@ -122,6 +122,12 @@ describe("GIVEN OS Login with user keys on", () => {
     const r = await h.call("POST", KEYS, { token, body: { organizationId: ORG, subjectId: BOB, data: KEY2 } });
     expect(r.status).toBe(200);
     expect(r.body.createdBy).toBe(`userAccount:${BOB}`);
+    // His own Operation is visible to him; one the admin started does not exist for him.
+    expect((await h.call("GET", `/operations/${r.body.id}`, { token })).body).toEqual(r.body);
+    const adminOp = await h.call("POST", KEYS, { body: { organizationId: ORG, subjectId: ALICE, data: KEY2 } });
+    const hidden = await h.call("GET", `/operations/${adminOp.body.id}`, { token });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual(errorBody(5, `Operation ${JSON.stringify(adminOp.body.id)} not found`));
   });
 
   it("WHEN Bob adds a key for Alice THEN 403", async () => {
