@@ -20,9 +20,18 @@ export const ID_PREFIX = {
   operation: "op0",
 } as const;
 
+// Random bytes are drawn in blocks: one randomBytes call per id cost more than the insert it names.
+const POOL_SIZE = 17 * 256;
+let pool = randomBytes(POOL_SIZE);
+let used = 0;
+
 export function newId(prefix: string): string {
-  const bytes = randomBytes(17);
+  if (used + 17 > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    used = 0;
+  }
   let out = prefix;
-  for (const b of bytes) out += ALPHABET[b & 31];
+  for (let i = used; i < used + 17; i++) out += ALPHABET[pool[i]! & 31];
+  used += 17;
   return out;
 }

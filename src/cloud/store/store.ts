@@ -53,9 +53,15 @@ export class Store {
     }
   }
 
+  // One wrapper for every transaction: building a better-sqlite3 transaction function per call
+  // costs more than a small insert. Called inside a transaction it becomes a savepoint.
+  private readonly inTransaction = (fn: () => unknown) => fn();
+  private txRunner?: (fn: () => unknown) => unknown;
+
   /** Runs fn in one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    this.txRunner ??= this.db.transaction(this.inTransaction);
+    return this.txRunner(fn) as T;
   }
 
   close(): void {
