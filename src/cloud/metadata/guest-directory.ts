@@ -50,14 +50,18 @@ export class GuestDirectory {
    * (the agent then gets the 404 a VM without OS Login gives).
    */
   scope(): GuestScope | undefined {
+    // One statement for instance → folder → cloud → organization, the enable-oslogin flag and the
+    // organization's settings: this runs on every request.
     const row = this.ctx
       .sql(
-        `SELECT c.organization_id AS org, json_extract(i.doc, '$.metadata."enable-oslogin"') AS flag
-         FROM instances i JOIN folders f ON f.id = i.folder_id JOIN clouds c ON c.id = f.cloud_id WHERE i.id = ?`,
+        `SELECT c.organization_id AS org, json_extract(i.doc, '$.metadata."enable-oslogin"') AS flag, s.doc AS settings
+         FROM instances i JOIN folders f ON f.id = i.folder_id JOIN clouds c ON c.id = f.cloud_id
+         LEFT JOIN os_login_settings s ON s.organization_id = c.organization_id
+         WHERE i.id = ?`,
       )
-      .get(this.instanceId) as { org: string; flag: unknown } | undefined;
-    if (!row || typeof row.flag !== "string" || !isTrueMetadata(row.flag)) return undefined;
-    const settings = this.model.osLogin.settingsOf(row.org);
+      .get(this.instanceId) as { org: string; flag: unknown; settings: string | null } | undefined;
+    if (!row || typeof row.flag !== "string" || !isTrueMetadata(row.flag) || !row.settings) return undefined;
+    const settings = decodeJson<OsLoginSettings>(row.settings);
     return osLoginOn(settings) ? { organizationId: row.org, settings } : undefined;
   }
 
