@@ -4,13 +4,12 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { CloudError } from "../../cloud/errors.js";
-import { CloudModel } from "../../cloud/model/cloud-model.js";
-import { ADMIN } from "../../cloud/model/types.js";
 import { parseCertificate } from "../../cloud/ssh/certificate-info.js";
 import { generateEd25519KeyPair } from "../../cloud/ssh/keypair.js";
 import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
+import { DEFAULT_DATA_DIR, openCloud } from "../engine-session.js";
 
 const HELP = `Usage: oslogin cert export (--organization-id ID | --cloud-id ID) [--login L | --subject-id S] [flags]
 
@@ -28,6 +27,7 @@ Flags:
   --directory D          where to write the files (default: ~/.ssh)
   --data-dir D           the emulator's data directory, used in-process as the emulator admin
                          (default: ./.oslogin); the admin must name --login or --subject-id
+  --endpoint H:P         ask a running \`oslogin serve\` over gRPC (TLS, the official SDK) instead
   --json                 print {"identity","certificate","login","validBefore"} instead of text
 
 Example:
@@ -48,6 +48,7 @@ const command: Command = {
       "subject-id": { value: true },
       directory: { value: true },
       "data-dir": { value: true },
+      endpoint: { value: true },
       json: {},
     });
     if (a.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(a.positionals[0])}`);
@@ -58,16 +59,16 @@ const command: Command = {
     const subjectId = str(a, "subject-id");
     if (login && subjectId) throw new UsageError("give at most one of --login or --subject-id");
     if (!login && !subjectId) {
-      throw new UsageError("--login or --subject-id is required: in-process (--data-dir) you act as the emulator admin, who has no profile of its own");
+      throw new UsageError("--login or --subject-id is required: this command acts as the emulator admin (in process on --data-dir, or with its admin token over --endpoint), who has no profile of its own");
     }
     const directory = resolve(str(a, "directory") ?? resolve(process.env.HOME ?? ".", ".ssh"));
 
-    const model = CloudModel.open({ dataDir: resolve(str(a, "data-dir") ?? ".oslogin") });
+    const { cloud, close } = await openCloud(resolve(str(a, "data-dir") ?? DEFAULT_DATA_DIR), str(a, "endpoint"));
     try {
       const pair = generateEd25519KeyPair(`${login ?? subjectId}@${organizationId ?? cloudId}`);
       let certificate: string;
       try {
-        ({ signedCertificate: certificate } = model.certificates.generate(ADMIN, {
+        ({ signedCertificate: certificate } = await cloud.generateSshCertificate({
           organizationId,
           cloudId,
           osLogin: login,
@@ -97,7 +98,7 @@ const command: Command = {
       }
       return 0;
     } finally {
-      model.close();
+      await close();
     }
   },
 };
