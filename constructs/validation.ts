@@ -17,6 +17,7 @@ interface StackIndex {
   settings: { path: string; anyModeOn: boolean }[];
 }
 
+const INDEXED_TYPES = new Set(["yandex_organizationmanager_os_login_profile", "yandex_organizationmanager_os_login_settings"]);
 const indexes = new WeakMap<TerraformStack, StackIndex>();
 const hooked = new WeakSet<TerraformStack>();
 
@@ -31,7 +32,7 @@ const blockEnabled = (v: Value | undefined): boolean | null => {
 function buildIndex(stack: TerraformStack): StackIndex {
   const index: StackIndex = { profileKeys: new Map(), settings: [] };
   for (const c of stack.node.findAll()) {
-    if (!hasLiteralConfig(c)) continue;
+    if (!hasLiteralConfig(c) || !INDEXED_TYPES.has((c as unknown as { terraformResourceType?: string }).terraformResourceType ?? "")) continue;
     const { type, config } = c.literalConfig();
     if (type === "yandex_organizationmanager_os_login_profile") {
       const org = literal(config.organization_id) ? config.organization_id : "";
@@ -76,9 +77,7 @@ export function hookStack(c: Construct): void {
   });
 }
 
-function profileCollisions(c: Construct): string[] {
-  if (!hasLiteralConfig(c)) return [];
-  const { config } = c.literalConfig();
+function profileCollisions(c: Construct, config: ObjectValue): string[] {
   const org = literal(config.organization_id) ? config.organization_id : "";
   const out: string[] = [];
   for (const field of ["uid", "login"] as const) {
@@ -96,9 +95,8 @@ function profileCollisions(c: Construct): string[] {
   return out;
 }
 
-function osLoginVmWithoutModes(c: Construct): string[] {
-  if (!hasLiteralConfig(c)) return [];
-  const metadata = c.literalConfig().config.metadata;
+function osLoginVmWithoutModes(c: Construct, config: ObjectValue): string[] {
+  const metadata = config.metadata;
   const flag = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? (metadata as ObjectValue)[ENABLE_OSLOGIN_KEY] : undefined;
   if (!literal(flag) || !isTrueMetadata(flag)) return [];
   const settings = indexOf(c).settings;
@@ -110,8 +108,8 @@ function osLoginVmWithoutModes(c: Construct): string[] {
   ];
 }
 
-/** Rules by resource type, run by every L1 construct of that type. */
-export const appRules: Record<string, (c: Construct) => string[]> = {
-  yandex_organizationmanager_os_login_profile: (c) => (hookStack(c), profileCollisions(c)),
-  yandex_compute_instance: (c) => (hookStack(c), osLoginVmWithoutModes(c)),
+/** Rules by resource type, run by every L1 construct of that type with its normalized literal config. */
+export const appRules: Record<string, (c: Construct, config: ObjectValue) => string[]> = {
+  yandex_organizationmanager_os_login_profile: profileCollisions,
+  yandex_compute_instance: osLoginVmWithoutModes,
 };

@@ -4,11 +4,20 @@
 import { TerraformDataSource, TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
 import { UNKNOWN, type BlockSchema, type Diagnostic, type Value } from "../../src/resources/define.js";
-import { formatPath, normalizeConfig, validateConfig } from "../../src/resources/plan.js";
+import { applyDefaults, formatPath, hasErrors, normalizeConfig } from "../../src/resources/plan.js";
 import { getDefinition } from "../../src/resources/registry.js";
 import { appRules, hookStack } from "../validation.js";
 
-const camel = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelNames = new Map<string, string>();
+/** snake_case -> camelCase, memoized: synth converts the same few names for every resource. */
+function camel(snake: string): string {
+  let c = camelNames.get(snake);
+  if (c === undefined) {
+    c = snake.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    camelNames.set(snake, c);
+  }
+  return c;
+}
 
 /** camelCase props -> the schema's snake_case attributes; max-1 blocks as one object, lists as arrays. */
 export function propsToTerraform(schema: BlockSchema, props: Record<string, unknown>): Record<string, unknown> {
@@ -53,6 +62,9 @@ export function diagnosticMessage(d: Diagnostic): string {
 /** Literal config of an L1 construct, in the schema's shape (UNKNOWN where a token stands). */
 export interface LiteralConfig {
   readonly type: string;
+  /** The props as Terraform attributes, tokens as UNKNOWN, not yet normalized. */
+  readonly raw: Record<string, Value>;
+  /** Normalized to the schema (blocks as arrays, int64 as text). */
   readonly config: Record<string, Value>;
 }
 
@@ -63,20 +75,31 @@ export interface HasLiteralConfig {
 /** Props in the schema's normalized shape (blocks as arrays, int64 as text), tokens as UNKNOWN. */
 function literalConfigOf(type: string, kind: "resource" | "data", props: Record<string, unknown>): LiteralConfig {
   const schema = getDefinition(type, kind).schema;
-  return { type, config: normalizeConfig(schema, literalValue(propsToTerraform(schema, props))).value };
+  const raw = literalValue(propsToTerraform(schema, props)) as Record<string, Value>;
+  // A getter, so callers that only need `raw` do not pay for normalization.
+  return {
+    type,
+    raw,
+    get config() {
+      return normalizeConfig(schema, raw).value;
+    },
+  };
 }
 
 export const hasLiteralConfig = (x: unknown): x is HasLiteralConfig & Construct =>
   typeof (x as HasLiteralConfig).literalConfig === "function";
 
 function addChecks(construct: Construct & HasLiteralConfig, type: string, kind: "resource" | "data"): void {
-  if (appRules[type]) hookStack(construct);
+  const rule = appRules[type] as (typeof appRules)[string] | undefined;
+  if (rule) hookStack(construct);
   construct.node.addValidation({
     validate: () => {
+      // One normalization serves the type's checks and the app-wide rule (synth of 10k resources).
       const def = getDefinition(type, kind);
-      const { diagnostics } = validateConfig(def, construct.literalConfig().config);
+      const { value, diagnostics } = normalizeConfig(def.schema, construct.literalConfig().raw);
+      if (!hasErrors(diagnostics) && def.check) diagnostics.push(...def.check(applyDefaults(def.schema, value), {}));
       const own = diagnostics.filter((d) => d.severity === "error").map(diagnosticMessage);
-      return [...own, ...(appRules[type]?.(construct) ?? [])];
+      return rule ? [...own, ...rule(construct, value)] : own;
     },
   });
 }
