@@ -376,7 +376,7 @@ export class DirectoryService {
 
   /**
    * One page of a keyset-ordered list; `visible` drops rows the caller may not see (the admin sees
-   * all). Directory lists are small, so filtering after the query costs little.
+   * all).
    */
   private listVisible<T extends { id: string }>(
     caller: Caller,
@@ -387,9 +387,11 @@ export class DirectoryService {
   ): Page<T> {
     const size = pageSizeOf(req.pageSize === undefined ? undefined : BigInt(req.pageSize));
     const after = idAfter(req.pageToken);
-    const rows = (this.ctx.sql(sql).all(...params, after) as { id: string; doc: string }[]).map((r) => decodeJson<T>(r.doc));
     const kept: T[] = [];
-    for (const row of rows) {
+    // Rows are read lazily and the scan stops one past the page: a page costs its own rows, not the
+    // whole rest of the list.
+    for (const r of this.ctx.sql(sql).iterate(...params, after) as IterableIterator<{ id: string; doc: string }>) {
+      const row = decodeJson<T>(r.doc);
       if (caller.kind === "admin" || !visible || visible(row)) kept.push(row);
       if (kept.length > size) break;
     }

@@ -219,7 +219,7 @@ export class OsLoginService {
           login,
           uid: req.uid ?? this.nextUid(organizationId),
           // A subject's first profile is its default; later ones become default only through SetDefaultProfile.
-          isDefault: !this.defaultOf(organizationId, subject),
+          isDefault: !this.hasDefault(organizationId, subject),
           homeDirectory: req.homeDirectory || homeOf(login),
           shell: req.shell || DEFAULT_SHELL,
         };
@@ -416,6 +416,10 @@ export class OsLoginService {
   }
 
   // ---------- internals ----------
+
+  private hasDefault(organizationId: string, subjectId: string): boolean {
+    return !!this.ctx.sql("SELECT 1 FROM os_login_profiles WHERE organization_id = ? AND subject_id = ? AND is_default = 1").get(organizationId, subjectId);
+  }
 
   private isSelf(caller: Caller, subjectId: string | undefined): boolean {
     return caller.kind === "subject" && caller.subject.id === subjectId;
