@@ -177,11 +177,17 @@ export class GrpcCloudClient implements CloudClient {
     }
   }
 
-  /** Runs a mutation, waits for its Operation with the SDK helper, and returns it decoded. */
+  /**
+   * Runs a mutation, waits for its Operation with the SDK helper, and returns it decoded. An
+   * Operation that is already done (the emulator's always are) is not polled: waitForOperation would
+   * open a channel and make one more round trip only to read the same Operation again.
+   */
   private async mutate(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<Operation> {
     const op = (await this.call(service, method, request, opts)) as Parameters<typeof waitForOperation>[0];
+    if (op.done && !op.error) return operationFromSdk(op);
     try {
-      const done = await waitForOperation(op, this.session, this.operationTimeoutMs, this.opts.endpoint);
+      const done = op.done ? op : await waitForOperation(op, this.session, this.operationTimeoutMs, this.opts.endpoint);
+      if (done.error) throw done;
       return operationFromSdk(done);
     } catch (e) {
       throw toCloudError(e);
