@@ -5,10 +5,11 @@
 //
 // The provider reaches the embedded cloud in process (OSLOGIN_TF_DATA_DIR); each terraform command
 // starts it several times, and the data directory is only opened by one process at a time.
-import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
@@ -38,8 +39,8 @@ let stackDir: string;
 let tfEnv: NodeJS.ProcessEnv;
 let dataDir: string;
 
-function tf(args: string[], opts: { allowExit?: number[] } = {}): { status: number; out: string } {
-  const r = spawnSync(TERRAFORM, [...args, "-no-color"], { cwd: stackDir, env: tfEnv, encoding: "utf8", timeout: 120_000 });
+function tf(args: string[], opts: { allowExit?: number[]; cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; out: string } {
+  const r = spawnSync(TERRAFORM, [...args, "-no-color"], { cwd: opts.cwd ?? stackDir, env: opts.env ?? tfEnv, encoding: "utf8", timeout: 120_000 });
   const out = `${r.stdout}${r.stderr}`;
   const allowed = opts.allowExit ?? [0];
   if (r.status === null || !allowed.includes(r.status)) {
@@ -77,7 +78,10 @@ function onlyResource(stack: { resource: Record<string, Record<string, Record<st
   return entries[0];
 }
 
-describe("real terraform with oslogin-kit's provider (quickstart stack)", () => {
+// Each terraform command starts the providers several times: minutes on a loaded CI machine.
+const SLOW = { timeout: 300_000 };
+
+describe("real terraform with oslogin-kit's provider (quickstart stack)", SLOW, () => {
   beforeAll(() => {
     requireTerraform();
     if (!existsSync(join(ROOT, "dist/src/cli/terraform-provider.js")) || !existsSync(CLI)) {
@@ -220,5 +224,72 @@ describe("real terraform with oslogin-kit's provider (quickstart stack)", () => 
     }));
     expect(left).toEqual({ sshKeys: 0, serviceAccounts: 0, instances: 0 });
     expect(tf(["state", "list"]).out.trim()).toBe("");
+  });
+});
+
+describe("real terraform with oslogin-kit's provider through `oslogin serve` (gRPC, the official SDK client)", SLOW, () => {
+  let dir: string;
+  let serve: ChildProcess | undefined;
+  let env: NodeJS.ProcessEnv;
+  let stack: string;
+
+  beforeAll(async () => {
+    requireTerraform();
+    dir = mkdtempSync(join(tmpdir(), "oslogin-tf-grpc-"));
+    serve = spawn(process.execPath, [CLI, "serve", "--data-dir", join(dir, "cloud"), "--rest-port", "0", "--grpc-port", "0", "--seed", SEED_FILE, "--json"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const ready = await new Promise<{ grpcEndpoint: string; adminTokenFile: string; tlsCertFile: string }>((resolve, reject) => {
+      let err = "";
+      serve!.stderr!.on("data", (d) => (err += d));
+      createInterface({ input: serve!.stdout! }).once("line", (l) => resolve(JSON.parse(l)));
+      serve!.once("exit", (code) => reject(new Error(`oslogin serve exited ${code}: ${err}`)));
+    });
+    // The construct takes the endpoint at synth time, as a user's app would.
+    mkdirSync(join(dir, "app"));
+    execFileSync(process.execPath, [join(ROOT, "dist/examples/quickstart/main.js")], {
+      cwd: join(dir, "app"),
+      env: { ...process.env, OSLOGIN_ENDPOINT: ready.grpcEndpoint },
+      stdio: "pipe",
+    });
+    stack = join(dir, "app/cdktf.out/stacks/quickstart");
+    const synthesized = JSON.parse(readFileSync(join(stack, "cdk.tf.json"), "utf8"));
+    expect(synthesized.provider.yandex[0].endpoint).toBe(ready.grpcEndpoint);
+    // root_certs (our extension) trusts the emulator's self-signed certificate.
+    synthesized.provider.yandex[0].root_certs = ready.tlsCertFile;
+    writeFileSync(join(stack, "cdk.tf.json"), JSON.stringify(synthesized, null, 2));
+    const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(dir, "tf"), "--json"], { encoding: "utf8" }));
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TF_CLI_CONFIG_FILE: setup.cliConfigFile,
+      TF_IN_AUTOMATION: "1",
+      // The token stays out of the stack file: the provider reads YC_TOKEN like the real one.
+      YC_TOKEN: readFileSync(ready.adminTokenFile, "utf8").trim(),
+      OSLOGIN_TFPLUGIN_CACHE_DIR: join(dir, "tls-cache"),
+    };
+  });
+  afterAll(async () => {
+    if (serve && serve.exitCode === null) {
+      const exited = new Promise((r) => serve!.once("exit", r));
+      serve.kill("SIGTERM");
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("GIVEN the quickstart pointed at oslogin serve WHEN applied, re-planned and destroyed THEN each step succeeds over gRPC", () => {
+    const run = (args: string[], allowExit = [0]) => tf(args, { cwd: stack, env, allowExit });
+    expect(run(["init", "-input=false"]).out).toContain("Terraform has been successfully initialized!");
+    expect(run(["apply", "-input=false", "-auto-approve"]).out).toContain("Apply complete! Resources: 11 added, 0 changed, 0 destroyed.");
+    const plan = run(["plan", "-input=false", "-detailed-exitcode"]);
+    expect(plan.out).toContain("No changes. Your infrastructure matches the configuration.");
+    expect(run(["destroy", "-input=false", "-auto-approve"]).out).toContain("Destroy complete! Resources: 11 destroyed.");
+  });
+
+  it("GIVEN a wrong token WHEN planning THEN terraform shows the provider's authentication error, pointing at no secret", () => {
+    const r = tf(["plan", "-input=false"], { cwd: stack, env: { ...env, YC_TOKEN: "not-a-token" }, allowExit: [1] });
+    expect(r.out).toContain("UNAUTHENTICATED");
+    expect(r.out).not.toContain(env.YC_TOKEN!);
   });
 });
