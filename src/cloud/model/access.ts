@@ -115,9 +115,8 @@ export class AccessService {
       params[`k${i}`] = r.kind;
       params[`r${i}`] = r.id;
     }
-    const org = this.organizationOfSubject(subject) ?? "";
-    params.org = org;
-    params.orgUsers = subject.type === "userAccount" && org ? organizationUsersSubjectId(org) : "";
+    const org = subject.type === "userAccount" ? this.organizationOfSubject(subject) : undefined;
+    params.orgUsers = org ? organizationUsersSubjectId(org) : "";
     const rows = this.stmts.effectiveRoles.all(params) as { role_id: string }[];
     return new Set(rows.map((r) => r.role_id));
   }
@@ -377,7 +376,8 @@ function prepare(db: Database.Database) {
   return {
     // One probe of the covering index access_bindings_lookup per (subject, resource) pair: the
     // subject, its groups, the system subjects that include it × the resource and its ancestors
-    // (padded to CHAIN_MAX by repeating the last one). "" for @org / @orgUsers means "none".
+    // (padded to CHAIN_MAX by repeating the last one). "" for @orgUsers means "none". Group
+    // membership comes from group_members (migration 5), kept in step with groups.doc by triggers.
     // CROSS JOIN fixes the join order (subjects outermost), so a resource with thousands of
     // bindings (an organization) is never scanned.
     effectiveRoles: db.prepare(`
@@ -386,8 +386,7 @@ function prepare(db: Database.Database) {
         UNION ALL SELECT 'system', '${ALL_AUTHENTICATED_USERS}'
         UNION ALL SELECT 'system', '${ALL_USERS}'
         UNION ALL SELECT 'system', @orgUsers WHERE @orgUsers != ''
-        UNION ALL SELECT 'group', g.id FROM groups g, json_each(g.doc, '$.members') m
-          WHERE @org != '' AND g.organization_id = @org AND m.value = @sid
+        UNION ALL SELECT 'group', gm.group_id FROM group_members gm WHERE gm.member_id = @sid
       ),
       res(k, r) AS (VALUES (@k0, @r0), (@k1, @r1), (@k2, @r2), (@k3, @r3))
       SELECT DISTINCT b.role_id FROM subj CROSS JOIN res CROSS JOIN access_bindings b

@@ -48,12 +48,16 @@ export class AddressAllocator {
   /** The next free address, or undefined when every range is full. Does not reserve it: call reserve() in the same transaction. */
   next(pool: AddressPool, scope: string): string | undefined {
     for (const r of POOL_RANGES[pool]) {
-      const { used, top } = this.ctx
-        .sql("SELECT COUNT(*) AS used, MAX(ip) AS top FROM instance_addresses WHERE pool = ? AND scope = ? AND ip BETWEEN ? AND ?")
-        .get(pool, scope, r.first, r.last) as { used: number; top: number | null };
-      if (used >= r.last - r.first + 1) continue;
+      // MAX is one index seek; only a range whose top is taken needs the (linear) search for a hole.
+      const top = this.ctx
+        .sql("SELECT MAX(ip) FROM instance_addresses WHERE pool = ? AND scope = ? AND ip BETWEEN ? AND ?", { pluck: true })
+        .get(pool, scope, r.first, r.last) as number | null;
       if (top === null) return intToIp(r.first);
       if (top < r.last) return intToIp(top + 1);
+      const used = this.ctx
+        .sql("SELECT COUNT(*) FROM instance_addresses WHERE pool = ? AND scope = ? AND ip BETWEEN ? AND ?", { pluck: true })
+        .get(pool, scope, r.first, r.last) as number;
+      if (used >= r.last - r.first + 1) continue;
       if (!this.ctx.sql("SELECT 1 FROM instance_addresses WHERE pool = ? AND scope = ? AND ip = ?").get(pool, scope, r.first)) {
         return intToIp(r.first);
       }

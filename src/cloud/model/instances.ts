@@ -196,7 +196,13 @@ export class InstanceService {
     const docs = (
       filter
         ? this.ctx
-            .sql("SELECT doc FROM instances WHERE folder_id = ? AND name = ? AND id > ? ORDER BY id LIMIT ?", { pluck: true })
+            // Unnamed instances are outside the partial index instances_folder_name: name="" scans the folder.
+            .sql(
+              filter.value === ""
+                ? "SELECT doc FROM instances WHERE folder_id = ? AND name = ? AND id > ? ORDER BY id LIMIT ?"
+                : "SELECT doc FROM instances WHERE folder_id = ? AND name = ? AND name != '' AND id > ? ORDER BY id LIMIT ?",
+              { pluck: true },
+            )
             .all(folderId, filter.value, after, size + 1)
         : this.ctx
             .sql("SELECT doc FROM instances WHERE folder_id = ? AND id > ? ORDER BY id LIMIT ?", { pluck: true })
@@ -334,7 +340,8 @@ export class InstanceService {
   }
 
   private requireNameFree(folderId: string, name: string): void {
-    if (this.ctx.sql("SELECT 1 FROM instances WHERE folder_id = ? AND name = ?").get(folderId, name)) {
+    // "name != ''" lets SQLite use the partial unique index instances_folder_name (it only covers named instances).
+    if (this.ctx.sql("SELECT 1 FROM instances WHERE folder_id = ? AND name = ? AND name != ''").get(folderId, name)) {
       throw new CloudError(
         "ALREADY_EXISTS",
         `Instance already exists: the name ${JSON.stringify(name)} is taken in folder ${folderId} (instance names are unique per folder)`,

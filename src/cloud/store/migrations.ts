@@ -123,4 +123,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX users_org_email ON users(organization_id, email);
     `,
   },
+  {
+    version: 5,
+    name: "group membership index",
+    sql: `
+      -- The authorizer asks "which groups is S a member of" on every check. groups.doc holds the
+      -- member list as JSON; scanning it costs ~170 us for 100 groups. Triggers derive an indexed
+      -- copy from the doc, so whoever writes groups (seeding, tests) keeps it exact.
+      CREATE TABLE group_members (
+        member_id TEXT NOT NULL, group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        PRIMARY KEY (member_id, group_id)) WITHOUT ROWID;
+      INSERT OR IGNORE INTO group_members (member_id, group_id)
+        SELECT m.value, g.id FROM groups g, json_each(g.doc, '$.members') m;
+      CREATE TRIGGER groups_members_insert AFTER INSERT ON groups BEGIN
+        INSERT OR IGNORE INTO group_members (member_id, group_id)
+          SELECT m.value, NEW.id FROM json_each(NEW.doc, '$.members') m;
+      END;
+      CREATE TRIGGER groups_members_update AFTER UPDATE OF doc ON groups BEGIN
+        DELETE FROM group_members WHERE group_id = OLD.id;
+        INSERT OR IGNORE INTO group_members (member_id, group_id)
+          SELECT m.value, NEW.id FROM json_each(NEW.doc, '$.members') m;
+      END;
+    `,
+  },
 ];

@@ -54,6 +54,16 @@ describe("authorizer", () => {
     expect(f.access.holdsPermission(user(ALICE), "compute.instances.osLogin", { kind: "instance", id: VM })).toBe(false);
   });
 
+  it("GIVEN a group's member list changes in its doc WHEN checking THEN membership follows at once (group_members triggers)", () => {
+    add("instance", VM, bind("compute.osLogin", { type: "group", id: OPS_GROUP }));
+    const db = f.store.db;
+    db.prepare("UPDATE groups SET doc = json_set(doc, '$.members', json_array(?, ?)) WHERE id = ?").run(BOB, ALICE, OPS_GROUP);
+    expect(f.access.holdsPermission(user(ALICE), "compute.instances.osLogin", { kind: "instance", id: VM })).toBe(true);
+    db.prepare("UPDATE groups SET doc = json_set(doc, '$.members', json_array()) WHERE id = ?").run(OPS_GROUP);
+    expect(f.access.holdsPermission(user(BOB), "compute.instances.osLogin", { kind: "instance", id: VM })).toBe(false);
+    expect(db.prepare("SELECT COUNT(*) FROM group_members WHERE group_id = ?").pluck().get(OPS_GROUP)).toBe(0);
+  });
+
   it("GIVEN a role bound to system:allAuthenticatedUsers WHEN any user or service account asks THEN held", () => {
     add("folder", FOLDER, bind("viewer", { type: "system", id: "allAuthenticatedUsers" }));
     expect(f.access.holdsPermission(user(OUTSIDER), "compute.instances.get", { kind: "instance", id: VM })).toBe(true);
