@@ -23,7 +23,8 @@ policy=adminLogin) on the instance or above. Nothing is cached. Stops on SIGTERM
 Flags:
   --instance ID        the instance this endpoint answers for (must exist)
   --listen HOST:PORT   address to listen on (default: 169.254.169.254:80, the address the agent
-                       calls; own it inside the VM's network namespace)
+                       calls; own it inside the VM's network namespace). Port 0 picks a free
+                       port, printed when listening
   --data-dir D         the emulator's data directory, read directly (default: ./.oslogin)
   --json               print {"instanceId","url"} when listening
 
@@ -33,7 +34,7 @@ Example (inside a namespace where lo carries 169.254.169.254):
 export function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new UsageError(`--listen must be HOST:PORT (e.g. 169.254.169.254:80), got ${JSON.stringify(value)}`);
+  if (!m || port > 65535) throw new UsageError(`--listen must be HOST:PORT (e.g. 169.254.169.254:80), got ${JSON.stringify(value)}`);
   return { host: m[1] ?? m[2], port };
 }
 
