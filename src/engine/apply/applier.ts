@@ -286,14 +286,14 @@ class Applier {
     try {
       let result: ObjectValue;
       if (phase === "update") {
-        result = await this.input.limiter.run(() => withRetry(() => def.update!(this.ctx(c), c.before!, config), this.input.retry, this.onRetry(c.address)));
+        result = await withRetry(() => def.update!(this.ctx(c), c.before!, config), this.input.retry, this.onRetry(c.address));
       } else if (phase === "read") {
-        result = await this.input.limiter.run(() => withRetry(() => def.create(this.ctx(c), config), this.input.retry, this.onRetry(c.address)));
+        result = await withRetry(() => def.create(this.ctx(c), config), this.input.retry, this.onRetry(c.address));
       } else {
         const attempt = this.state.pending[c.address]?.attempt ?? randomUUID();
         const key = idempotencyKey(this.state.lineage, c.address, attempt);
         try {
-          result = await this.input.limiter.run(() => withRetry(() => def.create(this.ctx(c, key), config), this.input.retry, this.onRetry(c.address)));
+          result = await withRetry(() => def.create(this.ctx(c, key), config), this.input.retry, this.onRetry(c.address));
         } catch (e) {
           // A definite answer (not a lost connection) means nothing was created under this key:
           // the next apply must try with a fresh one, or the cloud would replay this failure.
@@ -331,19 +331,18 @@ class Applier {
     // With create-before-destroy the old object is the deposed one recorded at create time.
     const cbd = c.action === "replace" && c.createBeforeDestroy;
     try {
-      await this.input.limiter.run(() =>
-        withRetry(
-          async () => {
-            try {
-              await def.delete(this.ctx(c), c.before!);
-            } catch (e) {
-              if (isCloudError(e) && e.code === "NOT_FOUND") return; // already gone: the goal is met
-              throw e;
-            }
-          },
-          this.input.retry,
-          this.onRetry(c.address),
-        ),
+      // The walker is the parallelism cap; each node is one cloud operation at a time.
+      await withRetry(
+        async () => {
+          try {
+            await def.delete(this.ctx(c), c.before!);
+          } catch (e) {
+            if (isCloudError(e) && e.code === "NOT_FOUND") return; // already gone: the goal is met
+            throw e;
+          }
+        },
+        this.input.retry,
+        this.onRetry(c.address),
       );
       if (c.deposed || cbd) {
         const list = (this.state.deposed.get(c.address) ?? []).filter((d) => (c.deposed ? d.key !== c.deposed : !sameAttrs(d.instance.attributes, c.before)));
