@@ -5,6 +5,7 @@ import { adminTokenPath, ensureAdminToken } from "./admin-token.js";
 import { startGrpcServer } from "./api/grpc/server.js";
 import { startRestServer } from "./api/rest/server.js";
 import { CloudModel } from "./model/cloud-model.js";
+import { startBackgroundCheckpoints } from "./store/checkpointer.js";
 import { ensureTlsMaterial, tlsPaths } from "./tls.js";
 
 export interface CloudServerOptions {
@@ -45,6 +46,9 @@ export async function startCloudServer(opts: CloudServerOptions = {}): Promise<C
     model.close();
   };
   try {
+    // A server takes writes for a long time: keep WAL checkpoint fsyncs off the request path.
+    const checkpoints = startBackgroundCheckpoints(model.ctx.db);
+    if (checkpoints) stops.push(() => checkpoints.stop());
     const adminToken = ensureAdminToken(opts.dataDir);
     const tls = await ensureTlsMaterial(opts.dataDir);
     const rest = await startRestServer(model, { adminToken, host, port: opts.restPort ?? 0, log: opts.log });
