@@ -98,6 +98,8 @@ export interface EngineHooks {
   applyFailed?(e: ApplyPhaseEvent & { diagnostic: EngineDiagnostic }): void;
   applySkipped?(e: ApplyPhaseEvent & { because: string }): void;
   retry?(e: { address: string; attempt: number; delayMs: number; code: string }): void;
+  /** The cloud acknowledged a create; state does not record it yet (crash tests kill here). */
+  createAcknowledged?(address: string): void;
   lockWait?(holder: string): void;
   lockTakenOver?(holder: string): void;
 }

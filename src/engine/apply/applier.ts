@@ -300,6 +300,7 @@ class Applier {
           if (!transientCode(e) && isCloudError(e)) delete this.state.pending[c.address];
           throw e;
         }
+        this.input.hooks?.createAcknowledged?.(c.address);
         delete this.state.pending[c.address];
       }
       const value = completeState(def.schema, result);
