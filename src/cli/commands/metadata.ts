@@ -3,16 +3,17 @@
 // next to a writing `oslogin serve`, and every request reads committed data, so a change made
 // through the API is visible on the next request). No API token is needed: it runs where the data
 // directory is, typically inside the VM's network namespace that owns 169.254.169.254.
+import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MetadataEndpoint } from "../../cloud/metadata/endpoint.js";
 import { GuestDirectory } from "../../cloud/metadata/guest-directory.js";
 import { startMetadataServer } from "../../cloud/metadata/server.js";
 import { CloudModel } from "../../cloud/model/cloud-model.js";
-import { bool, parseArgs, str, UsageError } from "../args.js";
+import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 
-const HELP = `Usage: oslogin metadata --instance ID [--listen HOST:PORT] [--data-dir D] [--json]
+const HELP = `Usage: oslogin metadata --instance ID [--listen HOST:PORT] [--data-dir D] [--workers N] [--json]
 
 Serves /computeMetadata/v1/oslogin/ (users, groups, authorize) as the metadata server of instance
 ID, the way the OS Login guest agent (google_authorized_keys, libnss_oslogin, pam_oslogin) expects.
@@ -26,6 +27,8 @@ Flags:
                        calls; own it inside the VM's network namespace). Port 0 picks a free
                        port, printed when listening
   --data-dir D         the emulator's data directory, read directly (default: ./.oslogin)
+  --workers N          N processes sharing the socket, each with its own database connection
+                       (default: 1; more only helps with spare cores)
   --json               print {"instanceId","url"} when listening
 
 Example (inside a namespace where lo carries 169.254.169.254):
@@ -38,17 +41,59 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: m[1] ?? m[2], port };
 }
 
+/** Runs until SIGTERM/SIGINT (or, in a worker, until the primary goes away). */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((done) => {
+    process.once("SIGTERM", () => done());
+    process.once("SIGINT", () => done());
+    if (cluster.isWorker) process.once("disconnect", () => done());
+  });
+}
+
+/**
+ * --workers N: N processes (node:cluster) share the listening socket, each with its own SQLite
+ * connection; the primary only hands out connections and stops the workers on SIGTERM.
+ */
+async function runPrimary(workers: number): Promise<{ port: number } | { error: string }> {
+  const ready: Promise<{ port: number }>[] = [];
+  for (let i = 0; i < workers; i++) {
+    const worker = cluster.fork();
+    ready.push(
+      new Promise((resolveReady, reject) => {
+        worker.on("message", (m: { listening?: number; error?: string }) => {
+          if (m.listening !== undefined) resolveReady({ port: m.listening });
+          if (m.error) reject(new Error(m.error));
+        });
+        worker.once("exit", (code) => reject(new Error(`worker exited with code ${code} before listening`)));
+      }),
+    );
+  }
+  try {
+    const [first] = await Promise.all(ready);
+    return first;
+  } catch (e) {
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGKILL");
+    return { error: (e as Error).message };
+  }
+}
+
+async function stopWorkers(): Promise<void> {
+  const all = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+  await Promise.all(all.map((w) => new Promise<void>((done) => (w.isDead() ? done() : (w.once("exit", () => done()), w.kill("SIGTERM"))))));
+}
+
 const command: Command = {
   name: "metadata",
   summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)",
   help: HELP,
   async run(argv) {
-    const a = parseArgs(argv, { instance: { value: true }, listen: { value: true }, "data-dir": { value: true }, json: {} });
+    const a = parseArgs(argv, { instance: { value: true }, listen: { value: true }, "data-dir": { value: true }, workers: { value: true }, json: {} });
     if (a.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(a.positionals[0])}`);
     const instanceId = str(a, "instance");
     if (!instanceId) throw new UsageError("--instance is required");
     const { host, port } = parseListen(str(a, "listen") ?? "169.254.169.254:80");
     const dataDir = resolve(str(a, "data-dir") ?? ".oslogin");
+    const workers = int(a, "workers", 1, 1, 64);
     if (!existsSync(join(dataDir, "cloud.db"))) {
       console.error(`oslogin metadata: no emulator database at ${join(dataDir, "cloud.db")} (start \`oslogin serve --data-dir ${dataDir}\` or seed it first)`);
       return 1;
@@ -59,24 +104,39 @@ const command: Command = {
       model.close();
       return 1;
     }
+    const printListening = (boundPort: number) => {
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}/computeMetadata/v1/oslogin/`;
+      const text = workers > 1 ? ` (${workers} workers)` : "";
+      console.log(bool(a, "json") ? JSON.stringify({ instanceId, url, workers }) : `metadata endpoint for instance ${instanceId} listening on ${url}${text}`);
+    };
+    if (workers > 1 && cluster.isPrimary) {
+      model.close();
+      const started = await runPrimary(workers);
+      if ("error" in started) {
+        console.error(`oslogin metadata: cannot listen on ${host}:${port}: ${started.error}`);
+        return 1;
+      }
+      printListening(started.port);
+      await untilStopped();
+      await stopWorkers();
+      return 0;
+    }
     const endpoint = new MetadataEndpoint(new GuestDirectory(model, instanceId));
     let server;
     try {
       server = await startMetadataServer(endpoint, { host, port });
     } catch (e) {
       model.close();
-      console.error(`oslogin metadata: cannot listen on ${host}:${port}: ${(e as Error).message}`);
+      if (cluster.isWorker) process.send?.({ error: (e as Error).message });
+      else console.error(`oslogin metadata: cannot listen on ${host}:${port}: ${(e as Error).message}`);
       return 1;
     }
-    const url = `http://${host.includes(":") ? `[${host}]` : host}:${server.port}/computeMetadata/v1/oslogin/`;
-    console.log(bool(a, "json") ? JSON.stringify({ instanceId, url }) : `metadata endpoint for instance ${instanceId} listening on ${url}`);
-    await new Promise<void>((done) => {
-      const stop = () => done();
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
-    });
+    if (cluster.isWorker) process.send?.({ listening: server.port });
+    else printListening(server.port);
+    await untilStopped();
     await server.close();
     model.close();
+    if (cluster.isWorker) process.disconnect?.(); // the IPC channel would keep a worker alive
     return 0;
   },
 };
