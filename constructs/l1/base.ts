@@ -108,6 +108,7 @@ export type ResourceMetaProps = TerraformMetaArguments;
 
 export abstract class YandexResource extends TerraformResource implements HasLiteralConfig {
   private readonly props: Record<string, unknown>;
+  private readonly references = new Map<string, string>();
 
   protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
     super(scope, id, {
@@ -130,6 +131,19 @@ export abstract class YandexResource extends TerraformResource implements HasLit
     return this.getStringAttribute(path);
   }
 
+  /**
+   * One token per attribute: cdktf makes a new token (and captures a stack trace) on every getter
+   * call, which dominated synth of large apps whose L2 constructs read `id` several times.
+   */
+  getStringAttribute(attribute: string): string {
+    let ref = this.references.get(attribute);
+    if (ref === undefined) {
+      ref = super.getStringAttribute(attribute);
+      this.references.set(attribute, ref);
+    }
+    return ref;
+  }
+
   literalConfig(): LiteralConfig {
     return literalConfigOf(this.terraformResourceType, "resource", this.props);
   }
@@ -141,6 +155,7 @@ export abstract class YandexResource extends TerraformResource implements HasLit
 
 export abstract class YandexDataSource extends TerraformDataSource implements HasLiteralConfig {
   private readonly props: Record<string, unknown>;
+  private readonly references = new Map<string, string>();
 
   protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
     super(scope, id, {
@@ -158,6 +173,16 @@ export abstract class YandexDataSource extends TerraformDataSource implements Ha
 
   attribute(path: string): string {
     return this.getStringAttribute(path);
+  }
+
+  /** One token per attribute (see YandexResource.getStringAttribute). */
+  getStringAttribute(attribute: string): string {
+    let ref = this.references.get(attribute);
+    if (ref === undefined) {
+      ref = super.getStringAttribute(attribute);
+      this.references.set(attribute, ref);
+    }
+    return ref;
   }
 
   literalConfig(): LiteralConfig {
