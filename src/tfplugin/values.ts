@@ -106,10 +106,11 @@ function int64FromWire(raw: unknown, path: (string | number)[]): string {
   throw new WireValueError(`expected a whole number, got ${describe(raw)}`, path);
 }
 
+/** The kind of a wire value, never the value itself (it may be a sensitive attribute's). */
 function describe(raw: unknown): string {
   if (Array.isArray(raw)) return "a list";
   if (raw instanceof Uint8Array) return "binary data";
-  return typeof raw === "object" ? "an object" : `${typeof raw} ${JSON.stringify(String(raw))}`;
+  return typeof raw === "object" ? "an object" : `a ${typeof raw}`;
 }
 
 // ---------- encoding ----------

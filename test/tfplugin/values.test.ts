@@ -84,7 +84,8 @@ describe("msgpack DynamicValue decoding (what terraform sends)", () => {
       decodeMsgpack(bad, tinyBlock);
     } catch (e) {
       expect((e as WireValueError).path).toEqual(["b", 0, "x"]);
-      expect((e as WireValueError).message).toBe('expected a bool, got string "yes"');
+      // the message names the kind, never the value (it could be a sensitive attribute's)
+      expect((e as WireValueError).message).toBe("expected a bool, got a string");
     }
   });
 });
