@@ -94,6 +94,8 @@ export interface GrpcCloudClientOptions {
   pollIntervalMs?: number;
   /** How long a mutation may take to finish before DEADLINE_EXCEEDED. */
   operationTimeoutMs?: number;
+  /** Each RPC's deadline: an unresponsive server fails with DEADLINE_EXCEEDED instead of hanging. */
+  callTimeoutMs?: number;
 }
 
 const CODE_NAMES = Object.fromEntries(Object.entries(GRPC_CODES).map(([name, code]) => [code, name])) as Record<number, GrpcCodeName>;
@@ -116,7 +118,7 @@ function toCloudError(e: unknown): CloudError {
 }
 
 /** Any SDK client method: the request and per-call options in, a message out. */
-type Rpc = (request: unknown, options?: { metadata?: Metadata }) => Promise<unknown>;
+type Rpc = (request: unknown, options?: { metadata?: Metadata; deadline?: number }) => Promise<unknown>;
 type SdkClient = Record<string, Rpc>;
 
 const ACCESS_SERVICE: Record<ResourceKind, ServiceName> = {
@@ -169,7 +171,10 @@ export class GrpcCloudClient implements CloudClient {
   }
 
   private async call(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<unknown> {
-    const options = opts?.idempotencyKey ? { metadata: Metadata({ "idempotency-key": opts.idempotencyKey }) } : undefined;
+    const options = {
+      deadline: this.opts.callTimeoutMs ?? 30_000,
+      metadata: opts?.idempotencyKey ? Metadata({ "idempotency-key": opts.idempotencyKey }) : undefined,
+    };
     try {
       return await this.client(service)[method](request, options);
     } catch (e) {
