@@ -140,6 +140,8 @@ export class Engine {
     return this.locked(config.stack, "OperationTypeApply", async (): Promise<RunResult> => {
       const s = this.readState(config.stack);
       if (!s.state) return { diagnostics: s.diagnostics };
+      // A plan made before any state existed: the fresh state takes the plan's lineage.
+      if (plan.serial === 0 && s.state.serial === 0 && s.state.instances.size === 0) s.state.lineage = plan.lineage;
       if (s.state.lineage !== plan.lineage || s.state.serial !== plan.serial) {
         return {
           diagnostics: [
