@@ -11,8 +11,8 @@
 import { CloudError } from "../errors.js";
 import { decodePageToken, encodePageToken } from "../model/page-token.js";
 import { DEFAULT_SHELL, homeOf } from "../model/os-login.js";
-import type { OsLoginProfile, Subject, UserSshKey } from "../model/types.js";
-import { GuestDirectory, type GuestScope } from "./guest-directory.js";
+import type { Subject, UserSshKey } from "../model/types.js";
+import { GuestDirectory, type GuestProfile, type GuestScope } from "./guest-directory.js";
 import type { PosixGroup } from "./posix-groups.js";
 import { BadRequest, parseId, parsePageSize, parseQuery } from "./query.js";
 
@@ -30,6 +30,8 @@ const fail = (status: number, message: string): MetadataResponse => ({
   body: JSON.stringify({ error: { code: status, message } }),
 });
 const NOT_FOUND = (what: string) => fail(404, `${what} not found`);
+
+type Account = { subject: Subject; name: string };
 
 /** The token that ends a listing (both conventions use it; see usersPage and groupsPage). */
 const LAST_PAGE = "0";
@@ -78,9 +80,9 @@ export class MetadataEndpoint {
       const profile = q.has("username")
         ? this.dir.profileByLogin(org, q.get("username")!)
         : this.dir.profileByUid(org, parseId(q.get("uid")!, "uid"));
-      const subject = profile && this.allowedSubject(org, profile.subjectId, new Map());
-      if (!profile || !subject) return NOT_FOUND("user");
-      return ok({ loginProfiles: [this.profileJson(scope, profile, subject, view === "securityKey")] });
+      const account = profile && this.allowedAccount(org, profile.subjectId, new Map());
+      if (!profile || !account) return NOT_FOUND("user");
+      return ok({ loginProfiles: [this.profileJson(scope, profile, account.name, view === "securityKey")] });
     }
     if (q.has("groupname")) return this.groupMembers(scope, q.get("groupname")!, q.get("pagetoken"));
     return this.usersPage(scope, parsePageSize(q.get("pagesize")!), q.get("pagetoken"));
@@ -94,7 +96,7 @@ export class MetadataEndpoint {
     const org = scope.organizationId;
     const listScope = `metadata-users:${this.dir.instanceId}`;
     let cursor = token ? BigInt(decodePageToken(listScope, token)!) : 0n;
-    const allowed = new Map<string, Subject | undefined>();
+    const allowed = new Map<string, Account | undefined>();
     const profiles: unknown[] = [];
     let last = cursor;
     const batch = Math.min(Math.max(size, 100), 1000);
@@ -102,9 +104,9 @@ export class MetadataEndpoint {
       const rows = this.dir.profilesAfter(org, cursor, batch);
       for (const p of rows) {
         cursor = p.uid;
-        const subject = this.allowedSubject(org, p.subjectId, allowed);
-        if (!subject) continue;
-        profiles.push({ name: this.dir.nameOf(org, subject), posixAccounts: [posixAccountJson(org, p)] });
+        const account = this.allowedAccount(org, p.subjectId, allowed);
+        if (!account) continue;
+        profiles.push({ name: account.name, posixAccounts: [posixAccountJson(org, p)] });
         last = p.uid;
         if (profiles.length === size) break;
       }
@@ -124,10 +126,10 @@ export class MetadataEndpoint {
 
   private loginsOf(scope: GuestScope, group: PosixGroup): string[] {
     const org = scope.organizationId;
-    const allowed = new Map<string, Subject | undefined>();
+    const allowed = new Map<string, Account | undefined>();
     const logins: string[] = [];
     for (const member of group.members) {
-      if (!this.allowedSubject(org, member, allowed)) continue;
+      if (!this.allowedAccount(org, member, allowed)) continue;
       for (const p of this.dir.profilesOfSubject(org, member)) logins.push(p.login);
     }
     return logins;
@@ -181,18 +183,18 @@ export class MetadataEndpoint {
 
   // ---------- shapes ----------
 
-  /** The subject of a profile when it may log in here (memoized per request only). */
-  private allowedSubject(org: string, subjectId: string, memo: Map<string, Subject | undefined>): Subject | undefined {
+  /** The account of a profile's subject when it may log in here (memoized per request only). */
+  private allowedAccount(org: string, subjectId: string, memo: Map<string, Account | undefined>): Account | undefined {
     if (memo.has(subjectId)) return memo.get(subjectId);
-    const subject = this.dir.subjectOf(org, subjectId);
-    const allowed = subject && this.dir.mayLogin(subject) ? subject : undefined;
+    const account = this.dir.accountOf(org, subjectId);
+    const allowed = account && this.dir.mayLogin(account.subject) ? account : undefined;
     memo.set(subjectId, allowed);
     return allowed;
   }
 
-  private profileJson(scope: GuestScope, p: OsLoginProfile, subject: Subject, securityKeyView: boolean) {
+  private profileJson(scope: GuestScope, p: GuestProfile, name: string, securityKeyView: boolean) {
     const org = scope.organizationId;
-    const out: Record<string, unknown> = { name: this.dir.nameOf(org, subject), posixAccounts: [posixAccountJson(org, p)] };
+    const out: Record<string, unknown> = { name, posixAccounts: [posixAccountJson(org, p)] };
     // Keys only in user-SSH-key mode; in certificate-only mode sshd trusts the CA instead.
     if (scope.settings.userSshKeySettings.enabled) {
       const nowUsec = BigInt(this.dir.now().getTime()) * 1000n;
@@ -206,7 +208,7 @@ export class MetadataEndpoint {
   }
 }
 
-function posixAccountJson(org: string, p: OsLoginProfile) {
+function posixAccountJson(org: string, p: GuestProfile) {
   const uid = p.uid.toString();
   return {
     primary: true,

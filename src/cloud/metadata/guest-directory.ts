@@ -18,6 +18,9 @@ export interface PermissionChecker {
   holdsPermission(subject: Subject, permission: string, resource: ResourceRef): boolean;
 }
 
+/** The parts of an OS Login profile a VM sees. */
+export type GuestProfile = Pick<OsLoginProfile, "subjectId" | "login" | "uid" | "homeDirectory" | "shell">;
+
 /** The instance's view of the world for one request, when OS Login applies to it at all. */
 export interface GuestScope {
   organizationId: string;
@@ -69,10 +72,18 @@ export class GuestDirectory {
     return this.ctx.now();
   }
 
-  /** The subject a profile belongs to, with its type (members and service accounts only). */
-  subjectOf(organizationId: string, subjectId: string): Subject | undefined {
+  /**
+   * The subject a profile belongs to (members and service accounts only) and the opaque account
+   * name the agent echoes back in authorize?email= and groups?email=: a member's e-mail (what
+   * Google's endpoint returns), the id for a service account.
+   */
+  accountOf(organizationId: string, subjectId: string): { subject: Subject; name: string } | undefined {
+    const member = this.ctx.sql("SELECT email FROM users WHERE id = ? AND organization_id = ?").get(subjectId, organizationId) as
+      | { email: string }
+      | undefined;
+    if (member) return { subject: { type: "userAccount", id: subjectId }, name: member.email || subjectId };
     const type = subjectKindIn(this.ctx, organizationId, subjectId);
-    return type && { type, id: subjectId };
+    return type ? { subject: { type, id: subjectId }, name: subjectId } : undefined;
   }
 
   mayLogin(subject: Subject): boolean {
@@ -83,59 +94,52 @@ export class GuestDirectory {
     return this.model.access.holdsPermission(subject, PERMISSION_ADMIN_LOGIN, this.instance);
   }
 
-  profileByLogin(organizationId: string, login: string): OsLoginProfile | undefined {
-    return this.model.osLogin.findProfileByLogin(organizationId, login);
+  profileByLogin(organizationId: string, login: string): GuestProfile | undefined {
+    return this.profiles("organization_id = ? AND login = ?").get(organizationId, login) as GuestProfile | undefined;
   }
 
-  profileByUid(organizationId: string, uid: bigint): OsLoginProfile | undefined {
-    const row = this.ctx.sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND uid = ?").get(organizationId, uid) as
-      | { doc: string }
-      | undefined;
-    return row && decodeJson<OsLoginProfile>(row.doc);
+  profileByUid(organizationId: string, uid: bigint): GuestProfile | undefined {
+    return this.profiles("organization_id = ? AND uid = ?").get(organizationId, uid) as GuestProfile | undefined;
   }
 
   /** Profiles with uid > afterUid in uid order (the users listing's keyset). */
-  profilesAfter(organizationId: string, afterUid: bigint, limit: number): OsLoginProfile[] {
-    const rows = this.ctx
-      .sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND uid > ? ORDER BY uid LIMIT ?")
-      .all(organizationId, afterUid, limit) as { doc: string }[];
-    return rows.map((r) => decodeJson<OsLoginProfile>(r.doc));
+  profilesAfter(organizationId: string, afterUid: bigint, limit: number): GuestProfile[] {
+    return this.profiles("organization_id = ? AND uid > ? ORDER BY uid LIMIT ?").all(organizationId, afterUid, limit) as GuestProfile[];
   }
 
-  profilesOfSubject(organizationId: string, subjectId: string): OsLoginProfile[] {
+  profilesOfSubject(organizationId: string, subjectId: string): GuestProfile[] {
     // Sorted here, not with ORDER BY uid: with an ORDER BY, SQLite walks the (organization, uid)
     // index over the whole organization instead of seeking the (organization, subject) one
     // (13 ms instead of 4 us at 20k profiles).
-    const rows = this.ctx
-      .sql("SELECT doc FROM os_login_profiles WHERE organization_id = ? AND subject_id = ?")
-      .all(organizationId, subjectId) as { doc: string }[];
-    return rows.map((r) => decodeJson<OsLoginProfile>(r.doc)).sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+    const rows = this.profiles("organization_id = ? AND subject_id = ?").all(organizationId, subjectId) as GuestProfile[];
+    return rows.sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+  }
+
+  /**
+   * Profiles read as columns (the indexed ones plus two fields of the document) straight into the
+   * entity's shape: the hot path skips decoding the whole bigint-aware JSON document.
+   */
+  private profiles(where: string) {
+    return this.ctx
+      .sql(
+        `SELECT subject_id AS subjectId, login, uid,
+           json_extract(doc, '$.homeDirectory') AS homeDirectory, json_extract(doc, '$.shell') AS shell
+         FROM os_login_profiles WHERE ${where}`,
+      )
+      .safeIntegers(true);
   }
 
   hasProfile(organizationId: string, subjectId: string): boolean {
     return !!this.ctx.sql("SELECT 1 FROM os_login_profiles WHERE organization_id = ? AND subject_id = ? LIMIT 1").get(organizationId, subjectId);
   }
 
-  /**
-   * The opaque account name the agent echoes back in authorize?email= and groups?email=: a
-   * member's e-mail (what Google's endpoint returns), the id for a service account.
-   */
-  nameOf(organizationId: string, subject: Subject): string {
-    if (subject.type !== "userAccount") return subject.id;
-    const row = this.ctx.sql("SELECT email FROM users WHERE id = ? AND organization_id = ?").get(subject.id, organizationId) as
-      | { email: string }
-      | undefined;
-    return row?.email || subject.id;
-  }
-
-  /** The inverse of nameOf. */
+  /** The inverse of accountOf's name. */
   subjectByName(organizationId: string, name: string): Subject | undefined {
-    const row = this.ctx.sql("SELECT id FROM users WHERE organization_id = ? AND email = ? ORDER BY id LIMIT 1").get(organizationId, name) as
-      | { id: string }
-      | undefined;
-    if (row) return { type: "userAccount", id: row.id };
-    const subject = this.subjectOf(organizationId, name);
-    return subject?.type === "serviceAccount" ? subject : undefined;
+    const row = this.ctx.sql("SELECT MIN(id) AS id FROM users WHERE organization_id = ? AND email = ?").get(organizationId, name) as {
+      id: string | null;
+    };
+    if (row.id) return { type: "userAccount", id: row.id };
+    return subjectKindIn(this.ctx, organizationId, name) === "serviceAccount" ? { type: "serviceAccount", id: name } : undefined;
   }
 
   sshKeysOf(organizationId: string, subjectId: string): UserSshKey[] {
