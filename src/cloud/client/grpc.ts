@@ -3,6 +3,7 @@
 // the shared catalog, so uids past 2^53 stay exact), mutations awaited with the SDK's
 // waitForOperation and their Any response decoded. Failures reject with CloudError carrying the
 // same code name and message as the in-process client, so callers cannot tell the two apart.
+import { readFileSync } from "node:fs";
 import { Session, waitForOperation } from "@yandex-cloud/nodejs-sdk";
 import { Metadata } from "nice-grpc";
 import { clientClass, type ServiceName } from "../api/grpc/catalog.js";
@@ -46,7 +47,9 @@ import {
   type SdkProfile,
 } from "../api/grpc/mapping/organizationmanager.js";
 import { cloudFromSdk, folderFromSdk } from "../api/grpc/mapping/resourcemanager.js";
+import { adminTokenPath } from "../admin-token.js";
 import { CloudError, GRPC_CODES, errors, type GrpcCodeName } from "../errors.js";
+import { tlsPaths } from "../tls.js";
 import { signServiceAccountJwt } from "../model/iam-tokens.js";
 import type {
   AccessBinding,
@@ -434,6 +437,23 @@ export class GrpcCloudClient implements CloudClient {
   async close(): Promise<void> {
     this.clients.clear();
   }
+}
+
+/**
+ * A client for the `oslogin serve` that owns dataDir (the CLI's --endpoint): it trusts that data
+ * directory's certificate and calls as its admin, reading both files the server wrote on first start.
+ */
+export async function openGrpcCloudClient(opts: { endpoint: string; dataDir: string }): Promise<GrpcCloudClient> {
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      throw errors.failedPrecondition(`cannot read the ${what} ${path}: start \`oslogin serve --data-dir ${opts.dataDir}\` first (it creates it)`);
+    }
+  };
+  const iamToken = read(adminTokenPath(opts.dataDir), "emulator admin token file").trim();
+  const rootCertPem = read(tlsPaths(opts.dataDir).certPath, "emulator TLS certificate");
+  return new GrpcCloudClient({ endpoint: opts.endpoint, rootCertPem, iamToken });
 }
 
 const OM = "yandex.cloud.organizationmanager.v1.";

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
+import { GrpcCloudClient, openGrpcCloudClient } from "../../../src/cloud/client/grpc.js";
 import { startCloudServer } from "../../../src/cloud/server.js";
 import { ALICE, ORG, SEED_YAML } from "./harness.js";
 
@@ -38,5 +38,30 @@ describe("GIVEN the emulator started with a data directory", () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe("GIVEN `oslogin serve` running on a data directory", () => {
+  it("WHEN openGrpcCloudClient is given the endpoint and that directory THEN it calls as the admin over the saved certificate", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "oslogin-grpc-"));
+    dirs.push(dataDir);
+    const server = await startCloudServer({ dataDir });
+    try {
+      server.model.directory.seedFromYaml(SEED_YAML);
+      const client = await openGrpcCloudClient({ endpoint: server.grpcEndpoint, dataDir });
+      expect((await client.getOrganization(ORG)).name).toBe("quickstart");
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("WHEN the directory was never served THEN FAILED_PRECONDITION names the missing file and what to run", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "oslogin-grpc-"));
+    dirs.push(dataDir);
+    await expect(openGrpcCloudClient({ endpoint: "127.0.0.1:1", dataDir })).rejects.toMatchObject({
+      code: "FAILED_PRECONDITION",
+      message: `cannot read the emulator admin token file ${join(dataDir, "admin-token")}: start \`oslogin serve --data-dir ${dataDir}\` first (it creates it)`,
+    });
   });
 });
