@@ -5,9 +5,8 @@
 // does not parse, renews it instead of trusting it.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import sshpk from "sshpk";
 import { parseCertificate } from "../cloud/ssh/certificate-info.js";
-import { generateEd25519KeyPair } from "../cloud/ssh/keypair.js";
+import { publicBlobOfOpenSshPrivateKey } from "../cloud/ssh/wire.js";
 import { writeSecretFileAtomic } from "../util/atomic-file.js";
 
 export interface CertCacheOptions {
@@ -39,8 +38,7 @@ export function cacheFileBase(cacheDir: string, organizationId: string, login: s
 export function readValidPair(base: string, login: string, marginSeconds: number, now: Date): CachedCertificate | null {
   try {
     const cert = parseCertificate(readFileSync(`${base}-cert.pub`, "utf8"));
-    const priv = sshpk.parsePrivateKey(readFileSync(base), "ssh");
-    const pubBlob = priv.toPublic().toString("ssh").split(" ")[1];
+    const pubBlob = publicBlobOfOpenSshPrivateKey(readFileSync(base, "utf8"));
     const fresh = cert.validBefore.getTime() - now.getTime() > marginSeconds * 1000;
     if (cert.publicKeyBlob !== pubBlob || !cert.principals.includes(login) || !fresh) return null;
     return { privateKeyFile: base, certificateFile: `${base}-cert.pub`, validBefore: cert.validBefore, renewed: false };
@@ -61,6 +59,8 @@ export async function ensureCertificate(o: CertCacheOptions): Promise<CachedCert
     // Another invocation may have renewed while we waited for the lock.
     const renewedMeanwhile = readValidPair(base, o.login, o.marginSeconds, now());
     if (renewedMeanwhile) return renewedMeanwhile;
+    // Loaded only when renewing: the warm path (every Ansible run within the hour) stays light.
+    const { generateEd25519KeyPair } = await import("../cloud/ssh/keypair.js");
     const pair = generateEd25519KeyPair(`${o.login}@${o.organizationId}`);
     const certLine = (await o.issue(pair.publicKey)).trim();
     const info = parseCertificate(certLine); // refuse to cache something that does not parse

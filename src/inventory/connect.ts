@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CloudClient } from "../cloud/client/cloud-client.js";
-import { GrpcCloudClient } from "../cloud/client/grpc.js";
 import { InProcessCloudClient } from "../cloud/client/inprocess.js";
 import { CloudModel } from "../cloud/model/cloud-model.js";
 import { signServiceAccountJwt } from "../cloud/model/iam-tokens.js";
@@ -34,6 +33,8 @@ export async function connectAsServiceAccount(config: InventoryConfig): Promise<
     } catch {
       throw new InventoryError(`cannot read root_certs ${config.rootCerts}`);
     }
+    // The SDK is heavy to load; the embedded path never needs it.
+    const { GrpcCloudClient } = await import("../cloud/client/grpc.js");
     const client = await GrpcCloudClient.fromAuthorizedKey({ endpoint: config.endpoint, rootCertPem, keyFile, operationTimeoutMs: 10_000 });
     return { client, serviceAccountId: keyFile.service_account_id, close: () => client.close() };
   }
