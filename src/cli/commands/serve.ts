@@ -95,6 +95,12 @@ const command: Command = {
       }
     }
 
+    // Listen for the stop signals before saying "ready": a supervisor may send SIGTERM the moment
+    // it reads the summary, and an unhandled SIGTERM would kill the process without closing the DB.
+    const stopped = new Promise<NodeJS.Signals>((done) => {
+      process.once("SIGTERM", () => done("SIGTERM"));
+      process.once("SIGINT", () => done("SIGINT"));
+    });
     const summary = {
       dataDir,
       restUrl: server.restUrl,
@@ -117,10 +123,7 @@ const command: Command = {
 Stop with Ctrl-C or SIGTERM.`);
     }
 
-    const signal = await new Promise<NodeJS.Signals>((done) => {
-      process.once("SIGTERM", () => done("SIGTERM"));
-      process.once("SIGINT", () => done("SIGINT"));
-    });
+    const signal = await stopped;
     await server.close();
     if (!json) console.error(`oslogin serve: ${signal}: servers and database closed`);
     return 0;
