@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
-import { ADMIN, type OsLoginProfile, type ServiceAccount } from "../../src/cloud/model/types.js";
+import { ADMIN } from "../../src/cloud/model/types.js";
 import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
 import { requireVmBinaries } from "./harness/binaries.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount, user } from "./harness/cloud.js";
@@ -18,6 +19,7 @@ import { startVm, type Vm } from "./harness/vm.js";
 const work = mkdtempSync(join(tmpdir(), "vm-access-"));
 const dataDir = join(work, "cloud");
 let model: CloudModel;
+let cloud: InProcessCloudClient;
 let vm1: Vm;
 let vm2: Vm;
 let saId: string;
@@ -47,23 +49,24 @@ function certificateAt(login: string, at: Date, file: string): { identity: strin
 beforeAll(async () => {
   requireVmBinaries(); // fails naming the Debian package of anything missing
   model = CloudModel.open({ dataDir });
+  cloud = new InProcessCloudClient(model);
   seedQuickstart(model);
-  enableOsLogin(model, Q.organizationId, { keys: true, certificates: true });
-  const one = createInstance(model, Q.folderId, "vm-1");
-  const two = createInstance(model, Q.folderId, "vm-2");
-  grant(model, { kind: "instance", id: one.id }, "compute.osLogin", user(Q.alice));
+  await enableOsLogin(cloud, Q.organizationId, { keys: true, certificates: true });
+  const one = await createInstance(cloud, Q.folderId, "vm-1");
+  const two = await createInstance(cloud, Q.folderId, "vm-2");
+  await grant(cloud, { kind: "instance", id: one.id }, "compute.osLogin", user(Q.alice));
 
   const alice = generateEd25519KeyPair("alice-laptop");
   writeKey(keys.alice, alice.privateKey);
-  model.userSshKeys.create(ADMIN, { organizationId: Q.organizationId, subjectId: Q.alice, name: "laptop", data: alice.publicKey });
+  await cloud.createUserSshKey({ organizationId: Q.organizationId, subjectId: Q.alice, name: "laptop", data: alice.publicKey });
   const expired = generateEd25519KeyPair("alice-old");
   writeKey(keys.aliceExpired, expired.privateKey);
-  model.userSshKeys.create(ADMIN, { organizationId: Q.organizationId, subjectId: Q.alice, name: "old", data: expired.publicKey, expiresAt: "2025-01-01T00:00:00Z" });
+  await cloud.createUserSshKey({ organizationId: Q.organizationId, subjectId: Q.alice, name: "old", data: expired.publicKey, expiresAt: "2025-01-01T00:00:00Z" });
 
-  const sa = model.serviceAccounts.create(ADMIN, { folderId: Q.folderId, name: "ansible" }).response!.value as ServiceAccount;
+  const sa = await cloud.createServiceAccount({ folderId: Q.folderId, name: "ansible" });
   saId = sa.id;
-  const saProfile = model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "ansible" }).response!.value as OsLoginProfile;
-  grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
+  const saProfile = await cloud.createOsLoginProfile({ organizationId: Q.organizationId, subjectId: sa.id, login: "ansible" });
+  await grant(cloud, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
 
   const ca = model.certificates.getAuthorityPublicKey(ADMIN, Q.organizationId).publicKey;
   [vm1, vm2] = await Promise.all([
@@ -71,8 +74,8 @@ beforeAll(async () => {
     startVm({ name: "vm-2", instanceId: two.id, dataDir, workDir: join(work, "vm-2"), trustedCaKeys: [ca] }),
   ]);
   // Homes on the VMs' tmpfs /home, for every profile that logs in below.
-  const uidOf = (login: string) => model.osLogin.findProfileByLogin(Q.organizationId, login)!.uid;
-  for (const vm of [vm1, vm2]) for (const login of ["alice", "bob", saProfile.login]) await vm.addHome(login, uidOf(login));
+  const uidOf = async (login: string) => (await cloud.listOsLoginProfiles({ organizationId: Q.organizationId, filter: `login="${login}"` })).items[0]!.uid;
+  for (const vm of [vm1, vm2]) for (const login of ["alice", "bob", saProfile.login]) await vm.addHome(login, await uidOf(login));
 }, 60_000);
 
 afterAll(async () => {
@@ -137,7 +140,7 @@ describe("GIVEN two VMs of the quickstart organization, Alice holding compute.os
   });
 
   it("WHEN Alice's certificate is used to log in as bob THEN sshd refuses: not a listed principal", async () => {
-    grant(model, { kind: "instance", id: vm1.instanceId }, "compute.osLogin", user(Q.bob)); // so bob exists on vm-1
+    await grant(cloud, { kind: "instance", id: vm1.instanceId }, "compute.osLogin", user(Q.bob)); // so bob exists on vm-1
     const cert = certificateAt("alice", new Date(), "alice-cert");
     const asBob = await vm1.ssh({ user: "bob", identity: cert.identity, certificate: cert.certificate, command: "true" });
     expect(asBob.status).toBe(255);
@@ -149,9 +152,9 @@ describe("GIVEN two VMs of the quickstart organization, Alice holding compute.os
   it("WHEN authorize policy=adminLogin is asked inside vm-1 THEN true only once Alice holds compute.osAdminLogin", async () => {
     const ask = () => vm1.metadata("/computeMetadata/v1/oslogin/authorize?email=alice%40example.com&policy=adminLogin");
     expect(await ask()).toEqual({ status: 200, body: '{"success":false}' });
-    grant(model, { kind: "folder", id: Q.folderId }, "compute.osAdminLogin", user(Q.alice));
+    await grant(cloud, { kind: "folder", id: Q.folderId }, "compute.osAdminLogin", user(Q.alice));
     expect(await ask()).toEqual({ status: 200, body: '{"success":true}' });
-    revoke(model, { kind: "folder", id: Q.folderId }, "compute.osAdminLogin", user(Q.alice));
+    await revoke(cloud, { kind: "folder", id: Q.folderId }, "compute.osAdminLogin", user(Q.alice));
     expect(await vm1.metadata("/computeMetadata/v1/oslogin/users?username=alice", { flavor: null })).toEqual({
       status: 403,
       body: '{"error":{"code":403,"message":"Missing required header: Metadata-Flavor: Google"}}',
@@ -161,7 +164,7 @@ describe("GIVEN two VMs of the quickstart organization, Alice holding compute.os
   it("WHEN Alice's role is revoked through the API THEN her next login fails, with nothing restarted", async () => {
     const before = await vm1.ssh({ user: "alice", identity: keys.alice, command: "true" });
     expect(before.status).toBe(0);
-    revoke(model, { kind: "instance", id: vm1.instanceId }, "compute.osLogin", user(Q.alice));
+    await revoke(cloud, { kind: "instance", id: vm1.instanceId }, "compute.osLogin", user(Q.alice));
     const after = await vm1.ssh({ user: "alice", identity: keys.alice, command: "true" });
     expect(after.status).toBe(255);
     expect((await vm1.exec(["getent", "passwd", "alice"])).status).toBe(2);

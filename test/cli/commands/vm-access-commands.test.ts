@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
 import { parseCertificate } from "../../../src/cloud/ssh/certificate-info.js";
@@ -17,10 +18,10 @@ const oslogin = (...args: string[]) =>
   runProcess(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"), ...args], { timeoutMs: 30_000 });
 
 let caLine: string;
-beforeAll(() => {
+beforeAll(async () => {
   const model = CloudModel.open({ dataDir });
   seedQuickstart(model);
-  enableOsLogin(model, Q.organizationId, { keys: true, certificates: true });
+  await enableOsLogin(new InProcessCloudClient(model), Q.organizationId, { keys: true, certificates: true });
   caLine = model.certificates.getAuthorityPublicKey(ADMIN, Q.organizationId).publicKey;
   model.close();
 });

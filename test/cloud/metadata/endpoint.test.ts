@@ -6,8 +6,9 @@ import { MetadataEndpoint } from "../../../src/cloud/metadata/endpoint.js";
 import { GuestDirectory } from "../../../src/cloud/metadata/guest-directory.js";
 import { GROUP_GID_BASE, GROUP_GID_SPAN } from "../../../src/cloud/metadata/posix-groups.js";
 import { startMetadataServer } from "../../../src/cloud/metadata/server.js";
+import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
-import { ADMIN, type OsLoginProfile, type UserSshKey } from "../../../src/cloud/model/types.js";
+import type { UserSshKey } from "../../../src/cloud/model/types.js";
 import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount, user } from "../../e2e/harness/cloud.js";
 
@@ -17,6 +18,7 @@ const P = "/computeMetadata/v1/oslogin/";
 const DEVS_GID = String(GROUP_GID_BASE + (createHash("sha256").update(Q.devsGroup).digest().readUInt32BE(0) % GROUP_GID_SPAN));
 
 let model: CloudModel;
+let cloud: InProcessCloudClient;
 let vm: string;
 let other: string;
 let md: MetadataEndpoint;
@@ -29,9 +31,8 @@ const json = (target: string) => {
 };
 const instanceRef = () => ({ kind: "instance" as const, id: vm });
 
-function addKey(subjectId: string, name: string, expiresAt?: string): UserSshKey {
-  const op = model.userSshKeys.create(ADMIN, { organizationId: Q.organizationId, subjectId, name, data: generateEd25519KeyPair(name).publicKey, expiresAt });
-  return op.response!.value as UserSshKey;
+function addKey(subjectId: string, name: string, expiresAt?: string): Promise<UserSshKey> {
+  return cloud.createUserSshKey({ organizationId: Q.organizationId, subjectId, name, data: generateEd25519KeyPair(name).publicKey, expiresAt });
 }
 
 const posix = (login: string, uid: string) => ({
@@ -47,21 +48,22 @@ const posix = (login: string, uid: string) => ({
   operatingSystemType: "LINUX",
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   model = CloudModel.open({ now: () => NOW });
+  cloud = new InProcessCloudClient(model);
   seedQuickstart(model);
-  enableOsLogin(model, Q.organizationId);
-  vm = createInstance(model, Q.folderId, "vm-1").id;
-  other = createInstance(model, Q.folderId, "vm-2").id;
+  await enableOsLogin(cloud, Q.organizationId);
+  vm = (await createInstance(cloud, Q.folderId, "vm-1")).id;
+  other = (await createInstance(cloud, Q.folderId, "vm-2")).id;
   md = new MetadataEndpoint(new GuestDirectory(model, vm));
-  grant(model, instanceRef(), "compute.osLogin", user(Q.alice));
-  aliceKey = addKey(Q.alice, "laptop", "2027-01-01T00:00:00.123456Z");
-  addKey(Q.alice, "old", "2026-11-23T11:59:59Z"); // expired a second before NOW
+  await grant(cloud, instanceRef(), "compute.osLogin", user(Q.alice));
+  aliceKey = await addKey(Q.alice, "laptop", "2027-01-01T00:00:00.123456Z");
+  await addKey(Q.alice, "old", "2026-11-23T11:59:59Z"); // expired a second before NOW
 });
 afterEach(() => model.close());
 
 describe("GIVEN Alice holds compute.osLogin on the instance and Bob holds nothing", () => {
-  it("WHEN users?username=alice THEN her profile with uid/gid as strings and only the unexpired key", () => {
+  it("WHEN users?username=alice THEN her profile with uid/gid as strings and only the unexpired key", async () => {
     expect(json("users?username=alice")).toEqual({
       status: 200,
       body: {
@@ -78,7 +80,7 @@ describe("GIVEN Alice holds compute.osLogin on the instance and Bob holds nothin
     });
   });
 
-  it("WHEN the username or e-mail comes URL-encoded or raw THEN both decode the same", () => {
+  it("WHEN the username or e-mail comes URL-encoded or raw THEN both decode the same", async () => {
     expect(json("users?username=al%69ce").body.loginProfiles[0].name).toBe("alice@example.com");
     expect(get("authorize?email=alice%40example.com&policy=login").body).toBe('{"success":true}');
     expect(get("authorize?email=alice@example.com&policy=login").body).toBe('{"success":true}');
@@ -86,7 +88,7 @@ describe("GIVEN Alice holds compute.osLogin on the instance and Bob holds nothin
     expect(json("groups?email=alice%40example.com").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }], nextPageToken: "0" });
   });
 
-  it("WHEN users?uid= THEN the same profile; a bad uid is 400, an unknown one 404", () => {
+  it("WHEN users?uid= THEN the same profile; a bad uid is 400, an unknown one 404", async () => {
     expect(json("users?uid=10000").body.loginProfiles[0].posixAccounts[0].username).toBe("alice");
     expect(get("users?uid=abc").status).toBe(400);
     expect(get("users?uid=0").status).toBe(400);
@@ -94,53 +96,53 @@ describe("GIVEN Alice holds compute.osLogin on the instance and Bob holds nothin
     expect(get("users?uid=4242").status).toBe(404);
   });
 
-  it("WHEN Bob (no role) is looked up THEN 404 and authorize false; after a grant, visible on the next request", () => {
+  it("WHEN Bob (no role) is looked up THEN 404 and authorize false; after a grant, visible on the next request", async () => {
     expect(get("users?username=bob").status).toBe(404);
     expect(get("users?uid=10001").status).toBe(404);
     expect(get("authorize?email=bob%40example.com&policy=login").body).toBe('{"success":false}');
-    grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", user(Q.bob));
+    await grant(cloud, { kind: "folder", id: Q.folderId }, "compute.osLogin", user(Q.bob));
     expect(json("users?username=bob").body.loginProfiles[0].posixAccounts).toEqual([posix("bob", "10001")]);
     expect(get("authorize?email=bob%40example.com&policy=login").body).toBe('{"success":true}');
   });
 
-  it("WHEN Alice's role is revoked THEN the very next requests answer 404 / false (nothing cached)", () => {
+  it("WHEN Alice's role is revoked THEN the very next requests answer 404 / false (nothing cached)", async () => {
     expect(get("users?username=alice").status).toBe(200);
-    revoke(model, instanceRef(), "compute.osLogin", user(Q.alice));
+    await revoke(cloud, instanceRef(), "compute.osLogin", user(Q.alice));
     expect(get("users?username=alice").status).toBe(404);
     expect(get("authorize?email=alice%40example.com&policy=login").body).toBe('{"success":false}');
   });
 
-  it("WHEN authorize policy=adminLogin THEN true only with compute.osAdminLogin", () => {
+  it("WHEN authorize policy=adminLogin THEN true only with compute.osAdminLogin", async () => {
     expect(get("authorize?email=alice%40example.com&policy=adminLogin").body).toBe('{"success":false}');
-    grant(model, { kind: "cloud", id: Q.cloudId }, "compute.osAdminLogin", user(Q.bob));
+    await grant(cloud, { kind: "cloud", id: Q.cloudId }, "compute.osAdminLogin", user(Q.bob));
     expect(get("authorize?email=bob%40example.com&policy=adminLogin").body).toBe('{"success":true}');
     expect(get("authorize?email=bob%40example.com&policy=login").body).toBe('{"success":true}');
     expect(get("authorize?email=nobody%40example.com&policy=login").body).toBe('{"success":false}');
   });
 
-  it("WHEN the grant is to the devs group THEN its member Alice may log in through it", () => {
-    revoke(model, instanceRef(), "compute.osLogin", user(Q.alice));
-    grant(model, instanceRef(), "compute.osLogin", { type: "group", id: Q.devsGroup });
+  it("WHEN the grant is to the devs group THEN its member Alice may log in through it", async () => {
+    await revoke(cloud, instanceRef(), "compute.osLogin", user(Q.alice));
+    await grant(cloud, instanceRef(), "compute.osLogin", { type: "group", id: Q.devsGroup });
     expect(get("authorize?email=alice%40example.com&policy=login").body).toBe('{"success":true}');
     expect(json("users?groupname=devs").body).toEqual({ usernames: ["alice"], nextPageToken: "0" });
   });
 
-  it("WHEN user SSH keys are disabled THEN the profile carries no sshPublicKeys", () => {
-    enableOsLogin(model, Q.organizationId, { keys: false, certificates: true });
+  it("WHEN user SSH keys are disabled THEN the profile carries no sshPublicKeys", async () => {
+    await enableOsLogin(cloud, Q.organizationId, { keys: false, certificates: true });
     expect(json("users?username=alice").body.loginProfiles[0]).toEqual({ name: "alice@example.com", posixAccounts: [posix("alice", "10000")] });
   });
 
-  it("WHEN OS Login is off for the organization or the instance lacks enable-oslogin THEN every lookup is 404", () => {
-    const plain = new MetadataEndpoint(new GuestDirectory(model, createInstance(model, Q.folderId, "vm-plain", { "enable-oslogin": "false" }).id));
-    grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", user(Q.alice));
+  it("WHEN OS Login is off for the organization or the instance lacks enable-oslogin THEN every lookup is 404", async () => {
+    const plain = new MetadataEndpoint(new GuestDirectory(model, (await createInstance(cloud, Q.folderId, "vm-plain", { "enable-oslogin": "false" })).id));
+    await grant(cloud, { kind: "folder", id: Q.folderId }, "compute.osLogin", user(Q.alice));
     expect(plain.handle("GET", `${P}users?username=alice`, "Google").status).toBe(404);
     expect(plain.handle("GET", `${P}authorize?email=alice%40example.com&policy=login`, "Google").status).toBe(404);
-    enableOsLogin(model, Q.organizationId, { keys: false, certificates: false });
+    await enableOsLogin(cloud, Q.organizationId, { keys: false, certificates: false });
     expect(get("users?username=alice").status).toBe(404);
     expect(get("groups?pagesize=499").status).toBe(404);
   });
 
-  it("WHEN the instance is another VM where Alice has no role THEN she is invisible there", () => {
+  it("WHEN the instance is another VM where Alice has no role THEN she is invisible there", async () => {
     const there = new MetadataEndpoint(new GuestDirectory(model, other));
     expect(there.handle("GET", `${P}users?username=alice`, "Google").status).toBe(404);
     expect(there.handle("GET", `${P}authorize?email=alice%40example.com&policy=login`, "Google").body).toBe('{"success":false}');
@@ -148,9 +150,9 @@ describe("GIVEN Alice holds compute.osLogin on the instance and Bob holds nothin
 });
 
 describe("GIVEN listings", () => {
-  beforeEach(() => grant(model, instanceRef(), "compute.osLogin", user(Q.bob)));
+  beforeEach(() => grant(cloud, instanceRef(), "compute.osLogin", user(Q.bob)));
 
-  it("WHEN users are paged THEN data pages carry 1..pagesize profiles and the end is a bare {nextPageToken:'0'}", () => {
+  it("WHEN users are paged THEN data pages carry 1..pagesize profiles and the end is a bare {nextPageToken:'0'}", async () => {
     const p1 = json("users?pagesize=1").body;
     expect(p1.loginProfiles).toEqual([{ name: "alice@example.com", posixAccounts: [posix("alice", "10000")] }]);
     const p2 = json(`users?pagesize=1&pagetoken=${p1.nextPageToken}`).body;
@@ -161,7 +163,7 @@ describe("GIVEN listings", () => {
     expect(json(`users?pagesize=2048&pagetoken=${all.nextPageToken}`).body).toEqual({ nextPageToken: "0" });
   });
 
-  it("WHEN groups are listed or looked up THEN the '0' page still carries data", () => {
+  it("WHEN groups are listed or looked up THEN the '0' page still carries data", async () => {
     expect(json("groups?pagesize=499").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }], nextPageToken: "0" });
     expect(json("groups?groupname=devs").body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }] });
     expect(json(`groups?gid=${DEVS_GID}`).body).toEqual({ posixGroups: [{ name: "devs", gid: DEVS_GID }] });
@@ -169,12 +171,11 @@ describe("GIVEN listings", () => {
     expect(json("groups?email=bob@example.com").body).toEqual({ posixGroups: [], nextPageToken: "0" });
   });
 
-  it("WHEN a service account has a profile and the role THEN it is listed under its id and authorized", () => {
-    const sa = model.serviceAccounts.create(ADMIN, { folderId: Q.folderId, name: "deployer" }).response!.value as { id: string };
-    const profile = model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "sa-deployer", uid: 20000n })
-      .response!.value as OsLoginProfile;
+  it("WHEN a service account has a profile and the role THEN it is listed under its id and authorized", async () => {
+    const sa = await cloud.createServiceAccount({ folderId: Q.folderId, name: "deployer" });
+    const profile = await cloud.createOsLoginProfile({ organizationId: Q.organizationId, subjectId: sa.id, login: "sa-deployer", uid: 20000n });
     expect(get("users?username=sa-deployer").status).toBe(404);
-    grant(model, instanceRef(), "compute.osLogin", serviceAccount(sa.id));
+    await grant(cloud, instanceRef(), "compute.osLogin", serviceAccount(sa.id));
     expect(json("users?username=sa-deployer").body.loginProfiles[0]).toEqual({
       name: sa.id,
       posixAccounts: [posix(profile.login, "20000")],
@@ -206,7 +207,7 @@ describe("GIVEN bad requests", () => {
     expect(get(target, flavor).status).toBe(status);
   });
 
-  it("WHEN a POST arrives THEN 405, and a 2FA session call is an unknown path (404)", () => {
+  it("WHEN a POST arrives THEN 405, and a 2FA session call is an unknown path (404)", async () => {
     expect(md.handle("POST", `${P}users?username=alice`, "Google").status).toBe(405);
     expect(md.handle("POST", `${P}authenticate/sessions/start`, "Google").status).toBe(404);
   });

@@ -1,10 +1,11 @@
 // Cloud-side setup shared by the VM-access tests (and the inventory e2e): the quickstart
-// organization seeded into a model, OS Login settings, instances with OS Login on, role grants.
-// Everything goes through the model's API operations as the emulator admin.
+// organization seeded into a model, then OS Login settings, instances with OS Login on and role
+// grants through a CloudClient (the API as any client sees it; in process by default).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CloudClient } from "../../../src/cloud/client/cloud-client.js";
 import type { CloudModel } from "../../../src/cloud/model/cloud-model.js";
-import { ADMIN, type Caller, type Instance, type ResourceRef, type Subject } from "../../../src/cloud/model/types.js";
+import type { Caller, Instance, ResourceRef, Subject } from "../../../src/cloud/model/types.js";
 import { REPO_ROOT } from "./paths.js";
 
 export const QUICKSTART = {
@@ -16,6 +17,7 @@ export const QUICKSTART = {
   devsGroup: "ajgdevs0000000000001",
 } as const;
 
+/** Members and groups come from a directory, not the API: the emulator seeds them from YAML. */
 export const seedQuickstart = (model: CloudModel) =>
   model.directory.seedFromYaml(readFileSync(join(REPO_ROOT, "examples/quickstart/seed.yaml"), "utf8"));
 
@@ -23,9 +25,9 @@ export const userCaller = (id: string): Caller => ({ kind: "subject", subject: {
 export const user = (id: string): Subject => ({ type: "userAccount", id });
 export const serviceAccount = (id: string): Subject => ({ type: "serviceAccount", id });
 
-export function enableOsLogin(model: CloudModel, organizationId: string, modes: { keys?: boolean; certificates?: boolean } = {}): void {
+export async function enableOsLogin(cloud: CloudClient, organizationId: string, modes: { keys?: boolean; certificates?: boolean } = {}): Promise<void> {
   const keys = modes.keys ?? true;
-  model.osLogin.updateSettings(ADMIN, {
+  await cloud.updateOsLoginSettings({
     organizationId,
     userSshKeySettings: { enabled: keys, allowManageOwnKeys: keys },
     sshCertificateSettings: { enabled: modes.certificates ?? true },
@@ -33,8 +35,8 @@ export function enableOsLogin(model: CloudModel, organizationId: string, modes: 
 }
 
 /** A small VM in the folder; OS Login on unless metadata says otherwise. */
-export function createInstance(model: CloudModel, folderId: string, name: string, metadata: Record<string, string> = { "enable-oslogin": "true" }): Instance {
-  const op = model.instances.create(ADMIN, {
+export function createInstance(cloud: CloudClient, folderId: string, name: string, metadata: Record<string, string> = { "enable-oslogin": "true" }): Promise<Instance> {
+  return cloud.createInstance({
     folderId,
     name,
     zoneId: "ru-central1-a",
@@ -44,12 +46,12 @@ export function createInstance(model: CloudModel, folderId: string, name: string
     networkInterfaceSpecs: [{ subnetId: "e9bdefaultsubnet0001" }],
     metadata,
   });
-  return op.response!.value as Instance;
 }
 
-function changeBinding(model: CloudModel, action: "ADD" | "REMOVE", resource: ResourceRef, roleId: string, subject: Subject): void {
-  model.access.updateAccessBindings(ADMIN, { resource, accessBindingDeltas: [{ action, accessBinding: { roleId, subject } }] });
+export async function grant(cloud: CloudClient, resource: ResourceRef, roleId: string, subject: Subject): Promise<void> {
+  await cloud.updateAccessBindings(resource, [{ action: "ADD", accessBinding: { roleId, subject } }]);
 }
 
-export const grant = (model: CloudModel, resource: ResourceRef, roleId: string, subject: Subject) => changeBinding(model, "ADD", resource, roleId, subject);
-export const revoke = (model: CloudModel, resource: ResourceRef, roleId: string, subject: Subject) => changeBinding(model, "REMOVE", resource, roleId, subject);
+export async function revoke(cloud: CloudClient, resource: ResourceRef, roleId: string, subject: Subject): Promise<void> {
+  await cloud.updateAccessBindings(resource, [{ action: "REMOVE", accessBinding: { roleId, subject } }]);
+}
