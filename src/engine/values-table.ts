@@ -3,7 +3,7 @@
 // values are containers updated in place as instances are planned or applied, so a reference to a
 // 10k-instance resource never rebuilds a 10k-element list.
 import path from "node:path";
-import type { ObjectValue, Value } from "../resources/define.js";
+import { UNKNOWN, type ObjectValue, type Value } from "../resources/define.js";
 import type { ResourceBlock } from "./config/config.js";
 import { EvalError, type EvalScope } from "./expr/eval.js";
 import type { IndexKey } from "./state/state.js";
@@ -23,7 +23,7 @@ export class ValueTable {
     this.resources.set(address, expansion === "list" ? [] : expansion === "map" ? {} : null);
   }
 
-  setInstance(address: string, key: IndexKey | undefined, value: ObjectValue | null): void {
+  setInstance(address: string, key: IndexKey | undefined, value: ObjectValue | null | typeof UNKNOWN): void {
     if (key === undefined) {
       this.resources.set(address, value);
       return;
@@ -36,6 +36,11 @@ export class ValueTable {
       if (value === null) delete (c as ObjectValue)[key];
       else (c as ObjectValue)[key] = value;
     }
+  }
+
+  /** A resource whose config has errors: references to it are unknown, not a second error. */
+  setUnknown(address: string): void {
+    this.resources.set(address, UNKNOWN);
   }
 
   /** After planning a counted resource: drop trailing holes so length() is right. */

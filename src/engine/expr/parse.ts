@@ -290,7 +290,7 @@ class Parser {
               break;
             }
             if (this.eat(")")) break;
-            this.expect(",");
+            if (!this.eat(",")) throw this.fail(`expected "," or ")" in the arguments of ${name}()`);
             if (this.eat(")")) break;
           }
         }

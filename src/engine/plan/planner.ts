@@ -2,7 +2,7 @@
 // values planned so far, and decide one action (with its reason) per resource instance. The
 // attribute-level rules (defaults, computed -> unknown, forceNew -> replace) are the shared ones in
 // src/resources/plan.ts; this file owns what is engine-only: expansion, lifecycle, orphans, drift.
-import { isUnknown, type ObjectValue, type ProviderConfig, type ResourceDefinition, type Value } from "../../resources/define.js";
+import { UNKNOWN, isUnknown, type ObjectValue, type ProviderConfig, type ResourceDefinition, type Value } from "../../resources/define.js";
 import { completeState, containsUnknown, formatPath, planResourceChange, validateConfig } from "../../resources/plan.js";
 import type { CloudClient } from "../../cloud/client/cloud-client.js";
 import type { ResourceBlock, StackConfig } from "../config/config.js";
@@ -270,7 +270,10 @@ class Planner {
     const expansion = r.count ? "list" : r.forEach ? "map" : "single";
     this.values.initResource(r.address, expansion);
     const instances = this.expand(r);
-    if (!instances) return;
+    if (!instances) {
+      this.values.setUnknown(r.address);
+      return;
+    }
     const deps = resourceDependencies(this.graph, r.address);
     const provider = providerAddress(r.provider, this.input.config.requiredProviders[r.provider.split(".")[0]]?.source);
     const each: "list" | "map" | undefined = expansion === "single" ? undefined : expansion;
@@ -289,12 +292,16 @@ class Planner {
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
         this.diags.push(errorAt(address, "Invalid expression", e.message));
+        this.values.setInstance(r.address, inst.key, UNKNOWN);
         continue;
       }
       const providerCfg = this.providerConfig(r.provider);
       const v = validateConfig(def, raw, providerCfg);
       if (v.diagnostics.length) this.diags.push(...v.diagnostics.map((d) => ({ ...d, address })));
-      if (hasErrors(v.diagnostics)) continue;
+      if (hasErrors(v.diagnostics)) {
+        this.values.setInstance(r.address, inst.key, UNKNOWN);
+        continue;
+      }
       const base: ChangeBase = {
         address,
         resource: r.address,
@@ -311,7 +318,10 @@ class Planner {
         schemaVersion: def.schemaVersion,
       };
       const change = r.mode === "data" ? await this.planData(r, def, v.config, base, deps) : this.planManaged(r, def, v.config, base);
-      if (!change) continue;
+      if (!change) {
+        this.values.setInstance(r.address, inst.key, UNKNOWN);
+        continue;
+      }
       this.addChange(change);
       this.values.setInstance(r.address, inst.key, change.action === "delete" ? null : change.after);
     }
