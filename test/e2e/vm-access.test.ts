@@ -101,6 +101,10 @@ describe("GIVEN two VMs of the quickstart organization, Alice holding compute.os
   it("WHEN getent passwd alice runs inside vm-1 THEN libnss_oslogin shows the profile's uid, home and shell", async () => {
     const r = await vm1.exec(["getent", "passwd", "alice"]);
     expect([r.status, r.stdout]).toEqual([0, "alice:*:10000:10000::/home/alice:/bin/bash\n"]);
+    // initgroups asks groups?email=: her private group plus the organization's devs group
+    const devsGid = JSON.parse((await vm1.metadata("/computeMetadata/v1/oslogin/groups?groupname=devs")).body).posixGroups[0].gid;
+    const groups = await vm1.exec(["id", "-G", "alice"]);
+    expect([groups.status, groups.stdout]).toEqual([0, `10000 ${devsGid}\n`]);
     const elsewhere = await vm2.exec(["getent", "passwd", "alice"]);
     expect(elsewhere.status).toBe(2); // not found on a VM where she may not log in
   });

@@ -46,6 +46,11 @@ export class MetadataEndpoint {
   /** Never throws: bad input is 400, unexpected failures are 500 (which the agent retries once). */
   handle(method: string, target: string, flavor: string | undefined): MetadataResponse {
     if (flavor !== "Google") return fail(403, "Missing required header: Metadata-Flavor: Google");
+    // libcurl sends the absolute form ("GET http://169.254.169.254/...") when http_proxy points here.
+    if (target.startsWith("http://")) {
+      const slash = target.indexOf("/", "http://".length);
+      target = slash < 0 ? "/" : target.slice(slash);
+    }
     const q = target.indexOf("?");
     const path = q < 0 ? target : target.slice(0, q);
     const query = q < 0 ? "" : target.slice(q + 1);

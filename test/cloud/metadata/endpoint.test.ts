@@ -207,6 +207,11 @@ describe("GIVEN bad requests", () => {
     expect(get(target, flavor).status).toBe(status);
   });
 
+  it("WHEN the target is in absolute form (libcurl through http_proxy) THEN it is answered like the origin form", () => {
+    expect(md.handle("GET", `http://169.254.169.254${P}users?username=alice`, "Google").status).toBe(200);
+    expect(md.handle("GET", "http://169.254.169.254", "Google").status).toBe(404);
+  });
+
   it("WHEN a POST arrives THEN 405, and a 2FA session call is an unknown path (404)", async () => {
     expect(md.handle("POST", `${P}users?username=alice`, "Google").status).toBe(405);
     expect(md.handle("POST", `${P}authenticate/sessions/start`, "Google").status).toBe(404);
