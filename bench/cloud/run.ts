@@ -3,7 +3,11 @@
 // against a real `oslogin serve` child process, each on its own fresh data directory (SQLite WAL on
 // disk, as users run it). Prints a markdown table.
 //
-//   npx tsx bench/cloud/run.ts [--count 10000] [--concurrency 32] [--modes in-process,rest,grpc]
+//   npx tsx bench/cloud/run.ts [--count 10000] [--concurrency 32] [--modes in-memory,in-process,in-process-bg,rest,grpc]
+//
+// in-memory: the model without disk (its CPU ceiling); in-process: CloudModel.open on a data
+// directory, as the embedded default runs; in-process-bg: the same plus the background WAL
+// checkpoints `oslogin serve` runs (src/cloud/store/checkpointer.ts).
 //   (BENCH_SERVER_NODE_ARGS adds node flags to the server process, e.g. for --cpu-prof)
 //
 // 10k profiles need three organizations (the quota is 4,000 profiles per organization), so the
@@ -12,19 +16,20 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../src/cloud/model/types.js";
+import { startBackgroundCheckpoints } from "../../src/cloud/store/checkpointer.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
 const COUNT = Number(args.get("count") ?? 10_000);
 const CONCURRENCY = Number(args.get("concurrency") ?? 32);
-const MODES = (args.get("modes") ?? "in-process,rest,grpc").split(",");
+const MODES = (args.get("modes") ?? "in-memory,in-process,in-process-bg,rest,grpc").split(",");
 
 const ORGS = [1, 2, 3].map((n) => ({
   id: `bpfbenchorg${n}`,
@@ -62,8 +67,9 @@ interface Ops {
 const profileReq = (i: number) => ({ ...target(i), login: `bench-${i}` });
 const keyReq = (i: number, keys: string[]) => ({ ...target(i), name: `k${i}`, data: keys[i] });
 
-function inProcess(dataDir: string, keys: string[]): Ops {
+function inProcess(dataDir: string | undefined, keys: string[], background: boolean): Ops {
   const model = CloudModel.open({ dataDir });
+  const checkpoints = background ? startBackgroundCheckpoints(model.ctx.db) : undefined;
   model.directory.seed(SEED);
   for (const o of ORGS) model.osLogin.updateSettings(ADMIN, { organizationId: o.id, userSshKeySettings: { enabled: true, allowManageOwnKeys: true } });
   const idOf = (op: { response?: { value: unknown } }) => (op.response!.value as { id: string }).id;
@@ -73,7 +79,10 @@ function inProcess(dataDir: string, keys: string[]): Ops {
     createKey: async (i) => idOf(model.userSshKeys.create(ADMIN, keyReq(i, keys))),
     getKey: async (id) => void model.userSshKeys.get(ADMIN, { userSshKeyId: id }),
     peakRssMiB: () => process.resourceUsage().maxRSS / 1024,
-    close: async () => model.close(),
+    close: async () => {
+      await checkpoints?.stop();
+      model.close();
+    },
   };
 }
 
@@ -219,9 +228,16 @@ interface Row {
 async function measure(mode: string, keys: string[]): Promise<Row> {
   const dataDir = mkdtempSync(join(tmpdir(), `oslogin-bench-${mode}-`));
   try {
-    const ops = mode === "in-process" ? inProcess(dataDir, keys) : mode === "rest" ? await rest(dataDir, keys) : await grpc(dataDir, keys);
+    const local = mode.startsWith("in-");
+    const ops = local
+      ? inProcess(mode === "in-memory" ? undefined : dataDir, keys, mode === "in-process-bg")
+      : mode === "rest"
+        ? await rest(dataDir, keys)
+        : mode === "grpc"
+          ? await grpc(dataDir, keys)
+          : fail(`unknown mode ${JSON.stringify(mode)}`);
     // In-process calls are synchronous underneath: concurrency would only interleave promises.
-    const width = mode === "in-process" ? 1 : CONCURRENCY;
+    const width = local ? 1 : CONCURRENCY;
     const profileIds: string[] = [];
     const keyIds: string[] = [];
     const row: Row = {
@@ -239,16 +255,24 @@ async function measure(mode: string, keys: string[]): Promise<Row> {
   }
 }
 
+function fail(message: string): never {
+  throw new Error(message);
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0];
   const keys = sshKeys(COUNT);
   const rows: Row[] = [];
   for (const mode of MODES) {
     process.stderr.write(`bench/cloud: ${mode}...\n`);
     rows.push(await measure(mode, keys));
   }
-  console.log(`${COUNT} profiles + ${COUNT} user SSH keys; over the wire ${CONCURRENCY} requests in flight; SQLite WAL on disk`);
+  console.log(
+    `${COUNT} profiles + ${COUNT} user SSH keys; over the wire ${CONCURRENCY} requests in flight; SQLite WAL on disk ` +
+      `(except in-memory); ${cpus().length} CPUs, load average before the run ${loadBefore.toFixed(1)}`,
+  );
   console.log("");
   console.log("| mode | profile creates/s | profile gets/s | key creates/s | key gets/s | peak RSS (server) |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
