@@ -141,3 +141,13 @@ describe("GIVEN OperationService over gRPC", () => {
     expect(await statusOf(ops.get({ operationId: "" }))).toEqual({ code: 3, details: "Illegal argument operation_id: the field is required" });
   });
 });
+
+describe("GIVEN an emulator-only operation (seeding)", () => {
+  it("WHEN OperationService.Get reads it THEN it is done and names its response type with no fields", async () => {
+    const event = h.model.audit.list({ kind: "admin" }, {}).items.find((e) => e.action.startsWith("emulator"))!;
+    const op = await session.client(operationService.OperationServiceClient, h.endpoint).get({ operationId: event.operationId });
+    expect(op.done).toBe(true);
+    expect(op.response!.typeUrl).toMatch(/^type\.googleapis\.com\/oslogin\.emulator\.v1\./);
+    expect(op.response!.value.length).toBe(0);
+  });
+});

@@ -2,7 +2,6 @@
 // response packed as google.protobuf.Any through the codecs every service group's mapping declares.
 import { Empty } from "@yandex-cloud/nodejs-sdk/google/protobuf/empty";
 import { operation as sdk } from "@yandex-cloud/nodejs-sdk/operation";
-import { errors } from "../../../errors.js";
 import type { AnyValue, Operation } from "../../../model/types.js";
 import { ACCESS_ANY } from "./access.js";
 import { AnyRegistry, plainAny, TYPE_URL_PREFIX } from "./any.js";
@@ -19,15 +18,14 @@ export const ANY_TYPES = new AnyRegistry([
   plainAny("google.protobuf.Empty", Empty) as never,
 ]);
 
-function anyToSdk(value: AnyValue, required: boolean): { typeUrl: string; value: Buffer } {
+/**
+ * An Any the emulator has a codec for is encoded with the SDK's codec; any other (the emulator-only
+ * operations: seeding, creating directory entries) travels with its type name and no fields, so
+ * OperationService.Get still answers and a client sees exactly which message it cannot decode.
+ */
+function anyToSdk(value: AnyValue): { typeUrl: string; value: Buffer } {
   const codec = ANY_TYPES.get(value.typeName);
-  if (!codec) {
-    // A response the client must decode cannot be faked; metadata is informational, so an
-    // unregistered type still travels with its name and no fields.
-    if (required) throw errors.internal();
-    return { typeUrl: TYPE_URL_PREFIX + value.typeName, value: Buffer.alloc(0) };
-  }
-  return { typeUrl: TYPE_URL_PREFIX + value.typeName, value: Buffer.from(codec.encode(value.value)) };
+  return { typeUrl: TYPE_URL_PREFIX + value.typeName, value: codec ? Buffer.from(codec.encode(value.value)) : Buffer.alloc(0) };
 }
 
 export function operationToSdk(op: Operation): sdk.Operation {
@@ -38,9 +36,9 @@ export function operationToSdk(op: Operation): sdk.Operation {
     createdBy: op.createdBy,
     modifiedAt: toDate(op.modifiedAt),
     done: op.done,
-    metadata: op.metadata && anyToSdk(op.metadata, false),
+    metadata: op.metadata && anyToSdk(op.metadata),
     error: op.error && { code: op.error.code, message: op.error.message, details: [] },
-    response: op.response && anyToSdk(op.response, true),
+    response: op.response && anyToSdk(op.response),
   };
 }
 
