@@ -6,6 +6,7 @@ import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { OsLoginInstance, OsLoginOrganization, OsLoginServiceAccount, YandexProvider } from "../../constructs/index.js";
 import { SEED } from "../quickstart/main.js";
+import { PlainFleetStack } from "./plain-cdktf.js";
 
 /** Resources a fleet of `size` synthesizes (VM, account, profile, key, binding each, plus settings). */
 export const fleetResourceCount = (size: number): number => 5 * size + 1;
@@ -43,6 +44,20 @@ export function fleetSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const size = Number(raw);
   if (!Number.isInteger(size) || size < 0) throw new Error(`FLEET_SIZE must be a whole number >= 0, got ${JSON.stringify(raw)}`);
   return size;
+}
+
+/**
+ * Synthesizes the fleet into `outdir` with our constructs ("ours") or with bare cdktf ("plain", the
+ * benchmark's baseline); returns the milliseconds spent building the tree and synthesizing.
+ */
+export function synthFleet(variant: "ours" | "plain", size: number, outdir: string): { constructMs: number; synthMs: number } {
+  const started = performance.now();
+  const app = new App({ outdir });
+  if (variant === "ours") new FleetStack(app, "fleet", { size });
+  else new PlainFleetStack(app, "fleet", size);
+  const built = performance.now();
+  app.synth();
+  return { constructMs: Math.round(built - started), synthMs: Math.round(performance.now() - built) };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

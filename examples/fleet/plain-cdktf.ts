@@ -1,4 +1,4 @@
-// The baseline: the same fleet (same resource types, attributes, references and construct tree)
+// The synth benchmark's baseline (bench/synth): the same fleet (same resource types, attributes, references and construct tree)
 // written with bare cdktf TerraformResource subclasses, with no schema, no conversion and no
 // validation. Synth time of our constructs minus this is the overhead our users pay.
 import { TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
