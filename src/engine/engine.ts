@@ -20,6 +20,8 @@ import {
 import { readState, StateWriter, statePaths } from "./state/store.js";
 import type { EngineOptions, Plan } from "./types.js";
 import { resourceDependencies, buildGraph } from "./graph.js";
+import { evaluate } from "./expr/eval.js";
+import { ValueTable } from "./values-table.js";
 
 export interface StackRef {
   /** The synth output directory holding manifest.json (default cdktf.out). */
@@ -197,20 +199,26 @@ export class Engine {
       if (s.state.instances.has(canonical)) {
         return { diagnostics: [errorAt(canonical, "Resource already managed", `${canonical} is already in state; remove it with "oslogin state rm" first`)] };
       }
-      // The provider configuration, for defaults such as organization_id.
-      const plan = await this.planWith(config, s.state, { outDir: ref.outDir, mode: "refresh-only", refresh: false });
-      if (!plan.plan) return { diagnostics: plan.diagnostics.filter((d) => d.severity === "error") };
+      // The provider configuration, for defaults such as organization_id (variables and locals only).
       const providerCfg = config.providers.get(block.provider);
       let provider = {};
       if (providerCfg) {
-        const { evaluate } = await import("./expr/eval.js");
-        const { ValueTable } = await import("./values-table.js");
         const vt = new ValueTable([]);
-        for (const [k, v] of Object.entries(plan.plan.variables)) vt.vars.set(k, v);
+        for (const v of config.variables.values()) {
+          const val = this.opts.variables?.[v.name] ?? process.env[`TF_VAR_${v.name}`] ?? v.default;
+          if (val !== undefined) vt.vars.set(v.name, val);
+        }
+        for (const l of config.locals.values()) {
+          try {
+            vt.locals.set(l.name, evaluate(l.value, vt.scope()));
+          } catch {
+            // a local over resources: not usable by a provider anyway
+          }
+        }
         try {
           provider = evaluate(providerCfg.body, vt.scope()) as object;
-        } catch {
-          provider = {};
+        } catch (e) {
+          return { diagnostics: [diagnosticFromError(`provider.${block.provider}`, "Invalid provider configuration", e)] };
         }
       }
       let value: ObjectValue | null;

@@ -326,11 +326,11 @@ class Applier {
 
   private async runDelete(c: ResourceChange): Promise<boolean> {
     const def = this.def(c);
-    const ev: ApplyPhaseEvent = { address: c.deposed ? `${c.address} (deposed)` : c.address, phase: "delete", action: c.action };
-    this.input.hooks?.applyStart?.(ev);
-    const started = Date.now();
     // With create-before-destroy the old object is the deposed one recorded at create time.
     const cbd = c.action === "replace" && c.createBeforeDestroy;
+    const ev: ApplyPhaseEvent = { address: c.deposed || cbd ? `${c.address} (deposed)` : c.address, phase: "delete", action: c.action };
+    this.input.hooks?.applyStart?.(ev);
+    const started = Date.now();
     try {
       // The walker is the parallelism cap; each node is one cloud operation at a time.
       await withRetry(

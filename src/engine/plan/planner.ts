@@ -283,7 +283,8 @@ class Planner {
       if (this.input.mode !== "normal" && r.mode === "managed") {
         // destroy / refresh-only: config is evaluated only for references; state decides.
         const prior = this.refreshed.get(address) ?? null;
-        this.values.setInstance(r.address, inst.key, this.input.mode === "destroy" ? null : prior);
+        // Not in state during refresh-only: unknown, so outputs over it wait instead of failing.
+        this.values.setInstance(r.address, inst.key, this.input.mode === "destroy" ? null : (prior ?? UNKNOWN));
         continue;
       }
       let raw: Value;
