@@ -190,8 +190,8 @@ export class AccessService {
     const resource = this.checkResource(req.resource);
     const size = pageSizeOf(req.pageSize);
     const offset = offsetAfter(req.pageToken);
-    this.ctx.authorize(caller, "access-bindings.list", resource);
     this.requireExists(resource);
+    this.ctx.authorize(caller, "access-bindings.list", resource);
     const rows = this.stmts.listPage.all(resource.kind, resource.id, size + 1, offset) as BindingRow[];
     return offsetPage(rows.map(toBinding), size, offset);
   }
@@ -206,8 +206,8 @@ export class AccessService {
       throw errors.invalidArgument("access_bindings", `must have at most ${ACCESS_BINDINGS_MAX} elements (got ${wanted.length})`);
     }
     wanted.forEach((b, i) => this.checkBinding(b, `access_bindings[${i}]`, true));
-    this.ctx.authorize(caller, "access-bindings.manage", resource);
     this.requireExists(resource);
+    this.ctx.authorize(caller, "access-bindings.manage", resource);
     return this.ctx.mutate(
       { caller, action: `${KIND_SERVICE[resource.kind]}.SetAccessBindings`, description: `Set access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey },
       () => {
@@ -244,8 +244,8 @@ export class AccessService {
       // A REMOVE may name a subject that no longer exists: removing a stale binding must stay possible.
       this.checkBinding(d.accessBinding, `${field}.access_binding`, d.action === "ADD");
     });
-    this.ctx.authorize(caller, "access-bindings.manage", resource);
     this.requireExists(resource);
+    this.ctx.authorize(caller, "access-bindings.manage", resource);
     return this.ctx.mutate(
       { caller, action: `${KIND_SERVICE[resource.kind]}.UpdateAccessBindings`, description: `Update access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey },
       () => {
@@ -288,6 +288,7 @@ export class AccessService {
     return r;
   }
 
+  /** A missing resource is NOT_FOUND for every caller, as for the resources' own Get (refresh relies on it). */
   private requireExists(r: ResourceRef): void {
     if (!this.resourceExists(r)) throw errors.notFound(KIND_TITLE[r.kind], r.id);
   }

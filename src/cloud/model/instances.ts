@@ -179,8 +179,9 @@ export class InstanceService {
   get(caller: Caller, req: { instanceId: string; view?: InstanceView }): Instance {
     const id = requireString(req.instanceId, "instance_id", ID_MAX);
     const view = checkView(req.view);
+    const instance = this.require(id);
     this.ctx.authorize(caller, "compute.instances.get", { kind: "instance", id });
-    return withView(this.require(id), view);
+    return withView(instance, view);
   }
 
   list(caller: Caller, req: ListInstancesRequest): Page<Instance> {
@@ -227,8 +228,8 @@ export class InstanceService {
     const sshAuthorization = fields.has("serial_port_settings")
       ? checkSshAuthorization(req.serialPortSettings, "serial_port_settings.ssh_authorization")
       : undefined;
-    this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     const before = this.require(id);
+    this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     if (fields.has("service_account_id") && req.serviceAccountId) {
       this.checkServiceAccount(caller, req.serviceAccountId, "service_account_id");
     }
@@ -258,8 +259,8 @@ export class InstanceService {
   /** The partial metadata edit: `delete` keys are removed first, then `upsert` entries are set. */
   updateMetadata(caller: Caller, req: UpdateInstanceMetadataRequest, opts: Opts = {}): Operation {
     const id = requireString(req.instanceId, "instance_id", ID_MAX);
-    this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     const before = this.require(id);
+    this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     const metadata = { ...before.metadata };
     for (const key of req.delete ?? []) delete metadata[key];
     Object.assign(metadata, req.upsert ?? {});
@@ -279,8 +280,8 @@ export class InstanceService {
   /** Frees the instance's addresses and removes the access bindings set on it. */
   delete(caller: Caller, req: { instanceId: string }, opts: Opts = {}): Operation {
     const id = requireString(req.instanceId, "instance_id", ID_MAX);
-    this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     const before = this.require(id);
+    this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     return this.ctx.mutate(
       { caller, action: `${SERVICE}Delete`, description: "Delete instance", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -306,6 +307,10 @@ export class InstanceService {
 
   // ---------- helpers ----------
 
+  /**
+   * A missing instance is NOT_FOUND for every caller, before authorization: that is what the real
+   * API answers, and refresh (ours and terraform's) relies on it to notice a deleted VM.
+   */
   private require(id: string): Instance {
     const instance = this.find(id);
     if (!instance) throw errors.notFound("Instance", id);

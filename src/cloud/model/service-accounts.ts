@@ -81,8 +81,9 @@ export class ServiceAccountService {
 
   get(caller: Caller, req: { serviceAccountId: string }): ServiceAccount {
     const id = requireString(req.serviceAccountId, "service_account_id", ID_MAX);
+    const sa = this.require(id);
     this.ctx.authorize(caller, "iam.serviceAccounts.get", { kind: "serviceAccount", id });
-    return this.require(id);
+    return sa;
   }
 
   list(caller: Caller, req: ListServiceAccountsRequest): Page<ServiceAccount> {
@@ -112,8 +113,8 @@ export class ServiceAccountService {
     }
     if (fields.has("description")) checkMaxLength(req.description, "description", DESCRIPTION_MAX);
     if (fields.has("labels")) checkLabels(req.labels, "labels", LABEL_RULES);
-    this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "serviceAccount", id });
     const before = this.require(id);
+    this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "serviceAccount", id });
     return this.ctx.mutate(
       { caller, action: `${SERVICE}Update`, description: "Update service account", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -139,8 +140,8 @@ export class ServiceAccountService {
 
   delete(caller: Caller, req: { serviceAccountId: string }, opts: Opts = {}): Operation {
     const id = requireString(req.serviceAccountId, "service_account_id", ID_MAX);
-    this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "serviceAccount", id });
     const before = this.require(id);
+    this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "serviceAccount", id });
     return this.ctx.mutate(
       { caller, action: `${SERVICE}Delete`, description: "Delete service account", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -168,6 +169,7 @@ export class ServiceAccountService {
     return doc === undefined ? undefined : decodeJson<ServiceAccount>(doc);
   }
 
+  /** A missing account is NOT_FOUND for every caller (as the real API answers; refresh relies on it). */
   private require(id: string): ServiceAccount {
     const sa = this.find(id);
     if (!sa) throw errors.notFound("Service account", id);

@@ -200,11 +200,11 @@ describe("UpdateAccessBindings", () => {
     expect(op.createdBy).toBe(`userAccount:${ALICE}`);
   });
 
-  it("GIVEN a folder that does not exist WHEN the admin updates THEN NOT_FOUND; WHEN a member does THEN PERMISSION_DENIED first", () => {
+  it("GIVEN a resource that does not exist WHEN the admin updates or a member lists its bindings THEN NOT_FOUND", () => {
     expect(() => add("folder", "b1fmissing", bind("viewer", user(ALICE)))).toThrowError('Folder "b1fmissing" not found');
-    expect(() =>
-      f.access.listAccessBindings(asUser(ALICE), { resource: { kind: "folder", id: "b1fmissing" } }),
-    ).toThrowError(expect.objectContaining({ code: "PERMISSION_DENIED" }));
+    expect(() => f.access.listAccessBindings(asUser(ALICE), { resource: { kind: "instance", id: "fhmmissing" } })).toThrowError(
+      expect.objectContaining({ code: "NOT_FOUND", message: 'Instance "fhmmissing" not found' }),
+    );
   });
 
   it("GIVEN an update WHEN it is applied THEN an audit event records before and after", () => {

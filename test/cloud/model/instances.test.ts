@@ -233,9 +233,13 @@ describe("InstanceService.Get/List", () => {
     expect(() => f.instances.get(asUser(ALICE), { instanceId: vm.id })).toThrowError(expect.objectContaining({ code: "PERMISSION_DENIED" }));
   });
 
-  it("GIVEN a missing VM WHEN the admin gets it THEN NOT_FOUND; a member THEN PERMISSION_DENIED (existence not revealed)", () => {
-    expect(() => f.instances.get(ADMIN, { instanceId: "fhmnope" })).toThrowError(expect.objectContaining({ code: "NOT_FOUND", message: 'Instance "fhmnope" not found' }));
-    expect(() => f.instances.get(asUser(ALICE), { instanceId: "fhmnope" })).toThrowError(expect.objectContaining({ code: "PERMISSION_DENIED" }));
+  it("GIVEN a deleted VM WHEN the admin or a member refreshes it THEN NOT_FOUND (what refresh needs to drop it from state)", () => {
+    const vm = create();
+    grant("compute.editor", "folder", FOLDER);
+    f.instances.delete(asUser(ALICE), { instanceId: vm.id });
+    for (const caller of [ADMIN, asUser(ALICE), asUser(BOB)]) {
+      expect(() => f.instances.get(caller, { instanceId: vm.id })).toThrowError(expect.objectContaining({ code: "NOT_FOUND", message: `Instance "${vm.id}" not found` }));
+    }
   });
 
   it("GIVEN three VMs WHEN listing with page_size 2 THEN id order, metadata omitted unless FULL, and name filter works", () => {

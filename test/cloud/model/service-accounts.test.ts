@@ -140,6 +140,14 @@ describe("ServiceAccountService.Delete", () => {
     expect(f.serviceAccounts.get(ADMIN, { serviceAccountId: other.id })).toEqual(other);
   });
 
+  it("GIVEN a deleted account WHEN a member without any role gets it THEN NOT_FOUND (refresh can drop it)", () => {
+    const sa = create("gone");
+    f.serviceAccounts.delete(ADMIN, { serviceAccountId: sa.id });
+    expect(() => f.serviceAccounts.get(asUser(ALICE), { serviceAccountId: sa.id })).toThrowError(
+      expect.objectContaining({ code: "NOT_FOUND", message: `Service account "${sa.id}" not found` }),
+    );
+  });
+
   it("GIVEN a member with viewer only WHEN deleting THEN PERMISSION_DENIED and the account stays", () => {
     const sa = create("deployer");
     f.access.updateAccessBindings(ADMIN, { resource: { kind: "folder", id: FOLDER }, accessBindingDeltas: [{ action: "ADD", accessBinding: { roleId: "viewer", subject: { type: "userAccount", id: ALICE } } }] });
