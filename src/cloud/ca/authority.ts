@@ -2,7 +2,7 @@
 // first time anything asks for it and kept in SQLite (ssh_certificate_authorities) for good, since
 // every VM trusts its public key. Creation is race-safe across processes (`oslogin serve` and a
 // metadata endpoint share one database): INSERT OR IGNORE, then read back whichever row won.
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import type Database from "better-sqlite3";
 import { ed25519PublicBlob, type Ed25519Ca } from "./openssh-cert.js";
 
@@ -21,9 +21,9 @@ interface Row {
 }
 
 export class CertificateAuthorities {
-  // Parsed private keys by their PEM text. The row is still read on every use (so the database
-  // stays the truth); only the PEM → KeyObject parse (~20 µs) is skipped.
-  private readonly parsed = new Map<string, KeyObject>();
+  // A CA row never changes once written (nothing updates or deletes it), so the parsed key is kept
+  // per organization: issuing then costs no read and no PEM parse.
+  private readonly loaded = new Map<string, StoredAuthority & { ca: Ed25519Ca }>();
   private readonly select: Database.Statement<[string], Row>;
   private readonly insert: Database.Statement<[string, string, string, string]>;
 
@@ -39,6 +39,8 @@ export class CertificateAuthorities {
 
   /** The organization's CA, created now if it has none. The organization must exist (foreign key). */
   ensure(organizationId: string): StoredAuthority & { ca: Ed25519Ca } {
+    const known = this.loaded.get(organizationId);
+    if (known) return known;
     let row = this.select.get(organizationId);
     if (!row) {
       const { privateKey, publicKey } = generateKeyPairSync("ed25519");
@@ -48,7 +50,9 @@ export class CertificateAuthorities {
       this.insert.run(organizationId, pem, line, this.now().toISOString());
       row = this.select.get(organizationId)!;
     }
-    return { ...toStored(row), ca: { privateKey: this.keyOf(row.private_key), publicKeyRaw: rawOf(row.public_key) } };
+    const authority = { ...toStored(row), ca: { privateKey: createPrivateKey(row.private_key), publicKeyRaw: rawOf(row.public_key) } };
+    this.loaded.set(organizationId, authority);
+    return authority;
   }
 
   /** The CA public key line, or undefined when the organization has none yet (never creates). */
@@ -57,14 +61,6 @@ export class CertificateAuthorities {
     return row && toStored(row);
   }
 
-  private keyOf(pem: string): KeyObject {
-    let key = this.parsed.get(pem);
-    if (!key) {
-      key = createPrivateKey(pem);
-      this.parsed.set(pem, key);
-    }
-    return key;
-  }
 }
 
 function toStored(row: Row): StoredAuthority {
