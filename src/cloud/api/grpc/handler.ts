@@ -56,7 +56,12 @@ function decodeError(e: unknown): CloudError {
   return errors.invalidArgument("request", `the message could not be decoded: ${why}`);
 }
 
-function tolerantDefinition(definition: ServiceDefinition): ServiceDefinition {
+/**
+ * The definition as served: an undecodable request becomes a DecodeFailure (answered INVALID_ARGUMENT
+ * by the handler), and a response that cannot be encoded — a server bug — is logged before grpc-js
+ * answers INTERNAL for it.
+ */
+function servedDefinition(definition: ServiceDefinition, log?: (line: string) => void): ServiceDefinition {
   const out: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, m] of Object.entries(definition) as [string, MethodDefinition<unknown, unknown>][]) {
     out[name] = {
@@ -66,6 +71,14 @@ function tolerantDefinition(definition: ServiceDefinition): ServiceDefinition {
           return m.requestDeserialize(bytes);
         } catch (e) {
           return new DecodeFailure(decodeError(e));
+        }
+      },
+      responseSerialize: (value: unknown) => {
+        try {
+          return m.responseSerialize(value);
+        } catch (e) {
+          log?.(`gRPC ${m.path}: internal error: the response could not be encoded: ${e instanceof Error ? e.message : String(e)}`);
+          throw e;
         }
       },
     };
@@ -129,5 +142,5 @@ export function bindService(
       : (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
           callback({ code: status.UNIMPLEMENTED, details: `${method.path.slice(1)} is not implemented by the emulator` });
   }
-  return { definition: tolerantDefinition(definition), implementation };
+  return { definition: servedDefinition(definition, deps.log), implementation };
 }
