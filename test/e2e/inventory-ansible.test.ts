@@ -8,9 +8,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/cloud/model/keys.js";
-import { ADMIN, type CreateKeyResponse, type Instance, type OsLoginProfile, type ServiceAccount } from "../../src/cloud/model/types.js";
+import { ADMIN, type Instance, type OsLoginProfile, type ServiceAccount } from "../../src/cloud/model/types.js";
 import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
 import { requireBinary, requireVmBinaries } from "./harness/binaries.js";
 import { QUICKSTART as Q, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount } from "./harness/cloud.js";
@@ -24,6 +25,7 @@ const cacheDir = join(work, "cache");
 const inventoryScript = join(work, "oslogin-inventory");
 const configFile = join(work, "oslogin-inventory.yml");
 let model: CloudModel;
+let cloud: InProcessCloudClient;
 let controller: Controller;
 const vms: Vm[] = [];
 let web1: Instance;
@@ -32,8 +34,8 @@ let sa: ServiceAccount;
 let profile: OsLoginProfile;
 
 /** A small OS Login VM with a public (NAT) address, as the quickstart declares them. */
-function natInstance(name: string, metadata: Record<string, string> = { "enable-oslogin": "true" }): Instance {
-  const op = model.instances.create(ADMIN, {
+function natInstance(name: string, metadata: Record<string, string> = { "enable-oslogin": "true" }): Promise<Instance> {
+  return cloud.createInstance({
     folderId: Q.folderId,
     name,
     zoneId: "ru-central1-a",
@@ -43,7 +45,6 @@ function natInstance(name: string, metadata: Record<string, string> = { "enable-
     networkInterfaceSpecs: [{ subnetId: "e9bdefaultsubnet0001", primaryV4AddressSpec: { oneToOneNatSpec: { ipVersion: "IPV4" } } }],
     metadata,
   });
-  return op.response!.value as Instance;
 }
 
 const natOf = (i: Instance) => i.networkInterfaces[0].primaryV4Address.oneToOneNat!.address;
@@ -72,21 +73,20 @@ beforeAll(async () => {
   requireVmBinaries();
   for (const p of ["ansible", "ansible-inventory", "sudo"]) requireBinary(p);
   model = CloudModel.open({ dataDir });
+  cloud = new InProcessCloudClient(model);
   seedQuickstart(model);
-  enableOsLogin(model, Q.organizationId, { keys: true, certificates: true });
-  web1 = natInstance("web-1");
-  web2 = natInstance("web-2");
-  natInstance("legacy", { "enable-oslogin": "false" });
+  await enableOsLogin(cloud, Q.organizationId, { keys: true, certificates: true });
+  web1 = await natInstance("web-1");
+  web2 = await natInstance("web-2");
+  await natInstance("legacy", { "enable-oslogin": "false" });
 
-  sa = model.serviceAccounts.create(ADMIN, { folderId: Q.folderId, name: "ansible" }).response!.value as ServiceAccount;
-  profile = model.osLogin.createProfile(ADMIN, { organizationId: Q.organizationId, subjectId: sa.id, login: "yc-sa-ansible" }).response!
-    .value as OsLoginProfile;
-  const key = model.keys.create(ADMIN, { serviceAccountId: sa.id }) as CreateKeyResponse;
-  writeAuthorizedKeyFile(join(work, "ansible-key.json"), authorizedKeyFileOf(key));
+  sa = await cloud.createServiceAccount({ folderId: Q.folderId, name: "ansible" });
+  profile = await cloud.createOsLoginProfile({ organizationId: Q.organizationId, subjectId: sa.id, login: "yc-sa-ansible" });
+  writeAuthorizedKeyFile(join(work, "ansible-key.json"), authorizedKeyFileOf(await cloud.createKey({ serviceAccountId: sa.id })));
   // Log in everywhere in the folder, sudo on web-1 only; viewer to list the folder's VMs and bindings.
-  grant(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
-  grant(model, { kind: "folder", id: Q.folderId }, "viewer", serviceAccount(sa.id));
-  grant(model, { kind: "instance", id: web1.id }, "compute.osAdminLogin", serviceAccount(sa.id));
+  await grant(cloud, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
+  await grant(cloud, { kind: "folder", id: Q.folderId }, "viewer", serviceAccount(sa.id));
+  await grant(cloud, { kind: "instance", id: web1.id }, "compute.osAdminLogin", serviceAccount(sa.id));
 
   writeFileSync(
     configFile,
@@ -203,8 +203,8 @@ describe("GIVEN the quickstart organization, an Ansible service account with osL
   });
 
   it("WHEN the account's login role is revoked THEN ping fails on the next connection", async () => {
-    revoke(model, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
-    revoke(model, { kind: "instance", id: web1.id }, "compute.osAdminLogin", serviceAccount(sa.id));
+    await revoke(cloud, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
+    await revoke(cloud, { kind: "instance", id: web1.id }, "compute.osAdminLogin", serviceAccount(sa.id));
     const r = await ansible("ansible", ["all", "-m", "ping", "-o"]);
     expect(r.stdout).toMatch(/^web-1 \| UNREACHABLE!.*\r?\nyc-sa-ansible@198\.51\.100\.\d+: Permission denied \(publickey\)/m);
     expect(r.stdout).toMatch(/^web-2 \| UNREACHABLE!.*\r?\nyc-sa-ansible@198\.51\.100\.\d+: Permission denied \(publickey\)/m);
