@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { UNKNOWN, type ObjectValue } from "../../src/resources/define.js";
+import { accessDiff, renderAccessMarkdown, type DesiredObject } from "../../src/review/access-diff.js";
+
+const obj = (address: string, value: ObjectValue, dependencies: string[] = []): DesiredObject => {
+  const [type, rest] = [address.split(".")[0], address.split(".").slice(1).join(".")];
+  const m = /^([^[]+)(?:\[(\d+)\])?$/.exec(rest)!;
+  return { address, resource: `${type}.${m[1]}`, type, mode: "managed", indexKey: m[2] === undefined ? undefined : Number(m[2]), dependencies, value, providerKey: "yandex" };
+};
+const vm = (name: string, id: string | typeof UNKNOWN, oslogin = true) =>
+  obj(`yandex_compute_instance.${name}`, { id, name, folder_id: "f1", metadata: oslogin ? { "enable-oslogin": "true" } : {} });
+const member = (kind: string, scope: string, role: string, m: string | typeof UNKNOWN, deps: string[] = [], name = `${role}-${String(m)}`) =>
+  obj(`${kind}.${name.replace(/[^a-z0-9]/gi, "_")}`, { [kind.includes("folder") ? "folder_id" : kind.includes("instance") ? "instance_id" : "organization_id"]: scope, role, member: m }, deps);
+
+describe("GIVEN before and after desired states", () => {
+  const before = [
+    vm("web", "i1"),
+    vm("plain", "i3", false),
+    member("yandex_resourcemanager_folder_iam_member", "f1", "compute.osLogin", "userAccount:alice"),
+    member("yandex_organizationmanager_organization_iam_member", "org1", "compute.osAdminLogin", "userAccount:bob"),
+    obj("yandex_organizationmanager_os_login_profile.alice", { subject_id: "alice", login: "alice", uid: "10001", is_default: true }),
+  ];
+  const sa = obj("yandex_iam_service_account.ansible", { id: UNKNOWN, name: "ansible" });
+  const after = [
+    vm("web", "i1"),
+    vm("db", UNKNOWN),
+    vm("plain", "i3", false),
+    member("yandex_resourcemanager_folder_iam_member", "f1", "compute.osAdminLogin", "userAccount:alice"),
+    sa,
+    obj("yandex_organizationmanager_os_login_profile.ansible", { subject_id: UNKNOWN, login: "yc-sa-ansible", uid: "5000" }, ["yandex_iam_service_account.ansible"]),
+    obj("yandex_compute_instance_iam_member.db_ansible", { instance_id: UNKNOWN, role: "compute.osLogin", member: UNKNOWN }, ["yandex_compute_instance.db", "yandex_iam_service_account.ansible"]),
+    obj("yandex_organizationmanager_os_login_profile.alice", { subject_id: "alice", login: "alice", uid: "10001", is_default: true }),
+  ];
+
+  it("WHEN diffed THEN each OS Login VM shows who gains or loses login or sudo, as which login and uid, and from where", () => {
+    const rows = accessDiff(before, after, { names: new Map([["bob", "Bob"]]) }).map((r) => [r.vmName, r.memberName, r.change, r.login, r.uid, r.via]);
+    expect(rows).toEqual([
+      ["db", "ansible", "gains login", "yc-sa-ansible", "5000", "instance"],
+      ["db", "alice", "gains sudo", "alice", "10001", "folder f1"],
+      ["web", "alice", "login -> sudo", "alice", "10001", "folder f1"],
+      ["web", "Bob", "loses sudo", "(default profile)", "(allocated)", "organization org1"],
+    ]);
+  });
+
+  it("WHEN rendered as Markdown THEN it is a table a pull request comment can show", () => {
+    const md = renderAccessMarkdown(accessDiff(before, after).slice(0, 1), "Plan: 1 to add.");
+    expect(md).toBe(
+      [
+        "## Access changes",
+        "",
+        "Plan: 1 to add.",
+        "",
+        "1 grant gained, 0 lost, 0 other.",
+        "",
+        "| VM | Member | Change | Login | UID | Via |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| `db` | ansible (`serviceAccount:(new yandex_iam_service_account.ansible)`) | **gains login** | `yc-sa-ansible` | 5000 | instance |",
+        "",
+      ].join("\n"),
+    );
+    expect(renderAccessMarkdown([])).toBe("## Access changes\n\nNo change to who can log in to OS Login VMs.\n");
+  });
+});
