@@ -15,7 +15,8 @@ export function derivedLogin(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, "").replace(/^-+/, "").toLowerCase();
 }
 
-async function find(cloud: CloudClient, organizationId: string, query: ObjectValue): Promise<ObjectValue> {
+/** The member matching the query, or null when there is none. */
+async function find(cloud: CloudClient, organizationId: string, query: ObjectValue): Promise<ObjectValue | null> {
   const members = await listAll<User>((pageToken) => cloud.listMembers(organizationId, { pageToken, pageSize: 1000 }));
   const profiles = await listAll<OsLoginProfile>((pageToken) =>
     cloud.listOsLoginProfiles({ organizationId, pageToken, pageSize: 1000n }),
@@ -29,11 +30,7 @@ async function find(cloud: CloudClient, organizationId: string, query: ObjectVal
     const profile = profiles.find((p) => p.login === login);
     user = profile ? members.find((m) => m.id === profile.subjectId) : members.find((m) => derivedLogin(m.name) === login);
   }
-  if (!user) {
-    throw new Error(
-      `no member of organization ${organizationId} has ${email ? `email ${JSON.stringify(email)}` : `login ${JSON.stringify(login)}`}`,
-    );
-  }
+  if (!user) return null;
   const own = profiles.filter((p) => p.subjectId === user.id);
   const profile = own.find((p) => p.isDefault) ?? own[0];
   return {
@@ -76,15 +73,16 @@ export const osLoginMember = defineResource({
     return checkLogin(config.login, ["login"]);
   },
   async create(ctx, config) {
-    return find(ctx.cloud, scopeId(config, "organization_id", ctx.provider), config);
+    const organizationId = scopeId(config, "organization_id", ctx.provider);
+    const found = await find(ctx.cloud, organizationId, config);
+    if (found) return found;
+    const what = str(config.email) ? `email ${JSON.stringify(config.email)}` : `login ${JSON.stringify(config.login)}`;
+    throw new Error(`no member of organization ${organizationId} has ${what}`);
   },
   async read(ctx, state) {
     // Re-run the same query: by email if one was given, else by login.
-    try {
-      return await find(ctx.cloud, String(state.organization_id), state.email !== null && state.email !== undefined ? { email: state.email } : { login: state.login });
-    } catch {
-      return null;
-    }
+    const query: ObjectValue = state.email !== null && state.email !== undefined ? { email: state.email } : { login: state.login ?? null };
+    return find(ctx.cloud, String(state.organization_id), query);
   },
   async delete() {
     // A data source owns nothing.
