@@ -88,9 +88,11 @@ describe("GIVEN a folder in an organization with OS Login off", () => {
     expect(r.body).toEqual(errorBody(3, 'Illegal argument view: must be one of BASIC, FULL, got "ALL"'));
   });
 
-  it("WHEN List by folder THEN instances without metadata", async () => {
+  it("WHEN List by folder THEN instances without metadata (with the emulator's view=FULL: with it)", async () => {
     const r = await h.call("GET", `${BASE}?folderId=${FOLDER}`);
     expect(r.body).toEqual({ instances: [{ ...instance, metadata: {} }], nextPageToken: "" });
+    const full = await h.call("GET", `${BASE}?folderId=${FOLDER}&view=FULL`);
+    expect(full.body).toEqual({ instances: [instance], nextPageToken: "" });
   });
 
   it("WHEN the same name is used again in the folder THEN 409", async () => {

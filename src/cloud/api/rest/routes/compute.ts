@@ -96,8 +96,10 @@ interface ListQuery extends PageQuery {
   folderId: string;
   filter?: string;
   orderBy?: string;
+  /** Not in the real List: FULL adds metadata (the emulator's convenience for bulk refresh). */
+  view?: View;
 }
-const listQuery = object<ListQuery>({ folderId: required(string), ...PAGE_FIELDS, filter: string, orderBy: string });
+const listQuery = object<ListQuery>({ folderId: required(string), ...PAGE_FIELDS, filter: string, orderBy: string, view });
 
 export function computeRoutes(instances: InstanceService, access: AccessService): Route[] {
   return [
