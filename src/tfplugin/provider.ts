@@ -31,6 +31,10 @@ export interface ProviderSpec {
 
 type Handler = (req: Message) => Promise<Message>;
 
+// plan_destroy: terraform asks us to plan deletes too (so nothing is skipped silently);
+// get_provider_schema_optional: later launches in the same terraform run skip GetProviderSchema.
+const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: true };
+
 /** A diagnostic-carrying failure inside a handler. */
 class DiagnosticsError extends Error {
   constructor(readonly diagnostics: Message[]) {
@@ -51,9 +55,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
     provider: schemaToProto(spec.config, 0),
     resource_schemas: Object.fromEntries([...resources].map(([t, d]) => [t, definitionSchema(d)])),
     data_source_schemas: Object.fromEntries([...dataSources].map(([t, d]) => [t, definitionSchema(d)])),
-    // plan_destroy: terraform asks us to plan deletes too (so nothing is skipped silently);
-    // get_provider_schema_optional: later launches in the same terraform run skip this call.
-    server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
+    server_capabilities: CAPABILITIES,
   });
   let cachedSchema: Message | undefined;
 
@@ -86,19 +88,19 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
     return applyDefaults(def.schema, value);
   };
 
-  /** Runs a handler body; any failure becomes the response's diagnostics. */
+  /** Runs a handler body; any failure becomes the response's diagnostics (every response has that field). */
   const guarded =
-    (diagField: string, body: (req: Message) => Promise<Message>): Handler =>
+    (body: (req: Message) => Promise<Message>): Handler =>
     async (req) => {
       try {
         return await body(req);
       } catch (e) {
-        return { [diagField]: e instanceof DiagnosticsError ? e.diagnostics : [failureDiagnostic(e, req.type_name)] };
+        return { diagnostics: e instanceof DiagnosticsError ? e.diagnostics : [failureDiagnostic(e, req.type_name)] };
       }
     };
 
   const validate = (map: Map<string, ResourceDefinition>, what: string) =>
-    guarded("diagnostics", async (req) => {
+    guarded(async (req) => {
       const def = lookup(map, req.type_name, what);
       const raw = decode(req.config, def.schema, "configuration");
       const { diagnostics } = validateConfig(def, raw, providerConfig);
@@ -107,14 +109,14 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
 
   return {
     GetMetadata: async () => ({
-      server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
+      server_capabilities: CAPABILITIES,
       resources: [...resources.keys()].map((type_name) => ({ type_name })),
       data_sources: [...dataSources.keys()].map((type_name) => ({ type_name })),
     }),
 
     GetProviderSchema: async () => (cachedSchema ??= schemaResponse()),
 
-    ValidateProviderConfig: guarded("diagnostics", async (req) => {
+    ValidateProviderConfig: guarded(async (req) => {
       const raw = decode(req.config, spec.config, "provider configuration") ?? {};
       const { value, diagnostics } = normalizeConfig(spec.config, raw);
       if (!hasErrors(diagnostics)) diagnostics.push(...(spec.checkConfig?.(value) ?? []));
@@ -126,7 +128,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
     ValidateResourceConfig: validate(resources, "resource"),
     ValidateDataResourceConfig: validate(dataSources, "data source"),
 
-    ConfigureProvider: guarded("diagnostics", async (req) => {
+    ConfigureProvider: guarded(async (req) => {
       const raw = decode(req.config, spec.config, "provider configuration") ?? {};
       const { value, diagnostics } = normalizeConfig(spec.config, raw);
       if (hasErrors(diagnostics)) return { diagnostics: diagnosticsToProto(diagnostics, spec.config) };
@@ -143,7 +145,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       return { diagnostics: diagnosticsToProto(diagnostics, spec.config) };
     }),
 
-    UpgradeResourceState: guarded("diagnostics", async (req) => {
+    UpgradeResourceState: guarded(async (req) => {
       const def = lookup(resources, req.type_name, "resource");
       const version = Number(req.version ?? 0);
       const text = req.raw_state?.json ? Buffer.from(req.raw_state.json).toString("utf8") : "null";
@@ -166,7 +168,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       return { upgraded_state: dynamic(raw && completeState(def.schema, raw), def.schema) };
     }),
 
-    ReadResource: guarded("diagnostics", async (req) => {
+    ReadResource: guarded(async (req) => {
       const def = lookup(resources, req.type_name, "resource");
       const current = decode(req.current_state, def.schema, "state");
       const next = current === null ? null : await def.read(context(), current);
@@ -176,7 +178,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       };
     }),
 
-    PlanResourceChange: guarded("diagnostics", async (req) => {
+    PlanResourceChange: guarded(async (req) => {
       const def = lookup(resources, req.type_name, "resource");
       const prior = decode(req.prior_state, def.schema, "prior state");
       const proposed = decode(req.proposed_new_state, def.schema, "proposed state");
@@ -190,7 +192,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       };
     }),
 
-    ApplyResourceChange: guarded("diagnostics", async (req) => {
+    ApplyResourceChange: guarded(async (req) => {
       const def = lookup(resources, req.type_name, "resource");
       const ctx = context();
       const prior = decode(req.prior_state, def.schema, "prior state");
@@ -212,7 +214,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       };
     }),
 
-    ImportResourceState: guarded("diagnostics", async (req) => {
+    ImportResourceState: guarded(async (req) => {
       const def = lookup(resources, req.type_name, "resource");
       if (!def.importer) {
         throw new DiagnosticsError([errorDiagnostic("Import not supported", `${def.type} cannot be imported.`)]);
@@ -230,7 +232,7 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       return { imported_resources: [{ type_name: def.type, state: dynamic(completeState(def.schema, found), def.schema) }] };
     }),
 
-    ReadDataSource: guarded("diagnostics", async (req) => {
+    ReadDataSource: guarded(async (req) => {
       const def = lookup(dataSources, req.type_name, "data source");
       const config = configValue(def, req.config);
       if (config === null) throw new DiagnosticsError([errorDiagnostic("Missing data source configuration")]);
