@@ -29,6 +29,8 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
 const COUNT = Number(args.get("count") ?? 10_000);
 const CONCURRENCY = Number(args.get("concurrency") ?? 32);
+/** Calls made (and not measured) before timing: JIT, lazily loaded modules and the connection pool warm up. */
+const WARMUP = Math.min(500, Math.ceil(COUNT / 10));
 const MODES = (args.get("modes") ?? "in-memory,in-process,in-process-bg,rest,grpc").split(",");
 
 const ORGS = [1, 2, 3].map((n) => ({
@@ -238,6 +240,11 @@ async function measure(mode: string, keys: string[]): Promise<Row> {
           : fail(`unknown mode ${JSON.stringify(mode)}`);
     // In-process calls are synchronous underneath: concurrency would only interleave promises.
     const width = local ? 1 : CONCURRENCY;
+    const warmIds: string[] = [];
+    await rate(WARMUP, width, (i) => ops.createProfile(COUNT + i), warmIds);
+    await rate(WARMUP, width, (i) => ops.getProfile(warmIds[i]));
+    await rate(WARMUP, width, (i) => ops.createKey(COUNT + i), warmIds);
+    await rate(WARMUP, width, (i) => ops.getKey(warmIds[i]));
     const profileIds: string[] = [];
     const keyIds: string[] = [];
     const row: Row = {
@@ -263,7 +270,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
-  const keys = sshKeys(COUNT);
+  const keys = sshKeys(COUNT + WARMUP);
   const rows: Row[] = [];
   for (const mode of MODES) {
     process.stderr.write(`bench/cloud: ${mode}...\n`);
@@ -271,7 +278,7 @@ async function main(): Promise<void> {
   }
   console.log(
     `${COUNT} profiles + ${COUNT} user SSH keys; over the wire ${CONCURRENCY} requests in flight; SQLite WAL on disk ` +
-      `(except in-memory); ${cpus().length} CPUs, load average before the run ${loadBefore.toFixed(1)}`,
+      `(except in-memory); ${WARMUP} unmeasured warm-up calls of each kind first; ${cpus().length} CPUs, load average before the run ${loadBefore.toFixed(1)}`,
   );
   console.log("");
   console.log("| mode | profile creates/s | profile gets/s | key creates/s | key gets/s | peak RSS (server) |");
