@@ -91,8 +91,8 @@ function order(nodes: Map<string, GraphNode>, diags: EngineDiagnostic[]): string
   // Sorted seeds keep the order (and so plan output) deterministic.
   const ready = [...nodes.keys()].filter((id) => indeg.get(id) === 0).sort();
   const out: string[] = [];
-  while (ready.length) {
-    const id = ready.shift()!;
+  for (let head = 0; head < ready.length; head++) {
+    const id = ready[head];
     out.push(id);
     for (const t of dependents.get(id) ?? []) {
       const n = indeg.get(t)! - 1;

@@ -314,20 +314,31 @@ class BlockParser {
   }
 }
 
-// Template parsing is memoized: a 10k-resource stack repeats the same few reference strings.
+// Most of a large stack is literal (names, labels, sizes): a subtree without "${" becomes one
+// literal node holding the parsed JSON as is, so it costs nothing to convert or to evaluate.
+// Strings with interpolations are memoized: a 10k-resource stack repeats the same references.
 const templateCache = new Map<string, Expr>();
 
+function isDynamic(v: Json): boolean {
+  if (typeof v === "string") return v.includes("${") || v.includes("%{");
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.some(isDynamic);
+  for (const k in v) if (isDynamic(v[k])) return true;
+  return false;
+}
+
 function toExpr(v: Json): Expr {
+  if (!isDynamic(v)) return { k: "lit", v: v as Value };
   if (typeof v === "string") {
     let e = templateCache.get(v);
     if (!e) {
       e = parseTemplate(v);
-      if (templateCache.size > 100_000) templateCache.clear();
+      if (templateCache.size > 50_000) templateCache.clear();
       templateCache.set(v, e);
     }
     return e;
   }
   if (Array.isArray(v)) return { k: "tuple", items: v.map(toExpr) };
-  if (isObj(v)) return { k: "object", items: Object.entries(v).map(([k, x]) => [{ k: "lit", v: k }, toExpr(x)] as [Expr, Expr]) };
+  if (isObj(v)) return { k: "object", items: Object.keys(v).map((k) => [{ k: "lit", v: k }, toExpr(v[k])] as [Expr, Expr]) };
   return { k: "lit", v: v as Value };
 }

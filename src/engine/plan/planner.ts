@@ -57,6 +57,7 @@ class Planner {
   private readonly changesByResource = new Map<string, ResourceChange[]>();
   private refreshed = new Map<string, ObjectValue | null>();
   private drift: Drift[] = [];
+  private driftByAddress = new Map<string, Drift>();
   private graph!: Graph;
   private readonly declaredInstances = new Set<string>();
 
@@ -88,6 +89,7 @@ class Planner {
       this.diags.push(...r.diagnostics);
       this.refreshed = r.values;
       this.drift = r.drift;
+      this.driftByAddress = new Map(r.drift.map((d) => [d.address, d]));
       if (hasErrors(this.diags)) return { diagnostics: this.diags };
     } else {
       for (const [addr, inst] of state.instances) {
@@ -350,7 +352,7 @@ class Planner {
     const pc = planResourceChange(def, tainted ? null : prior, effective);
     let action: ResourceChange["action"] = pc.action === "create" && prior ? "replace" : pc.action;
     let reason: string;
-    const driftOf = this.drift.find((d) => d.address === address);
+    const driftOf = this.driftByAddress.get(address);
     if (pc.action === "create") {
       if (prior && tainted) reason = inState?.status === "tainted" ? "tainted: a previous apply failed part way" : "replacement requested (-replace)";
       else if (driftOf?.kind === "deleted") reason = "deleted outside the engine (drift): create it again";
@@ -372,7 +374,7 @@ class Planner {
       );
       return undefined;
     }
-    if (action === "noop" && prior && inState && !deepEqual(prior, currentValue(def, inState))) {
+    if (action === "noop" && driftOf) {
       // The cloud changed but the change is ignored (ignore_changes): state takes the new value.
       reason = "up to date (drift ignored by lifecycle.ignore_changes)";
     }
