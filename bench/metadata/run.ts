@@ -10,7 +10,9 @@
 // Run: npx tsx bench/metadata/run.ts [seconds per row, default 4]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { MetadataEndpoint } from "../../src/cloud/metadata/endpoint.js";
+import { GuestDirectory } from "../../src/cloud/metadata/guest-directory.js";
 import { join } from "node:path";
 import { organizationUsersSubjectId } from "../../src/cloud/model/access.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
@@ -105,6 +107,22 @@ try {
     accessBindingDeltas: [{ action: "ADD", accessBinding: { roleId: "compute.osLogin", subject: { type: "system", id: organizationUsersSubjectId(ORG) } } }],
   });
   const profiles = model.ctx.db.prepare("SELECT COUNT(*) AS n FROM os_login_profiles").get() as { n: number };
+  // The endpoint's own CPU cost per request (no HTTP, no second process), same data and mix.
+  const reader = CloudModel.open({ dataDir });
+  const endpoint = new MetadataEndpoint(new GuestDirectory(reader, instance.id));
+  let handled = 0;
+  const hStart = process.hrtime.bigint();
+  const hEnd = hStart + BigInt(SECONDS * 1e9);
+  while (process.hrtime.bigint() < hEnd) {
+    for (let k = 0; k < 100; k++, handled++) {
+      const i = Math.floor(Math.random() * USERS);
+      const target = handled % 2 === 0 ? `/computeMetadata/v1/oslogin/users?username=u${i}` : `/computeMetadata/v1/oslogin/authorize?email=u${i}%40bench.example&policy=login`;
+      if (endpoint.handle("GET", target, "Google").status !== 200) throw new Error(`unexpected answer for ${target}`);
+    }
+  }
+  const handlerUs = Number(process.hrtime.bigint() - hStart) / 1e3 / handled;
+  reader.close();
+
   const rows = [];
   for (const workers of WORKERS) {
     const endpoint = await startEndpoint(dataDir, instance.id, workers);
@@ -114,7 +132,8 @@ try {
       await endpoint.stop();
     }
   }
-  console.log(`${profiles.n.toLocaleString("en-US")} profiles stored (bulk load ${loadMs} ms); ${SECONDS} s per row after 1 s warm-up; users?username and authorize alternating\n`);
+  console.log(`${profiles.n.toLocaleString("en-US")} profiles stored (bulk load ${loadMs} ms); ${SECONDS} s per row after 1 s warm-up; users?username and authorize alternating`);
+  console.log(`endpoint logic alone (in process, no HTTP): ${handlerUs.toFixed(1)} µs per request = ${Math.round(1e6 / handlerUs).toLocaleString("en-US")}/s on one core; load average at the end ${loadavg()[0].toFixed(1)} on ${cpus().length} cores\n`);
   console.log("| endpoint processes | connections | requests/s | p50 ms | p99 ms | max ms | non-200 |");
   console.log("|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
