@@ -397,3 +397,18 @@ for (const f of FIXTURES) {
     });
   });
 }
+
+describe("data yandex_organizationmanager_os_login_member lookups", () => {
+  const def = () => getDefinition("yandex_organizationmanager_os_login_member", "data");
+
+  it("GIVEN an email nobody has WHEN read THEN the error names the organization and the query", async () => {
+    await expect(def().create(ctx(), validated(def(), { email: "carol@example.com" }))).rejects.toThrow(
+      'no member of organization bpfquickstartorg0001 has email "carol@example.com"',
+    );
+  });
+
+  it("GIVEN bob's derived login WHEN read THEN bob is found with his member string", async () => {
+    const found = await def().create(ctx(), validated(def(), { login: "bob" }));
+    expect([found.user_id, found.member, found.email]).toEqual([BOB, `userAccount:${BOB}`, "bob@example.com"]);
+  });
+});
