@@ -184,6 +184,7 @@ const FIXTURES: Fixture[] = [
       { change: (c) => ({ ...c, resources: { cores: 4, memory: 4, core_fraction: 50 } }), changed: [["resources", 0, "memory"], ["resources", 0, "cores"], ["resources", 0, "core_fraction"]] },
       { change: (c, { ids }) => ({ ...c, service_account_id: ids.sa }), changed: [["service_account_id"]] },
       { change: (c) => ({ ...c, serial_port_settings: { ssh_authorization: "INSTANCE_METADATA" } }), changed: [["serial_port_settings", 0, "ssh_authorization"]] },
+      { change: (c) => ({ ...c, allow_stopping_for_update: true }), changed: [["allow_stopping_for_update"]] },
     ],
     replaces: [
       { change: (c) => ({ ...c, zone: "ru-central1-b" }), requiresReplace: [["zone"]] },
@@ -197,8 +198,13 @@ const FIXTURES: Fixture[] = [
       paths: [["metadata"]],
     },
     importId: (s) => String(s.id),
-    // Disks are not a separate API here: what a disk was initialized from cannot be read back.
-    importIgnore: (s) => ({ ...s, boot_disk: (s.boot_disk as ObjectValue[]).map((d) => ({ ...d, initialize_params: [] })) }),
+    // Disks are not a separate API here: what a disk was initialized from cannot be read back;
+    // allow_stopping_for_update lives only in the config (the real provider's tests ignore it too).
+    importIgnore: (s) => ({
+      ...s,
+      allow_stopping_for_update: null,
+      boot_disk: (s.boot_disk as ObjectValue[]).map((d) => ({ ...d, initialize_params: [] })),
+    }),
     created: (s) => {
       expect([s.status, s.platform_id, (s.network_interface as ObjectValue[])[0].nat]).toEqual(["running", "standard-v1", true]);
       expect(String((s.network_interface as ObjectValue[])[0].nat_ip_address)).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
