@@ -6,7 +6,7 @@
 //   npx tsc -p . && npx tsx bench/terraform/run.ts [--size N] [--runs N] [--no-write]
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
 const here = import.meta.dirname;
@@ -86,6 +86,8 @@ async function startup(provider: string, cacheDir: string, freshCert: boolean): 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
+  // Whole-process wall times on a shared 2-core machine depend on what else runs: say so in the table.
+  const loadBefore = loadavg()[0];
   // One synthesized stack for both tools.
   timed(process.execPath, [path.join(root, "dist/examples/fleet/main.js")], { cwd: work, env: { ...process.env, FLEET_SIZE: String(size) } });
   const stackDir = path.join(work, "cdktf.out/stacks/fleet");
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   })();
 
   const table = [
-    `examples/fleet, FLEET_SIZE=${size}: ${resources} resources, embedded cloud in process (SQLite), ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, node ${process.version}.`,
+    `examples/fleet, FLEET_SIZE=${size}: ${resources} resources, embedded cloud in process (SQLite), ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, node ${process.version}, load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end.`,
     "",
     "| phase | terraform 1.11 + our provider | `oslogin` engine | terraform / engine |",
     "|---|---|---|---|",
