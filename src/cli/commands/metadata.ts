@@ -13,7 +13,7 @@ import { CloudModel } from "../../cloud/model/cloud-model.js";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 
-const HELP = `Usage: oslogin metadata --instance ID [--listen HOST:PORT] [--data-dir D] [--workers N] [--json]
+const HELP = `Usage: oslogin metadata --instance ID [--listen HOST:PORT] [--data-dir D] [--workers N] [--verbose] [--json]
 
 Serves /computeMetadata/v1/oslogin/ (users, groups, authorize) as the metadata server of instance
 ID, the way the OS Login guest agent (google_authorized_keys, libnss_oslogin, pam_oslogin) expects.
@@ -29,7 +29,8 @@ Flags:
   --data-dir D         the emulator's data directory, read directly (default: ./.oslogin)
   --workers N          N processes sharing the socket, each with its own database connection
                        (default: 1; more only helps with spare cores)
-  --json               print {"instanceId","url"} when listening
+  --verbose            log every request (method, target, status) to stderr
+  --json               print {"instanceId","url","workers"} when listening
 
 Example (inside a namespace where lo carries 169.254.169.254):
   oslogin metadata --instance fhmexample0000000001 --data-dir /var/lib/oslogin`;
@@ -87,7 +88,7 @@ const command: Command = {
   summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)",
   help: HELP,
   async run(argv) {
-    const a = parseArgs(argv, { instance: { value: true }, listen: { value: true }, "data-dir": { value: true }, workers: { value: true }, json: {} });
+    const a = parseArgs(argv, { instance: { value: true }, listen: { value: true }, "data-dir": { value: true }, workers: { value: true }, verbose: {}, json: {} });
     if (a.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(a.positionals[0])}`);
     const instanceId = str(a, "instance");
     if (!instanceId) throw new UsageError("--instance is required");
@@ -121,10 +122,18 @@ const command: Command = {
       await stopWorkers();
       return 0;
     }
-    const endpoint = new MetadataEndpoint(new GuestDirectory(model, instanceId));
+    // Errors are reported by class and message only: no stack, nothing from the database.
+    const endpoint = new MetadataEndpoint(new GuestDirectory(model, instanceId), {
+      onError: (e, path) => console.error(`oslogin metadata: 500 for ${path}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`),
+    });
+    const verbose = bool(a, "verbose");
     let server;
     try {
-      server = await startMetadataServer(endpoint, { host, port });
+      server = await startMetadataServer(endpoint, {
+        host,
+        port,
+        onResponse: verbose ? (method, target, status) => console.error(`${new Date().toISOString()} ${method} ${target} ${status}`) : undefined,
+      });
     } catch (e) {
       model.close();
       if (cluster.isWorker) process.send?.({ error: (e as Error).message });

@@ -36,8 +36,16 @@ type Account = { subject: Subject; name: string };
 /** The token that ends a listing (both conventions use it; see usersPage and groupsPage). */
 const LAST_PAGE = "0";
 
+export interface MetadataEndpointOptions {
+  /** Told about unexpected failures (answered 500); the caller decides where they go. */
+  onError?: (error: unknown, target: string) => void;
+}
+
 export class MetadataEndpoint {
-  constructor(private readonly dir: GuestDirectory) {}
+  constructor(
+    private readonly dir: GuestDirectory,
+    private readonly opts: MetadataEndpointOptions = {},
+  ) {}
 
   get instanceId(): string {
     return this.dir.instanceId;
@@ -68,6 +76,7 @@ export class MetadataEndpoint {
     } catch (e) {
       if (e instanceof BadRequest) return fail(400, e.message);
       if (e instanceof CloudError && e.code === "INVALID_ARGUMENT") return fail(400, "pagetoken is not a token this endpoint issued");
+      this.opts.onError?.(e, path);
       return fail(500, "internal error");
     }
   }

@@ -11,7 +11,14 @@ export interface RunningMetadataServer {
   close(): Promise<void>;
 }
 
-export function startMetadataServer(endpoint: MetadataEndpoint, opts: { host: string; port: number }): Promise<RunningMetadataServer> {
+export interface MetadataServerOptions {
+  host: string;
+  port: number;
+  /** Called after each answer (for request logs). */
+  onResponse?: (method: string, target: string, status: number) => void;
+}
+
+export function startMetadataServer(endpoint: MetadataEndpoint, opts: MetadataServerOptions): Promise<RunningMetadataServer> {
   const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const flavor = req.headers["metadata-flavor"];
     const { status, body } = endpoint.handle(req.method ?? "GET", req.url ?? "/", Array.isArray(flavor) ? flavor[0] : flavor);
@@ -21,6 +28,7 @@ export function startMetadataServer(endpoint: MetadataEndpoint, opts: { host: st
       "Content-Length": Buffer.byteLength(body),
     });
     res.end(body);
+    opts.onResponse?.(req.method ?? "GET", req.url ?? "/", status);
     // A request body (only the unsupported 2FA POSTs send one) is drained so keep-alive stays sane.
     req.resume();
   });

@@ -239,7 +239,7 @@ exec sleep infinity
     const md = track(
       spawn(
         bin.nsenter,
-        [...enter(false), process.execPath, "--import", TSX_LOADER, CLI, "metadata", "--instance", opts.instanceId, "--listen", "169.254.169.254:80", "--data-dir", resolve(opts.dataDir)],
+        [...enter(false), process.execPath, "--import", TSX_LOADER, CLI, "metadata", "--instance", opts.instanceId, "--listen", "169.254.169.254:80", "--data-dir", resolve(opts.dataDir), "--verbose"],
         { stdio: ["ignore", "pipe", "pipe"], cwd: REPO_ROOT },
       ),
     );
