@@ -2,7 +2,6 @@
 // quickstart) share: their common flags, opening the cloud (embedded in process on the data dir,
 // or a running `oslogin serve` through the SDK with --endpoint), and an Engine wired to hooks
 // that print progress. Only src/cli prints.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import type { CloudClient } from "../cloud/client/cloud-client.js";
 import { Engine } from "../engine/engine.js";
@@ -59,14 +58,9 @@ export function parseDuration(flag: string, v: string | undefined): number {
 
 export async function openCloud(dataDir: string, endpoint: string | undefined): Promise<{ cloud: CloudClient; close: () => Promise<void> }> {
   if (endpoint) {
-    const grpcModule = "../cloud/client/grpc.js";
-    const grpcFile = path.join(path.dirname(new URL(import.meta.url).pathname), grpcModule);
-    if (!existsSync(grpcFile) && !existsSync(grpcFile.replace(/\.js$/, ".ts"))) {
-      throw new UsageError("--endpoint needs the gRPC client (src/cloud/client/grpc.ts), which is not built in this version");
-    }
-    const mod = (await import(grpcModule)) as { openGrpcCloudClient?: (o: { endpoint: string; dataDir: string }) => Promise<CloudClient> };
-    if (!mod.openGrpcCloudClient) throw new UsageError("--endpoint: the gRPC client does not export openGrpcCloudClient");
-    const cloud = await mod.openGrpcCloudClient({ endpoint, dataDir });
+    // A running `oslogin serve` on this data dir: its TLS certificate and admin token are read from it.
+    const { openGrpcCloudClient } = await import("../cloud/client/grpc.js");
+    const cloud = await openGrpcCloudClient({ endpoint, dataDir });
     return { cloud, close: () => cloud.close() };
   }
   const { CloudModel } = await import("../cloud/model/cloud-model.js");
