@@ -3,7 +3,7 @@
 // with WAL a committed transaction survives kill -9 of the process (the WAL is in the OS page cache
 // and is replayed on the next open).
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 
@@ -23,8 +23,13 @@ export class Store {
     let db: Database.Database;
     if (opts.dataDir) {
       mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-      db = new Database(join(opts.dataDir, "cloud.db"));
+      const file = join(opts.dataDir, "cloud.db");
+      // The database holds secrets (the organizations' SSH CA private keys): owner-only, created so.
+      closeSync(openSync(file, "a", 0o600));
+      chmodSync(file, 0o600);
+      db = new Database(file);
       db.pragma("journal_mode = WAL");
+      for (const side of ["-wal", "-shm"]) if (existsSync(file + side)) chmodSync(file + side, 0o600);
       // NORMAL with WAL: durable against process crashes (kill -9); fsync happens at checkpoints.
       db.pragma("synchronous = NORMAL");
     } else {
