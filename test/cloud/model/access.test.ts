@@ -86,14 +86,30 @@ describe("authorizer", () => {
     expect(f.access.holdsPermission(user(ALICE), "compute.instances.osLogin", { kind: "instance", id: VM })).toBe(false);
   });
 
-  it("GIVEN a binding on a VM id that does not exist WHEN checking another resource THEN only direct bindings count", () => {
-    expect(f.access.ancestry({ kind: "instance", id: "fhmmissing" })).toEqual([{ kind: "instance", id: "fhmmissing" }]);
-    expect(f.access.ancestry({ kind: "instance", id: VM })).toEqual([
-      { kind: "instance", id: VM },
-      { kind: "folder", id: FOLDER },
-      { kind: "cloud", id: CLOUD },
-      { kind: "organization", id: ORG },
+  it("GIVEN bindings on an instance id that does not exist WHEN checking it THEN only its own bindings count (no ancestors to inherit from)", () => {
+    f.store.db.prepare("INSERT INTO access_bindings VALUES ('instance', 'fhmghost', 'compute.osLogin', 'userAccount', ?)").run(ALICE);
+    add("folder", FOLDER, bind("compute.osAdminLogin", user(ALICE)));
+    expect([...f.access.effectiveRoles(user(ALICE), { kind: "instance", id: "fhmghost" })]).toEqual(["compute.osLogin"]);
+    expect([...f.access.effectiveRoles(user(ALICE), { kind: "instance", id: VM })]).toEqual(["compute.osAdminLogin"]);
+  });
+
+  it("GIVEN roles on every level WHEN asking about a VM THEN all of instance, folder, cloud and organization count", () => {
+    add("instance", VM, bind("compute.viewer", user(ALICE)));
+    add("folder", FOLDER, bind("compute.osLogin", user(ALICE)));
+    add("cloud", CLOUD, bind("compute.operator", user(ALICE)));
+    add("organization", ORG, bind("organization-manager.osLogins.viewer", user(ALICE)));
+    expect([...f.access.effectiveRoles(user(ALICE), { kind: "instance", id: VM })].sort()).toEqual([
+      "compute.operator",
+      "compute.osLogin",
+      "compute.viewer",
+      "organization-manager.osLogins.viewer",
     ]);
+  });
+
+  it("GIVEN a role on the folder WHEN asking about a service account in it THEN inherited", () => {
+    f.store.db.prepare("INSERT INTO service_accounts (id, folder_id, cloud_id, name, doc) VALUES ('ajssa9', ?, ?, 'sa9', '{}')").run(FOLDER, CLOUD);
+    add("folder", FOLDER, bind("iam.serviceAccounts.user", user(ALICE)));
+    expect(f.access.holdsPermission(user(ALICE), "iam.serviceAccounts.use", { kind: "serviceAccount", id: "ajssa9" })).toBe(true);
   });
 });
 
