@@ -109,6 +109,24 @@ describe("GIVEN two VMs of the quickstart organization, Alice holding compute.os
     expect(elsewhere.status).toBe(2); // not found on a VM where she may not log in
   });
 
+  it("WHEN the agent's cache refresher lists users and groups (both paging conventions) THEN it writes the VM's users and the devs group", async () => {
+    // google_oslogin_nss_cache writes /etc/oslogin_*.cache: run it over a throwaway overlay of /etc in
+    // a mount namespace of its own inside vm-1 (the host's /etc and the VM's view stay untouched).
+    const ovl = join(work, "nss-cache-overlay");
+    const script = `set -e
+mkdir -p ${ovl}/upper ${ovl}/work
+mount -t overlay overlay -o lowerdir=/etc,upperdir=${ovl}/upper,workdir=${ovl}/work /etc
+${requireVmBinaries().google_oslogin_nss_cache}
+cat /etc/oslogin_passwd.cache; echo ---; cat /etc/oslogin_group.cache`;
+    const r = await vm1.exec(["unshare", "--mount", "--propagation", "private", "sh", "-c", script]);
+    const devsGid = JSON.parse((await vm1.metadata("/computeMetadata/v1/oslogin/groups?groupname=devs")).body).posixGroups[0].gid;
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^oslogin_cache_refresh\[\d+\]: Refreshing passwd entry cache\noslogin_cache_refresh\[\d+\]: Refreshing group entry cache\n$/);
+    expect(r.stdout).toBe(
+      `alice:*:10000:10000::/home/alice:/bin/bash\nansible:*:10002:10002::/home/ansible:/bin/bash\n---\ndevs::${devsGid}:alice\n`,
+    );
+  });
+
   it("WHEN Alice offers a key whose expires_at has passed THEN she is refused", async () => {
     const r = await vm1.ssh({ user: "alice", identity: keys.aliceExpired, command: "true" });
     expect(r.status).toBe(255);

@@ -10,6 +10,7 @@ export const BINARIES = {
   ssh: [["/usr/bin/ssh"], "openssh-client"],
   "ssh-keygen": [["/usr/bin/ssh-keygen"], "openssh-client"],
   google_authorized_keys: [["/usr/bin/google_authorized_keys"], "google-compute-engine-oslogin"],
+  google_oslogin_nss_cache: [["/usr/bin/google_oslogin_nss_cache"], "google-compute-engine-oslogin"],
   "libnss_oslogin.so.2": [["/usr/lib/x86_64-linux-gnu/libnss_oslogin.so.2", "/usr/lib/aarch64-linux-gnu/libnss_oslogin.so.2", "/lib/x86_64-linux-gnu/libnss_oslogin.so.2"], "google-compute-engine-oslogin"],
   ip: [["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"], "iproute2"],
   nsenter: [["/usr/bin/nsenter"], "util-linux"],
