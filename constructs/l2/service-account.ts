@@ -131,6 +131,14 @@ export class OsLoginServiceAccount extends Construct implements IOsLoginPrincipa
     return this.grantFolderRole(folderId, OS_ADMIN_LOGIN_ROLE);
   }
 
+  /**
+   * Lets the account read a folder's VMs and their access bindings (role `viewer` on the folder):
+   * what the Ansible inventory asks the cloud, as this account, to list hosts and decide become.
+   */
+  grantInventoryReadOnFolder(folderId: string): ResourcemanagerFolderIamMember {
+    return this.grantFolderRole(folderId, "viewer");
+  }
+
   /** Grants a role on one VM (same as instance.grant...(this)). */
   grantInstanceRole(instance: OsLoginInstance, role: string): ComputeInstanceIamMember {
     return instance.grantRole(this, role);
