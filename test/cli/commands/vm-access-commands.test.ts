@@ -3,12 +3,13 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
 import { parseCertificate } from "../../../src/cloud/ssh/certificate-info.js";
-import { QUICKSTART as Q, enableOsLogin, seedQuickstart } from "../../e2e/harness/cloud.js";
+import { QUICKSTART as Q, createInstance, enableOsLogin, grant, seedQuickstart, user } from "../../e2e/harness/cloud.js";
 import { REPO_ROOT } from "../../e2e/harness/paths.js";
 import { runProcess } from "../../e2e/harness/process.js";
 
@@ -18,10 +19,14 @@ const oslogin = (...args: string[]) =>
   runProcess(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"), ...args], { timeoutMs: 30_000 });
 
 let caLine: string;
+let instanceId: string;
 beforeAll(async () => {
   const model = CloudModel.open({ dataDir });
   seedQuickstart(model);
-  await enableOsLogin(new InProcessCloudClient(model), Q.organizationId, { keys: true, certificates: true });
+  const cloud = new InProcessCloudClient(model);
+  await enableOsLogin(cloud, Q.organizationId, { keys: true, certificates: true });
+  instanceId = (await createInstance(cloud, Q.folderId, "vm-cli")).id;
+  await grant(cloud, { kind: "instance", id: instanceId }, "compute.osLogin", user(Q.alice));
   caLine = model.certificates.getAuthorityPublicKey(ADMIN, Q.organizationId).publicKey;
   model.close();
 });
@@ -69,6 +74,38 @@ describe("oslogin metadata", () => {
     const r = await oslogin("metadata", "--instance", "fhmnosuchinstance", "--listen", "127.0.0.1:0", "--data-dir", dataDir);
     expect([r.status, r.stderr]).toEqual([1, `oslogin metadata: instance "fhmnosuchinstance" not found in ${dataDir}\n`]);
   });
+  it("GIVEN --workers 2 WHEN serving THEN two worker processes answer on one port, and SIGTERM stops all of them with exit 0", async () => {
+    const child = spawn(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"),
+      "metadata", "--instance", instanceId, "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--workers", "2", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const line = await new Promise<string>((resolve) => {
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.split("\n")[0]);
+      });
+    });
+    const { url, workers } = JSON.parse(line) as { url: string; workers: number };
+    expect(workers).toBe(2);
+    const workerPids = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const r = await fetch(`${url}users?username=alice`, { headers: { "Metadata-Flavor": "Google", Connection: "close" } });
+      expect(r.status).toBe(200);
+      expect((await r.json()).loginProfiles[0].posixAccounts[0].username).toBe("alice");
+    }
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(instanceId) && Number(pid) !== child.pid) workerPids.add(pid);
+      } catch {
+        /* process ended meanwhile */
+      }
+    }
+    expect(workerPids.size).toBe(2);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    for (const pid of workerPids) expect(existsSync(`/proc/${pid}`)).toBe(false);
+  });
+
   it("GIVEN a bad --listen THEN usage error (exit 2)", async () => {
     const r = await oslogin("metadata", "--instance", "x", "--listen", "nowhere", "--data-dir", dataDir);
     expect([r.status, r.stderr]).toEqual([2, 'oslogin metadata: --listen must be HOST:PORT (e.g. 169.254.169.254:80), got "nowhere"\n']);
