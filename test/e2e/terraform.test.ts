@@ -114,6 +114,23 @@ describe("real terraform with oslogin-kit's provider (quickstart stack)", SLOW, 
     expect(out).toContain("Terraform has been successfully initialized!");
   });
 
+  it("GIVEN an invalid login in the stack WHEN validated THEN terraform shows our check's message at that attribute's line", () => {
+    const original = readFileSync(stackFile(), "utf8");
+    const stack = readStack();
+    const [name, profile] = onlyResource(stack, "yandex_organizationmanager_os_login_profile");
+    profile.login = "Bad Login!";
+    writeStack(stack);
+    try {
+      const { out } = tf(["validate"], { allowExit: [1] });
+      expect(out).toContain('Error: Invalid login "Bad Login!"');
+      expect(out).toContain(`with yandex_organizationmanager_os_login_profile.${name},`);
+      // the diagnostic's attribute path lets terraform quote the exact line
+      expect(out).toMatch(/^\s*\d+:\s+"login": "Bad Login!",$/m);
+    } finally {
+      writeFileSync(stackFile(), original);
+    }
+  });
+
   it("GIVEN an empty cloud WHEN planned THEN every resource is to be created", () => {
     const { status, out } = tf(["plan", "-input=false", "-detailed-exitcode"], { allowExit: [2] });
     expect(status).toBe(2);
