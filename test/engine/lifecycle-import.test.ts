@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { listAll } from "../../src/cloud/client/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
@@ -102,5 +103,31 @@ describe("GIVEN an object that exists in the cloud but not in state", () => {
     expect(errors((await engine.import({ outDir: out }, "yandex_iam_service_account.nope", "x")).diagnostics)).toEqual([
       "Error: Configuration for import target does not exist (yandex_iam_service_account.nope): declare yandex_iam_service_account.nope in the stack before importing into it",
     ]);
+  });
+});
+
+describe("GIVEN a state holding a deposed object (an interrupted create_before_destroy)", () => {
+  it("WHEN planned and applied THEN the deposed object is deleted from the cloud and from state", async () => {
+    model = seededModel();
+    const dir = tempDir();
+    const engine = engineFor(model, path.join(dir, ".oslogin"));
+    const out = writeStack(dir, profilesStack({ profiles: 1 }));
+    await engine.run({ outDir: out });
+    const cloud = new InProcessCloudClient(model);
+    // The old binding of an interrupted replacement, still in the cloud, recorded as deposed.
+    await cloud.updateAccessBindings({ kind: "organization", id: ORG }, [{ action: "ADD", accessBinding: { roleId: "compute.osAdminLogin", subject: { type: "userAccount", id: BOB } } }]);
+    const file = path.join(dir, ".oslogin/stacks/test/terraform.tfstate");
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    const res = state.resources.find((r: { type: string }) => r.type === "yandex_organizationmanager_organization_iam_member");
+    res.instances.push({ ...res.instances[0], deposed: "00aa11bb", attributes: { ...res.instances[0].attributes, role: "compute.osAdminLogin", id: `${ORG}/compute.osAdminLogin/userAccount:${BOB}` } });
+    writeFileSync(file, JSON.stringify(state));
+    const p = await engine.plan({ outDir: out });
+    expect(acting(p.plan!)).toEqual([
+      ["yandex_organizationmanager_organization_iam_member.bob", "delete", "deposed: the old object of an interrupted create_before_destroy replacement"],
+    ]);
+    const r = await engine.run({ outDir: out });
+    expect(errors(r.diagnostics)).toEqual([]);
+    expect((await cloud.listAccessBindings({ kind: "organization", id: ORG })).items.filter((b) => b.subject.id === BOB).map((b) => b.roleId)).toEqual(["compute.osLogin"]);
+    expect(JSON.parse(readFileSync(file, "utf8")).resources.find((r: { type: string }) => r.type === "yandex_organizationmanager_organization_iam_member").instances.length).toBe(1);
   });
 });

@@ -139,6 +139,9 @@ class Applier {
   }
 
   private recordPendingCreates(): void {
+    // Attempts the plan no longer creates were warned about while planning; forget them.
+    const creating = new Set(this.input.plan.changes.filter((c) => c.mode === "managed" && (c.action === "create" || c.action === "replace")).map((c) => c.address));
+    if (this.input.plan.mode === "normal") for (const addr of Object.keys(this.state.pending)) if (!creating.has(addr)) delete this.state.pending[addr];
     for (const c of this.input.plan.changes) {
       if (c.mode !== "managed" || (c.action !== "create" && c.action !== "replace")) continue;
       // Reuse an attempt left by a killed apply: its key makes the cloud return that object.

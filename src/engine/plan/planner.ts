@@ -463,6 +463,43 @@ class Planner {
       });
     }
     // Gone objects still in state: the apply drops them (shown as drift).
+    if (this.input.mode === "refresh-only") return;
+    // Old objects left by an interrupted create_before_destroy: delete them now.
+    for (const [addr, list] of this.input.state.deposed) {
+      for (const d of list) {
+        const inst = d.instance;
+        const def = this.input.definitions(inst.type, "resource");
+        if (!def) continue;
+        this.addChange({
+          address: addr,
+          resource: addr.replace(/\[.*\]$/, ""),
+          mode: "managed",
+          type: inst.type,
+          name: inst.name,
+          indexKey: inst.indexKey,
+          each: inst.each,
+          providerKey: providerKeyOf(inst.provider),
+          provider: inst.provider,
+          action: "delete",
+          reason: "deposed: the old object of an interrupted create_before_destroy replacement",
+          createBeforeDestroy: false,
+          before: currentValue(def, inst),
+          after: null,
+          changedPaths: [],
+          requiresReplace: [],
+          dependencies: inst.dependencies,
+          schemaVersion: def.schemaVersion,
+          deposed: d.key,
+        });
+      }
+    }
+    const creating = new Set(this.changes.filter((c) => c.action === "create" || c.action === "replace").map((c) => c.address));
+    for (const addr of Object.keys(this.input.state.pending)) {
+      if (creating.has(addr)) continue;
+      this.diags.push(
+        warningAt(addr, "Interrupted create no longer planned", "an earlier apply was killed while creating this object and the configuration no longer declares it: an object it may have created is not tracked; check the cloud and import or delete it"),
+      );
+    }
   }
 
   private planOutputs(): OutputChange[] {
