@@ -75,6 +75,16 @@ describe("InProcessCloudClient: IAM and compute", () => {
     expect(model.access.holdsPermission({ type: "userAccount", id: BOB }, "compute.instances.osLogin", resource)).toBe(false);
   });
 
+  it("GIVEN a group binding WHEN the directory is re-seeded with another member list THEN access follows the new membership", async () => {
+    await admin.updateAccessBindings({ kind: "folder", id: FOLDER }, [{ action: "ADD", accessBinding: { roleId: "compute.viewer", subject: { type: "group", id: DEVS } } }]);
+    const folder = { kind: "folder" as const, id: FOLDER };
+    expect(model.access.holdsPermission({ type: "userAccount", id: ALICE }, "compute.instances.get", folder)).toBe(true);
+    const seed = readFileSync("examples/quickstart/seed.yaml", "utf8").replace("members: [ajealice000000000001]", "members: [ajebob00000000000002]");
+    model.directory.seedFromYaml(seed);
+    expect(model.access.holdsPermission({ type: "userAccount", id: ALICE }, "compute.instances.get", folder)).toBe(false);
+    expect(model.access.holdsPermission({ type: "userAccount", id: BOB }, "compute.instances.get", folder)).toBe(true);
+  });
+
   it("GIVEN a key and a service account WHEN updating and deleting through the client THEN the changes are visible and deletes cascade", async () => {
     const sa = await admin.createServiceAccount({ folderId: FOLDER, name: "ci" });
     const { key } = await admin.createKey({ serviceAccountId: sa.id, keyAlgorithm: "RSA_2048" });
