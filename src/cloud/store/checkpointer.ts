@@ -2,24 +2,43 @@
 // whichever commit crosses the WAL threshold, and with synchronous=NORMAL a checkpoint fsyncs: on
 // an ordinary disk that stalls one request for tens of milliseconds every few hundred writes and
 // was the largest cost of a create (bench/cloud). Here the main connection stops checkpointing and
-// a worker thread with its own connection runs PASSIVE checkpoints on a timer, so the fsyncs happen
-// off the event loop. Durability is unchanged: a commit is in the WAL before the call returns
-// (kill -9 safe, as before); checkpoints only move WAL pages into the main file.
+// a worker thread with its own connection runs PASSIVE checkpoints on a timer, so the copying and
+// the fsyncs happen off the event loop.
+// A PASSIVE checkpoint never catches up with a writer that keeps committing, and the WAL only
+// starts over once a checkpoint has caught up, so under sustained load the WAL would grow without
+// bound. Past WAL_CAP_BYTES the worker therefore runs one RESTART checkpoint, which holds new
+// writers back (they wait in their busy handler) until it is done: a short pause, rarely. The next
+// write starts the WAL over and (journal_size_limit) trims a file a burst left larger than the cap.
+// Durability is unchanged: a commit is in the WAL before the call returns (kill -9 safe, as
+// before); checkpoints only move WAL pages into the main file.
 import type Database from "better-sqlite3";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
-/** SQLite's default, restored if the worker ever stops early so the WAL cannot grow without bound. */
+/** SQLite's default, restored when the worker stops (or dies) so the WAL is never left unmanaged. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+/** The WAL size past which the worker forces the WAL to start over. */
+export const WAL_CAP_BYTES = 64 * 1024 * 1024;
 
 // Plain JS (the worker does not go through the TypeScript loader); it only opens the same file and
 // checkpoints. Never writes data, so it cannot conflict with the model's transactions.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require("node:worker_threads");
 const Database = require(workerData.module);
+const { statSync } = require("node:fs");
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 5000");
-const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.intervalMs);
+const walSize = () => {
+  try {
+    return statSync(workerData.file + "-wal").size;
+  } catch {
+    return 0;
+  }
+};
+const timer = setInterval(() => {
+  db.pragma(walSize() > workerData.capBytes ? "wal_checkpoint(RESTART)" : "wal_checkpoint(PASSIVE)");
+}, workerData.intervalMs);
+parentPort.postMessage("ready");
 parentPort.on("message", () => {
   clearInterval(timer);
   db.close();
@@ -28,26 +47,39 @@ parentPort.on("message", () => {
 `;
 
 export interface BackgroundCheckpoints {
+  /** Resolves once the worker has opened the database (it takes a moment to start). */
+  ready: Promise<void>;
   /** Stops the worker (call before closing the store; the close itself checkpoints what is left). */
   stop(): Promise<void>;
 }
 
-export function startBackgroundCheckpoints(db: Database.Database, intervalMs = 250): BackgroundCheckpoints | undefined {
+export function startBackgroundCheckpoints(
+  db: Database.Database,
+  { intervalMs = 250, capBytes = WAL_CAP_BYTES }: { intervalMs?: number; capBytes?: number } = {},
+): BackgroundCheckpoints | undefined {
   if (db.memory) return undefined;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), file: db.name, intervalMs },
+    workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), file: db.name, intervalMs, capBytes },
   });
   db.pragma("wal_autocheckpoint = 0");
+  db.pragma(`journal_size_limit = ${capBytes}`);
   let running = true;
   const restore = () => {
     if (running && db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     running = false;
   };
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once("message", () => resolve());
+    worker.once("error", reject);
+    void exited.then(() => reject(new Error("the checkpoint worker exited before it was ready")));
+  });
+  ready.catch(() => {}); // nobody has to wait for it; a failure only means SQLite checkpoints inline again
   worker.once("error", restore);
   worker.once("exit", restore);
   return {
+    ready,
     async stop() {
       if (!running) return;
       restore();

@@ -1,5 +1,6 @@
 // Background checkpoints: the main connection stops checkpointing inside commits, a worker moves
-// WAL pages into the database file, and stopping restores SQLite's automatic checkpoint.
+// WAL pages into the database file (and restarts the WAL past a cap), and stopping restores
+// SQLite's automatic checkpoint.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("GIVEN a store on disk with background checkpoints", () => {
   it("WHEN rows are committed THEN the worker copies them into cloud.db, and stop() restores autocheckpoint", async () => {
     const store = Store.open({ dataDir: dir });
-    const bg = startBackgroundCheckpoints(store.db, 20)!;
+    const bg = startBackgroundCheckpoints(store.db, { intervalMs: 20 })!;
     expect(store.db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
     store.db.exec("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, doc TEXT)");
     const before = statSync(join(dir, "cloud.db")).size;
@@ -28,6 +29,30 @@ describe("GIVEN a store on disk with background checkpoints", () => {
     await bg.stop();
     expect(store.db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
     expect(store.db.prepare("SELECT count(*) AS n FROM bench_rows").get()).toEqual({ n: 500 });
+    store.close();
+  });
+
+  it("WHEN a burst of writes outgrows the cap THEN once writes leave room the WAL starts over, trimmed to the cap", async () => {
+    const d = join(dir, "cap");
+    const cap = 400 * 1024;
+    const store = Store.open({ dataDir: d });
+    const bg = startBackgroundCheckpoints(store.db, { intervalMs: 5, capBytes: cap })!;
+    store.db.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT)");
+    await bg.ready;
+    const insert = store.db.prepare("INSERT INTO rows (doc) VALUES (?)");
+    const wal = () => statSync(join(d, "cloud.db-wal")).size;
+    // A burst with no pause: several MB of frames, far past the cap.
+    for (let i = 0; i < 1000; i++) store.transaction(() => insert.run("y".repeat(4000)));
+    expect(wal()).toBeGreaterThan(cap);
+    // Then writes as a server makes them, with the event loop free in between: a worker checkpoint
+    // catches up, the next write starts the WAL over and SQLite trims the file to the cap.
+    const deadline = Date.now() + 15_000;
+    while (wal() > cap && Date.now() < deadline) {
+      store.transaction(() => insert.run("z"));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(wal()).toBeLessThanOrEqual(cap);
+    await bg.stop();
     store.close();
   });
 
