@@ -55,8 +55,8 @@ export interface Vm {
   readonly instanceId: string;
   /** The namespace holder's pid (nsenter -t). */
   readonly pid: number;
-  /** Runs a command inside the VM's network and mount namespaces. */
-  exec(argv: string[], opts?: { timeoutMs?: number }): Promise<ProcessResult>;
+  /** Runs a command inside the VM's network and mount namespaces (absolute paths; env is added). */
+  exec(argv: string[], opts?: { timeoutMs?: number; env?: Record<string, string> }): Promise<ProcessResult>;
   /** The real ssh client, run inside the VM's namespaces against its sshd; never multiplexed. */
   ssh(opts: SshOptions): Promise<ProcessResult>;
   /** GET on the metadata endpoint from inside the VM, as the agent would (header included by default). */
@@ -180,7 +180,7 @@ exec sleep infinity
     name: opts.name,
     instanceId: opts.instanceId,
     pid,
-    exec: (argv, o) => runProcess(bin.nsenter, [...enter(true), ...argv], { timeoutMs: o?.timeoutMs }),
+    exec: (argv, o) => runProcess(bin.nsenter, [...enter(true), ...argv], { timeoutMs: o?.timeoutMs, env: o?.env }),
     ssh: (o) =>
       runProcess(
         bin.nsenter,
