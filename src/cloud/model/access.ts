@@ -5,7 +5,7 @@
 // (roles.ts) is bound on that resource or an ancestor (instance / service account → folder → cloud
 // → organization) to
 //   - the subject itself,
-//   - a group of the subject's organization that lists the subject as a member,
+//   - a group that lists the subject as a member (group_members, kept from groups.doc by triggers),
 //   - system:allAuthenticatedUsers or system:allUsers (every caller of the emulator is authenticated),
 //   - system:group:organization:<org>:users when the subject is a user account of <org>
 //     (service accounts are not "users of the organization", as in the real cloud).
@@ -26,7 +26,7 @@ import type {
   ResourceRef,
   Subject,
 } from "./types.js";
-import { checkMaxLength, requireString } from "./validate.js";
+import { requireString } from "./validate.js";
 
 export interface ListAccessBindingsRequest {
   resource: ResourceRef;
