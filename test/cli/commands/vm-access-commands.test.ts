@@ -91,7 +91,7 @@ describe("oslogin metadata", () => {
     for (let i = 0; i < 8; i++) {
       const r = await fetch(`${url}users?username=alice`, { headers: { "Metadata-Flavor": "Google", Connection: "close" } });
       expect(r.status).toBe(200);
-      expect((await r.json()).loginProfiles[0].posixAccounts[0].username).toBe("alice");
+      expect(((await r.json()) as { loginProfiles: { posixAccounts: { username: string }[] }[] }).loginProfiles[0].posixAccounts[0].username).toBe("alice");
     }
     for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
       try {

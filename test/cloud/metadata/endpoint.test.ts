@@ -225,7 +225,7 @@ describe("GIVEN the HTTP server", () => {
       const base = `http://127.0.0.1:${server.port}${P}`;
       const ok = await fetch(`${base}users?username=alice`, { headers: { "Metadata-Flavor": "Google" } });
       expect([ok.status, ok.headers.get("metadata-flavor"), ok.headers.get("content-type")]).toEqual([200, "Google", "application/json"]);
-      expect((await ok.json()).loginProfiles[0].name).toBe("alice@example.com");
+      expect(((await ok.json()) as { loginProfiles: { name: string }[] }).loginProfiles[0].name).toBe("alice@example.com");
       const denied = await fetch(`${base}users?username=alice`);
       expect(denied.status).toBe(403);
       await denied.text();
