@@ -269,6 +269,11 @@ class Planner {
   private async planResource(r: ResourceBlock): Promise<void> {
     const def = this.def(r);
     if (!def) return;
+    if (this.input.mode === "destroy") {
+      // Destroy plans from state alone: no body, count or for_each is evaluated, nothing is read.
+      this.values.setUnknown(r.address);
+      return;
+    }
     const expansion = r.count ? "list" : r.forEach ? "map" : "single";
     this.values.initResource(r.address, expansion);
     const instances = this.expand(r);
@@ -282,11 +287,9 @@ class Planner {
     for (const inst of instances) {
       const address = instanceAddress(r.address, inst.key);
       this.declaredInstances.add(address);
-      if (this.input.mode !== "normal" && r.mode === "managed") {
-        // destroy / refresh-only: config is evaluated only for references; state decides.
-        const prior = this.refreshed.get(address) ?? null;
+      if (this.input.mode === "refresh-only" && r.mode === "managed") {
         // Not in state during refresh-only: unknown, so outputs over it wait instead of failing.
-        this.values.setInstance(r.address, inst.key, this.input.mode === "destroy" ? null : (prior ?? UNKNOWN));
+        this.values.setInstance(r.address, inst.key, this.refreshed.get(address) ?? UNKNOWN);
         continue;
       }
       let raw: Value;
