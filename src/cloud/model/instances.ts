@@ -121,11 +121,9 @@ export class InstanceService {
     this.checkNetworkInterfaces(req.networkInterfaceSpecs);
     if (req.hostname) checkPattern(req.hostname, "hostname", INSTANCE_HOSTNAME_PATTERN, INSTANCE_HOSTNAME_RULE);
     const sshAuthorization = checkSshAuthorization(req.serialPortSettings, "serial_port_settings.ssh_authorization");
-    this.ctx.authorize(caller, "compute.instances.manage", { kind: "folder", id: folderId });
-    const organizationId = this.ctx
-      .sql("SELECT c.organization_id FROM folders f JOIN clouds c ON c.id = f.cloud_id WHERE f.id = ?", { pluck: true })
-      .get(folderId) as string | undefined;
+    const organizationId = this.organizationOf(folderId);
     if (!organizationId) throw errors.notFound("Folder", folderId);
+    this.ctx.authorize(caller, "compute.instances.manage", { kind: "folder", id: folderId });
     const serviceAccountId = req.serviceAccountId ?? "";
     if (serviceAccountId) this.checkServiceAccount(caller, serviceAccountId, "service_account_id");
 
@@ -193,6 +191,7 @@ export class InstanceService {
     if (req.orderBy && !/^\s*id(\s+asc)?\s*$/i.test(req.orderBy)) {
       throw errors.invalidArgument("order_by", `${JSON.stringify(req.orderBy)} is not supported by the emulator; use "id asc" (the default)`);
     }
+    if (!this.access.resourceExists({ kind: "folder", id: folderId })) throw errors.notFound("Folder", folderId);
     this.ctx.authorize(caller, "compute.instances.get", { kind: "folder", id: folderId });
     const docs = (
       filter
@@ -248,7 +247,7 @@ export class InstanceService {
         if (fields.has("metadata")) after.metadata = { ...(req.metadata ?? {}) };
         if (fields.has("service_account_id")) after.serviceAccountId = req.serviceAccountId ?? "";
         if (fields.has("serial_port_settings")) {
-          after.serialPortSettings = { sshAuthorization: sshAuthorization ?? this.defaultSshAuthorization(this.organizationOf(before.folderId)) };
+          after.serialPortSettings = { sshAuthorization: sshAuthorization ?? this.defaultSshAuthorization(this.organizationOf(before.folderId)!) };
         }
         this.save(after);
         return this.updated(before, after, `${API}UpdateInstanceMetadata`);
@@ -332,10 +331,11 @@ export class InstanceService {
     };
   }
 
-  private organizationOf(folderId: string): string {
+  /** The organization of a folder (folder → cloud → organization); undefined when the folder does not exist. */
+  private organizationOf(folderId: string): string | undefined {
     return this.ctx
       .sql("SELECT c.organization_id FROM folders f JOIN clouds c ON c.id = f.cloud_id WHERE f.id = ?", { pluck: true })
-      .get(folderId) as string;
+      .get(folderId) as string | undefined;
   }
 
   /** OS_LOGIN when the organization has OS Login on in either mode (certificates or user keys). */

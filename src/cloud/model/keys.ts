@@ -47,10 +47,8 @@ export class KeyService {
     if (!(algorithm in KEY_ALGORITHM_BITS)) {
       throw errors.invalidArgument("key_algorithm", `${JSON.stringify(algorithm)} must be RSA_2048 or RSA_4096`);
     }
+    this.requireServiceAccount(serviceAccountId);
     this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: serviceAccountId });
-    if (!this.ctx.sql("SELECT 1 FROM service_accounts WHERE id = ?").get(serviceAccountId)) {
-      throw errors.notFound("Service account", serviceAccountId);
-    }
     // Generated outside the transaction: it is the slow part and touches nothing stored.
     const pair = generateKeyPairSync("rsa", {
       modulusLength: KEY_ALGORITHM_BITS[algorithm],
@@ -96,6 +94,7 @@ export class KeyService {
     const serviceAccountId = this.serviceAccountOf(caller, req.serviceAccountId);
     const size = pageSizeOf(req.pageSize);
     const after = idAfter(req.pageToken);
+    this.requireServiceAccount(serviceAccountId);
     this.ctx.authorize(caller, "iam.keys.get", { kind: "serviceAccount", id: serviceAccountId });
     const docs = this.ctx
       .sql("SELECT doc FROM service_account_keys WHERE service_account_id = ? AND id > ? ORDER BY id LIMIT ?", { pluck: true })
@@ -150,6 +149,11 @@ export class KeyService {
     return doc === undefined ? undefined : decodeJson<Key>(doc);
   }
 
+  private requireServiceAccount(id: string): void {
+    if (!this.ctx.sql("SELECT 1 FROM service_accounts WHERE id = ?").get(id)) throw errors.notFound("Service account", id);
+  }
+
+  /** A missing key (or service account) is NOT_FOUND for every caller, before authorization, as the real API answers. */
   private require(keyId: string): Key {
     const key = this.find(keyId);
     if (!key) throw errors.notFound("Key", keyId);

@@ -49,9 +49,9 @@ export class ServiceAccountService {
     checkPattern(name, "name", SERVICE_ACCOUNT_NAME_PATTERN, SERVICE_ACCOUNT_NAME_RULE);
     checkMaxLength(req.description, "description", DESCRIPTION_MAX);
     checkLabels(req.labels, "labels", LABEL_RULES);
-    this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "folder", id: folderId });
     const cloudId = this.ctx.sql("SELECT cloud_id FROM folders WHERE id = ?", { pluck: true }).get(folderId) as string | undefined;
     if (!cloudId) throw errors.notFound("Folder", folderId);
+    this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "folder", id: folderId });
     return this.ctx.mutate(
       { caller, action: `${SERVICE}Create`, description: "Create service account", idempotencyKey: opts.idempotencyKey },
       () => {
@@ -91,6 +91,7 @@ export class ServiceAccountService {
     const size = pageSizeOf(req.pageSize);
     const after = idAfter(req.pageToken);
     const filter = parseEqualsFilter(req.filter, ["name"]);
+    if (!this.access.resourceExists({ kind: "folder", id: folderId })) throw errors.notFound("Folder", folderId);
     this.ctx.authorize(caller, "iam.serviceAccounts.get", { kind: "folder", id: folderId });
     const rows = (
       filter

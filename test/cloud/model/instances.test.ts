@@ -242,6 +242,13 @@ describe("InstanceService.Get/List", () => {
     }
   });
 
+  it("GIVEN a folder that does not exist WHEN a member lists it THEN NOT_FOUND; an existing one without a role THEN PERMISSION_DENIED", () => {
+    expect(() => f.instances.list(asUser(ALICE), { folderId: "b1fnope" })).toThrowError(expect.objectContaining({ code: "NOT_FOUND", message: 'Folder "b1fnope" not found' }));
+    expect(() => f.instances.list(asUser(ALICE), { folderId: FOLDER })).toThrowError(
+      `Permission denied: userAccount:${ALICE} does not have compute.instances.get on folder "${FOLDER}"`,
+    );
+  });
+
   it("GIVEN three VMs WHEN listing with page_size 2 THEN id order, metadata omitted unless FULL, and name filter works", () => {
     const vms = [create({ name: "a" }), create({ name: "b" }), create({ name: "c" })].sort((x, y) => (x.id < y.id ? -1 : 1));
     const p1 = f.instances.list(ADMIN, { folderId: FOLDER, pageSize: 2n });

@@ -95,6 +95,12 @@ describe("KeyService Get/List/Update/Delete", () => {
     expect(p2.nextPageToken).toBe("");
   });
 
+  it("GIVEN a service account that does not exist WHEN a member lists its keys THEN NOT_FOUND", () => {
+    expect(() => f.keys.list(asUser(ALICE), { serviceAccountId: "ajsnope" })).toThrowError(
+      expect.objectContaining({ code: "NOT_FOUND", message: 'Service account "ajsnope" not found' }),
+    );
+  });
+
   it("GIVEN a key WHEN updating the description THEN an Operation with UpdateKeyMetadata and the Key", () => {
     const { key } = f.keys.create(ADMIN, { serviceAccountId: sa.id });
     const op = f.keys.update(ADMIN, { keyId: key.id, description: "rotated", updateMask: ["description"] });

@@ -88,6 +88,14 @@ describe("ServiceAccountService.List", () => {
     );
   });
 
+  it("GIVEN a folder that does not exist WHEN anyone lists or creates in it THEN NOT_FOUND; an existing one without a role THEN PERMISSION_DENIED", () => {
+    expect(() => f.serviceAccounts.list(asUser(ALICE), { folderId: "b1fnope" })).toThrowError(expect.objectContaining({ code: "NOT_FOUND", message: 'Folder "b1fnope" not found' }));
+    expect(() => f.serviceAccounts.create(asUser(ALICE), { folderId: "b1fnope", name: "x" })).toThrowError(expect.objectContaining({ code: "NOT_FOUND" }));
+    expect(() => f.serviceAccounts.list(asUser(ALICE), { folderId: FOLDER })).toThrowError(
+      `Permission denied: userAccount:${ALICE} does not have iam.serviceAccounts.get on folder "${FOLDER}"`,
+    );
+  });
+
   it("GIVEN no folder_id WHEN listing THEN INVALID_ARGUMENT folder_id required", () => {
     expect(() => f.serviceAccounts.list(ADMIN, { folderId: "" })).toThrowError("Illegal argument folder_id: the field is required");
   });
