@@ -1,14 +1,17 @@
 // Background WAL checkpoints for a long-running emulator. SQLite's automatic checkpoint runs inside
-// whichever commit crosses the WAL threshold, and with synchronous=NORMAL a checkpoint fsyncs: on
-// an ordinary disk that stalls one request for tens of milliseconds every few hundred writes and
-// was the largest cost of a create (bench/cloud). Here the main connection stops checkpointing and
-// a worker thread with its own connection runs PASSIVE checkpoints on a timer, so the copying and
-// the fsyncs happen off the event loop.
+// whichever commit crosses the WAL threshold (1000 pages), and with synchronous=NORMAL a checkpoint
+// fsyncs: on an ordinary disk that stalls one request for tens of milliseconds every few hundred
+// writes and was the largest cost of a create (bench/cloud). Here a worker thread with its own
+// connection runs PASSIVE checkpoints on a timer, so the copying and the fsyncs happen off the
+// event loop.
 // A PASSIVE checkpoint never catches up with a writer that keeps committing, and the WAL only
 // starts over once a checkpoint has caught up, so under sustained load the WAL would grow without
-// bound. Past WAL_CAP_BYTES the worker therefore runs one RESTART checkpoint, which holds new
-// writers back (they wait in their busy handler) until it is done: a short pause, rarely. The next
-// write starts the WAL over and (journal_size_limit) trims a file a burst left larger than the cap.
+// bound. The main connection therefore keeps its automatic checkpoint, with a high threshold
+// (WAL_CAP_BYTES): rarely, one commit finishes the job inline (little is left to copy) and the
+// next write starts the WAL over; journal_size_limit then trims a file a burst left larger. (A
+// RESTART from the worker would hold the write lock while waiting for the main connection's read
+// snapshot, which waits for the write lock: a deadlock until busy_timeout. So the worker never
+// takes the write lock.)
 // Durability is unchanged: a commit is in the WAL before the call returns (kill -9 safe, as
 // before); checkpoints only move WAL pages into the main file.
 import type Database from "better-sqlite3";
@@ -17,7 +20,7 @@ import { Worker } from "node:worker_threads";
 
 /** SQLite's default, restored when the worker stops (or dies) so the WAL is never left unmanaged. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
-/** The WAL size past which the worker forces the WAL to start over. */
+/** The WAL size past which the main connection checkpoints inline (and to which a grown WAL is trimmed). */
 export const WAL_CAP_BYTES = 64 * 1024 * 1024;
 
 // Plain JS (the worker does not go through the TypeScript loader); it only opens the same file and
@@ -25,19 +28,9 @@ export const WAL_CAP_BYTES = 64 * 1024 * 1024;
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require("node:worker_threads");
 const Database = require(workerData.module);
-const { statSync } = require("node:fs");
 const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma("busy_timeout = 5000");
-const walSize = () => {
-  try {
-    return statSync(workerData.file + "-wal").size;
-  } catch {
-    return 0;
-  }
-};
-const timer = setInterval(() => {
-  db.pragma(walSize() > workerData.capBytes ? "wal_checkpoint(RESTART)" : "wal_checkpoint(PASSIVE)");
-}, workerData.intervalMs);
+// PASSIVE never waits for locks; a busy moment just means "try again next tick".
+const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.intervalMs);
 parentPort.postMessage("ready");
 parentPort.on("message", () => {
   clearInterval(timer);
@@ -62,7 +55,8 @@ export function startBackgroundCheckpoints(
     eval: true,
     workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), file: db.name, intervalMs, capBytes },
   });
-  db.pragma("wal_autocheckpoint = 0");
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(capBytes / pageSize))}`);
   db.pragma(`journal_size_limit = ${capBytes}`);
   let running = true;
   const restore = () => {

@@ -1,11 +1,11 @@
-// Background checkpoints: the main connection stops checkpointing inside commits, a worker moves
-// WAL pages into the database file (and restarts the WAL past a cap), and stopping restores
-// SQLite's automatic checkpoint.
+// Background checkpoints: the main connection checkpoints inside commits only past a high cap, a
+// worker moves WAL pages into the database file, a WAL grown by a burst is trimmed back to the
+// cap, and stopping restores SQLite's automatic checkpoint.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startBackgroundCheckpoints } from "../../../src/cloud/store/checkpointer.js";
+import { startBackgroundCheckpoints, WAL_CAP_BYTES } from "../../../src/cloud/store/checkpointer.js";
 import { Store } from "../../../src/cloud/store/store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oslogin-ckpt-"));
@@ -15,12 +15,13 @@ describe("GIVEN a store on disk with background checkpoints", () => {
   it("WHEN rows are committed THEN the worker copies them into cloud.db, and stop() restores autocheckpoint", async () => {
     const store = Store.open({ dataDir: dir });
     const bg = startBackgroundCheckpoints(store.db, { intervalMs: 20 })!;
-    expect(store.db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    expect(store.db.pragma("wal_autocheckpoint", { simple: true })).toBe(WAL_CAP_BYTES / 4096);
     store.db.exec("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, doc TEXT)");
     const before = statSync(join(dir, "cloud.db")).size;
     const insert = store.db.prepare("INSERT INTO bench_rows (doc) VALUES (?)");
     for (let i = 0; i < 500; i++) store.transaction(() => insert.run("x".repeat(1000)));
-    // The main connection never checkpoints now, so only the worker can grow the database file.
+    // 500 KB of rows stay far below the main connection's 64 MiB threshold: only the worker can
+    // have grown the database file.
     const deadline = Date.now() + 10_000;
     while (statSync(join(dir, "cloud.db")).size <= before + 400_000 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
@@ -32,18 +33,19 @@ describe("GIVEN a store on disk with background checkpoints", () => {
     store.close();
   });
 
-  it("WHEN a burst of writes outgrows the cap THEN once writes leave room the WAL starts over, trimmed to the cap", async () => {
+  it("WHEN a burst of writes outgrows the cap THEN the WAL starts over and is trimmed to the cap once writes leave room", async () => {
     const d = join(dir, "cap");
     const cap = 400 * 1024;
     const store = Store.open({ dataDir: d });
-    const bg = startBackgroundCheckpoints(store.db, { intervalMs: 5, capBytes: cap })!;
+    const bg = startBackgroundCheckpoints(store.db, { intervalMs: 20, capBytes: cap })!;
     store.db.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT)");
     await bg.ready;
     const insert = store.db.prepare("INSERT INTO rows (doc) VALUES (?)");
     const wal = () => statSync(join(d, "cloud.db-wal")).size;
-    // A burst with no pause: several MB of frames, far past the cap.
+    // A burst with no pause: ~10 MB of WAL frames if nothing checkpointed, 25 times the cap. (How
+    // far past the cap the file gets depends on how often the inline checkpoint meets the worker's:
+    // timing, so only the outcome below is asserted.)
     for (let i = 0; i < 1000; i++) store.transaction(() => insert.run("y".repeat(4000)));
-    expect(wal()).toBeGreaterThan(cap);
     // Then writes as a server makes them, with the event loop free in between: a worker checkpoint
     // catches up, the next write starts the WAL over and SQLite trims the file to the cap.
     const deadline = Date.now() + 15_000;
