@@ -363,11 +363,11 @@ class Planner {
     } else if (pc.action === "replace") {
       reason = `forces replacement: ${pc.requiresReplace.map(formatPath).join(", ")}`;
     } else if (pc.action === "update") {
-      const drifted = driftOf?.kind === "changed" ? new Set(driftOf.paths.map(formatPath)) : new Set<string>();
+      // Drift alone: every change puts back the value the state had before the cloud changed.
+      const before = driftOf?.kind === "changed" ? driftOf.before : undefined;
+      const revertsDrift = !!before && pc.changed.every((p) => deepEqual(getPath(before, p), getPath(pc.planned!, p)));
       const paths = pc.changed.map(formatPath);
-      reason = paths.every((p) => drifted.has(p))
-        ? `changed outside the engine (drift): ${paths.join(", ")}`
-        : `update in place: ${paths.join(", ")}`;
+      reason = revertsDrift ? `changed outside the engine (drift): ${paths.join(", ")}` : `update in place: ${paths.join(", ")}`;
     } else {
       reason = "up to date";
     }
