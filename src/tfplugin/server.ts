@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
+import { MiniGrpcServer, type OpenStream } from "./grpc-server.js";
 import { serviceDefinition, type Message } from "./protocol.js";
 import { serverTls } from "./tls.js";
 
@@ -62,93 +62,45 @@ export async function servePlugin(opts: ServeOptions): Promise<PluginServer> {
   const clientCertPem = opts.env.PLUGIN_CLIENT_CERT?.trim();
   // go-plugin uses TLS exactly when terraform sent its client certificate (TF_DISABLE_PLUGIN_TLS unset).
   const tls = clientCertPem ? await serverTls(opts.tlsCacheDir) : undefined;
-  const credentials = tls
-    ? // Trust exactly terraform's one-time client certificate, and require it.
-      grpc.ServerCredentials.createSsl(Buffer.from(clientCertPem + "\n"), [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }], true)
-    : grpc.ServerCredentials.createInsecure();
-
-  const server = new grpc.Server({
-    // terraform asks for up to 64 MiB for GetProviderSchema and allows 2^31-1 in general.
-    "grpc.max_send_message_length": -1,
-    "grpc.max_receive_message_length": -1,
-  });
+  const server = new MiniGrpcServer();
 
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
-  const openStreams = new Set<grpc.ServerWritableStream<Message, Message> | grpc.ServerDuplexStream<Message, Message>>();
   const socketPath = join(opts.socketDir ?? tmpdir(), `oslogin-tfplugin-${process.pid}-${randomBytes(4).toString("hex")}.sock`);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    for (const s of openStreams) s.end();
-    const finish = () => {
+    // Graceful, so the Shutdown reply itself is flushed (forced after 1 s if a call hangs).
+    void server.close().then(() => {
       rmSync(socketPath, { force: true });
       resolveDone();
-    };
-    // Graceful first, so the Shutdown reply itself is flushed; forced if a call hangs.
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      finish();
-    }, 1000);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      finish();
     });
   };
 
-  server.addService(serviceDefinition("tfplugin6.Provider"), unaryHandlers(opts.handlers));
+  server.addService(serviceDefinition("tfplugin6.Provider"), opts.handlers);
   server.addService(serviceDefinition("plugin.GRPCController"), {
-    Shutdown: (_call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) => {
-      cb(null, {});
-      // Answer first, then go: terraform waits for the reply, then up to 2 s for us to exit.
+    // Answer first, then go: terraform waits for the reply, then up to 2 s for us to exit.
+    Shutdown: async () => {
       setImmediate(stop);
+      return {};
     },
   });
-  // Terraform opens both streams on connect; they stay open (idle) until shutdown.
-  server.addService(serviceDefinition("plugin.GRPCStdio"), {
-    StreamStdio: (call: grpc.ServerWritableStream<Message, Message>) => keepOpen(call, openStreams),
-  });
-  server.addService(serviceDefinition("plugin.GRPCBroker"), {
-    StartStream: (call: grpc.ServerDuplexStream<Message, Message>) => {
-      call.on("data", () => undefined); // providers never broker connections
-      keepOpen(call, openStreams);
-    },
-  });
+  // Terraform opens both streams on connect; they stay open (idle) until shutdown. Providers never
+  // broker connections, so whatever arrives on the broker stream is ignored.
+  server.addService(serviceDefinition("plugin.GRPCStdio"), { StreamStdio: () => undefined });
+  server.addService(serviceDefinition("plugin.GRPCBroker"), { StartStream: () => undefined });
   const healthStatus = (service: string | undefined) => (service === undefined || service === "" || service === "plugin" ? 1 : 3);
   server.addService(serviceDefinition("grpc.health.v1.Health"), {
-    Check: (call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) =>
-      cb(null, { status: healthStatus(call.request.service) }),
-    Watch: (call: grpc.ServerWritableStream<Message, Message>) => {
-      call.write({ status: healthStatus(call.request.service) });
-      keepOpen(call, openStreams);
-    },
+    Check: async (req: Message) => ({ status: healthStatus(req.service) }),
+    Watch: (call: OpenStream) => call.write({ status: healthStatus(call.request?.service) }),
   });
 
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix:${socketPath}`, credentials, (err) => (err ? reject(new PluginStartError(`cannot listen on ${socketPath}: ${err.message}`)) : resolve())),
-  );
-
+  try {
+    await server.listen(socketPath, tls && { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: clientCertPem + "\n" });
+  } catch (e) {
+    throw new PluginStartError(`cannot listen on ${socketPath}: ${(e as Error).message}`);
+  }
   const handshake = [CORE_PROTOCOL_VERSION, APP_PROTOCOL_VERSION, "unix", socketPath, "grpc", tls?.certDerBase64 ?? ""].join("|");
   return { handshake, done, stop };
-}
-
-function keepOpen<S extends grpc.ServerWritableStream<Message, Message> | grpc.ServerDuplexStream<Message, Message>>(call: S, open: Set<S>): void {
-  open.add(call);
-  call.on("cancelled", () => open.delete(call));
-  call.on("error", () => open.delete(call));
-}
-
-/** grpc-js unary handlers from async functions; a thrown error becomes a gRPC INTERNAL status. */
-function unaryHandlers(handlers: Record<string, (req: Message) => Promise<Message>>): grpc.UntypedServiceImplementation {
-  const impl: grpc.UntypedServiceImplementation = {};
-  for (const [name, fn] of Object.entries(handlers)) {
-    impl[name] = (call: grpc.ServerUnaryCall<Message, Message>, cb: grpc.sendUnaryData<Message>) => {
-      fn(call.request).then(
-        (res) => cb(null, res),
-        (e: unknown) => cb({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) }),
-      );
-    };
-  }
-  return impl;
 }
