@@ -254,13 +254,17 @@ class Applier {
     }
     let raw: Value;
     try {
-      raw = evaluate(
-        block.body,
-        this.scope({
-          count: typeof c.indexKey === "number" ? c.indexKey : undefined,
-          each: typeof c.indexKey === "string" ? { key: c.indexKey, value: c.eachValue ?? c.indexKey } : undefined,
-        }),
-      );
+      let each: { key: string; value: Value } | undefined;
+      if (typeof c.indexKey === "string") {
+        // each.value may hold what was unknown at plan time (for_each over a resource): look again.
+        let value: Value = c.eachValue ?? c.indexKey;
+        if (block.forEach && containsUnknown(value)) {
+          const all = evaluate(block.forEach, this.scope());
+          if (all !== null && typeof all === "object" && !Array.isArray(all) && c.indexKey in all) value = (all as ObjectValue)[c.indexKey];
+        }
+        each = { key: c.indexKey, value };
+      }
+      raw = evaluate(block.body, this.scope({ count: typeof c.indexKey === "number" ? c.indexKey : undefined, each }));
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
       this.fail(ev, errorAt(c.address, "Invalid expression", e.message));
