@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
@@ -13,10 +13,13 @@ import { QUICKSTART as Q, createInstance, enableOsLogin, grant, seedQuickstart, 
 import { REPO_ROOT } from "../../e2e/harness/paths.js";
 import { runProcess } from "../../e2e/harness/process.js";
 
+// Each test starts the CLI through tsx (compiles on the fly): give a loaded CI machine room.
+vi.setConfig({ testTimeout: 90_000 });
+
 const work = mkdtempSync(join(tmpdir(), "cli-vm-access-"));
 const dataDir = join(work, "data");
 const oslogin = (...args: string[]) =>
-  runProcess(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"), ...args], { timeoutMs: 30_000 });
+  runProcess(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"), ...args], { timeoutMs: 60_000 });
 
 let caLine: string;
 let instanceId: string;

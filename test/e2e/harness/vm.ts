@@ -246,7 +246,7 @@ exec sleep infinity
     processes.push(md);
     md.stdout!.on("data", (d) => (mdLog += d));
     md.stderr!.on("data", (d) => (mdLog += d));
-    await waitFor(`the metadata endpoint of ${opts.name}`, 20_000, () => {
+    await waitFor(`the metadata endpoint of ${opts.name}`, 45_000, () => {
       if (md.exitCode !== null) throw new Error(`oslogin metadata exited: ${mdLog}`);
       return mdLog.includes("listening on");
     });
