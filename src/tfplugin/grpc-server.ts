@@ -190,8 +190,12 @@ function frame(message: Buffer): Buffer {
   return Buffer.concat([header, message]);
 }
 
-/** grpc-message is percent-encoded (the gRPC HTTP/2 spec), so any text survives the header. */
-const encodeMessage = (s: string): string => encodeURIComponent(s);
+/** grpc-message per the gRPC HTTP/2 spec: bytes outside printable ASCII, and '%', as %XX of the UTF-8. */
+function encodeMessage(s: string): string {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) out += b >= 0x20 && b <= 0x7e && b !== 0x25 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  return out;
+}
 
 function respond(stream: http2.ServerHttp2Stream, messages: Buffer[], status: number, message?: string): void {
   if (stream.closed) return;
