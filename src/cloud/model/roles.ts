@@ -35,6 +35,8 @@ const MANAGE_OSLOGIN = [
 const EDIT = [
   ...READ,
   "iam.serviceAccounts.manage",
+  // Editors attach service accounts to the VMs they create.
+  "iam.serviceAccounts.use",
   "iam.keys.manage",
   "compute.instances.manage",
 ] as const;
