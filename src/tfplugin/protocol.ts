@@ -1,6 +1,8 @@
-// gRPC service definitions for grpc-js, built from the precompiled descriptor with protobufjs/light.
-// We skip @grpc/proto-loader at run time on purpose: it pulls in the full protobufjs parser, and
-// terraform launches the provider 3-5 times per command (see proto/generate.ts for the numbers).
+// gRPC service definitions (path, streaming flags, message codecs) built from the precompiled
+// descriptor with protobufjs/light: served by grpc-server.ts, and shaped like grpc-js definitions so
+// tests can drive the provider with the grpc-js client (only its types are imported here). We skip
+// @grpc/proto-loader at run time on purpose: it pulls in the full protobufjs parser, and terraform
+// launches the provider 3-5 times per command (see proto/generate.ts for the numbers).
 //
 // Messages cross this boundary as plain objects: field names as in the .proto (snake_case), int64 as
 // decimal strings, enums as numbers, bytes as Buffers, proto3 zero values absent (treat undefined as
