@@ -5,7 +5,7 @@ import { COMMON_FLAGS, COMMON_HELP, openSession, stackName } from "../engine-ses
 import { EXIT, EXIT_CODES_HELP, printDiagnostics } from "../engine-output.js";
 import { errorAt, hasErrors, type EngineDiagnostic } from "../../engine/diagnostics.js";
 import { redactResource } from "../../engine/redact.js";
-import { instanceAddress, instanceAddressOf, parseInstanceAddress } from "../../engine/state/state.js";
+import { instanceAddressOf, parseInstanceAddress } from "../../engine/state/state.js";
 import { statePaths } from "../../engine/state/store.js";
 import { findDefinition } from "../../resources/registry.js";
 import { renderChange } from "../render/plan.js";
@@ -107,7 +107,6 @@ const command: Command = {
           state.instances.delete(k);
           state.instances.set(addr, moved);
         }
-        void instanceAddress;
         return d;
       });
       printDiagnostics(r.diagnostics, s.style);

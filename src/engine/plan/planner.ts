@@ -574,4 +574,3 @@ function setPath(v: ObjectValue, path: (string | number)[], value: Value): Objec
   return copy;
 }
 
-export { warningAt };
