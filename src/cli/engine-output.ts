@@ -44,6 +44,7 @@ export function progressHooks(st: Style, json: boolean): EngineHooks {
     applyFailed: (e) => console.error(st.red(`${e.address}: ${e.phase} failed: ${e.diagnostic.detail ?? e.diagnostic.summary}`)),
     applySkipped: (e) => console.error(st.yellow(`${e.address}: skipped (${e.because} failed)`)),
     retry: (e) => console.error(st.dim(`${e.address}: ${e.code}, retrying in ${e.delayMs} ms (attempt ${e.attempt + 1})`)),
+    lockWait: (h) => console.error(st.dim(`Waiting for the state lock held by ${h}...`)),
     lockTakenOver: (h) => console.error(st.yellow(`Took over a stale state lock: its holder is gone: ${h}`)),
   };
 }

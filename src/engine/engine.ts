@@ -60,7 +60,7 @@ export class Engine {
   private async locked<T extends { diagnostics: EngineDiagnostic[] }>(stack: string, operation: string, fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
     const paths = statePaths(this.opts.dataDir, stack);
     const timeout = this.opts.lockTimeoutMs ?? 0;
-    const r = await acquireLock(paths.lock, operation, timeout);
+    const r = await acquireLock(paths.lock, operation, timeout, (holder) => this.opts.hooks?.lockWait?.(holder));
     if (!r.ok) {
       return {
         diagnostics: [

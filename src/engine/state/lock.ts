@@ -51,7 +51,7 @@ export function describeHolder(h: LockInfo): string {
   return `${h.Who} (pid ${h.Pid} on ${h.Host}, operation ${h.Operation}, since ${h.Created}, lock ID ${h.ID})`;
 }
 
-export async function acquireLock(file: string, operation: string, timeoutMs: number): Promise<LockResult> {
+export async function acquireLock(file: string, operation: string, timeoutMs: number, onWait?: (holder: string) => void): Promise<LockResult> {
   mkdirSync(path.dirname(file), { recursive: true });
   const info: LockInfo = {
     ID: randomUUID(),
@@ -87,6 +87,7 @@ export async function acquireLock(file: string, operation: string, timeoutMs: nu
     if (Date.now() >= deadline) {
       return { ok: false, holder, reason: holder ? `the state is locked by ${describeHolder(holder)}` : `the state is locked (${file})` };
     }
+    if (delay === 50 && holder) onWait?.(describeHolder(holder));
     await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
   }
 }
