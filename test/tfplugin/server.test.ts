@@ -2,7 +2,7 @@
 // line, mutual TLS that trusts exactly our client certificate, the go-plugin services, Shutdown.
 import { spawn, type ChildProcess } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -132,6 +132,8 @@ describe("provider process (go-plugin server)", () => {
     await b.exited;
     expect(b.fields[5]).toBe(a.fields[5]);
     const cached = readFileSync(join(cacheDir, "server-tls.pem"), "utf8");
+    // it holds the private key: owner-only
+    expect(statSync(join(cacheDir, "server-tls.pem")).mode & 0o777).toBe(0o600);
     expect(new X509Certificate(cached).raw.toString("base64").replace(/=+$/, "")).toBe(a.fields[5]);
   });
 
