@@ -175,3 +175,17 @@ describe("provider process (go-plugin server)", () => {
     expect(err).toContain("This binary is a plugin. These are not meant to be executed directly.");
   });
 });
+
+describe("launch environment checks (before serving)", () => {
+  it("GIVEN terraform offering only protocol 5 WHEN checked THEN the error says this provider speaks 6", async () => {
+    const { checkLaunchEnvironment } = await import("../../src/tfplugin/server.js");
+    expect(() => checkLaunchEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "5" })).toThrowError(
+      "terraform offers plugin protocol versions 5; this provider speaks only 6 (terraform >= 1.0 needed).",
+    );
+  });
+
+  it("GIVEN versions in any order WHEN 6 is among them THEN it is accepted", async () => {
+    const { checkLaunchEnvironment } = await import("../../src/tfplugin/server.js");
+    expect(checkLaunchEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6,5" })).toBeUndefined();
+  });
+});
