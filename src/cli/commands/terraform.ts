@@ -27,10 +27,11 @@ Then, in a synthesized stack (cdktf.out/stacks/<stack>):
   export TF_CLI_CONFIG_FILE=<dir>/terraformrc
   terraform init && terraform apply
 
-The provider reaches the cloud named in the stack's provider "yandex" block (endpoint,
-token or service_account_key_file, plaintext/insecure, see README "Terraform"), or,
-when OSLOGIN_TF_DATA_DIR is set in terraform's environment, the embedded cloud's data
-directory in process.
+The provider reaches the cloud named in the stack's provider "yandex" block: endpoint
+(what \`oslogin serve\` prints), token (or YC_TOKEN) or service_account_key_file, and
+root_certs = "<data-dir>/tls/cert.pem" (or insecure = true) to trust the emulator's
+certificate. With OSLOGIN_TF_DATA_DIR=<data-dir> in terraform's environment it uses
+that embedded cloud in process instead. See README "The real terraform, offline".
 
 Example:
   npm run build && oslogin terraform setup --dir ~/.oslogin/terraform`;
