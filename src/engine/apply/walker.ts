@@ -38,7 +38,7 @@ export class Completion {
 export class WalkNode {
   pending = 0;
   blockedBy: string | undefined;
-  status: "waiting" | "running" | "ok" | "failed" | "skipped" = "waiting";
+  status: "waiting" | "queued" | "running" | "ok" | "failed" | "skipped" = "waiting";
   readonly self: Completion;
   private walker: Walker | undefined;
 
@@ -90,6 +90,8 @@ export class Walker {
       this.check();
       return;
     }
+    if (n.status !== "waiting") return; // already queued or done
+    n.status = "queued";
     this.queue.push(n);
     this.pump();
   }
