@@ -146,6 +146,26 @@ describe("OsLoginService.CreateProfile", () => {
     });
     const e = errorOf(() => create(model, { login: "onemore" }));
     expect([e.code, e.message]).toEqual(["RESOURCE_EXHAUSTED", "Quota limit organization-manager.osLoginProfiles.count exceeded: the limit is 4000"]);
+    // The quota counts live profiles: after a delete there is room for exactly one more.
+    const last = model.osLogin.listProfiles(ADMIN, { organizationId: ORG, filter: 'login="u0"' }).items[0]!;
+    model.osLogin.deleteProfile(ADMIN, { id: last.id });
+    expect(create(model, { login: "onemore" }).login).toBe("onemore");
+    expect(errorOf(() => create(model, { login: "twomore" })).code).toBe("RESOURCE_EXHAUSTED");
+    // Other organizations have their own quota.
+    model.directory.createMember(ADMIN, { organizationId: OTHER_ORG, id: "ajeother000000000001", name: "x", email: "x@example.com" });
+    expect(create(model, { organizationId: OTHER_ORG, subjectId: "ajeother000000000001", login: "x" }).login).toBe("x");
+  });
+
+  it("GIVEN OS Login turned on WHEN the default profiles would exceed the quota THEN RESOURCE_EXHAUSTED and the settings stay off", () => {
+    const model = openModel();
+    model.ctx.store.transaction(() => {
+      for (let i = 0; i < PROFILES_PER_ORGANIZATION - 1; i++) create(model, { login: `u${i}` });
+    });
+    // Alice has profiles; Bob and Carol would need two more, one more than the quota leaves.
+    const e = errorOf(() => model.osLogin.updateSettings(ADMIN, { organizationId: ORG, userSshKeySettings: { enabled: true } }));
+    expect(e.code).toBe("RESOURCE_EXHAUSTED");
+    expect(model.osLogin.getSettings(ADMIN, { organizationId: ORG }).userSshKeySettings.enabled).toBe(false);
+    expect(model.osLogin.defaultOf(ORG, BOB)).toBeUndefined();
   });
 
   it("GIVEN an idempotency key WHEN the same create is retried THEN the same operation comes back and one profile exists", () => {
