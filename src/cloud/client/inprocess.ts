@@ -2,7 +2,6 @@
 // done when the model returns (better-sqlite3 commits synchronously), so each resolves with its
 // Operation's response, exactly what the gRPC client gets after waitForOperation. Model errors are
 // CloudErrors already; methods are async so every failure arrives as a rejection, never a throw.
-import { errors } from "../errors.js";
 import { effectiveDeltasOf } from "../model/access.js";
 import type { CloudModel } from "../model/cloud-model.js";
 import {
@@ -239,8 +238,7 @@ export class InProcessCloudClient implements CloudClient {
   // ---------- operations ----------
 
   async getOperation(operationId: string): Promise<Operation> {
-    if (!operationId) throw errors.required("operation_id");
-    return this.model.ctx.getOperation(operationId);
+    return this.model.ctx.getOperationAs(this.caller, operationId);
   }
 
   /** The model belongs to whoever opened it; this client holds no connection of its own. */

@@ -157,6 +157,17 @@ export class ModelContext {
     });
   }
 
+  /**
+   * OperationService.Get as `caller`: an operation is visible to whoever started it and to the
+   * admin; to anyone else it does not exist, so ids cannot be used to probe other people's changes.
+   */
+  getOperationAs(caller: Caller, id: string): Operation {
+    if (!id) throw errors.required("operation_id");
+    const op = this.getOperation(id);
+    if (caller.kind !== "admin" && op.createdBy !== actorOf(caller)) throw errors.notFound("Operation", id);
+    return op;
+  }
+
   getOperation(id: string): Operation {
     const row = this.sql("SELECT doc FROM operations WHERE id = ?").get(id) as { doc: string } | undefined;
     if (!row) throw errors.notFound("Operation", id);

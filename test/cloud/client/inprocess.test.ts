@@ -3,6 +3,7 @@ import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { listAll } from "../../../src/cloud/client/cloud-client.js";
 import { CloudError } from "../../../src/cloud/errors.js";
 import { ALICE, BOB, ORG, member, openModel } from "../model/fixtures.js";
+import { ADMIN } from "../../../src/cloud/model/types.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@x";
 
@@ -41,5 +42,15 @@ describe("InProcessCloudClient (directory, OS Login, user SSH keys)", () => {
     const a = await client.createOsLoginProfile({ organizationId: ORG, subjectId: ALICE, login: "alice" }, { idempotencyKey: "x" });
     const b = await client.createOsLoginProfile({ organizationId: ORG, subjectId: ALICE, login: "alice" }, { idempotencyKey: "x" });
     expect(b).toEqual(a);
+  });
+});
+
+describe("InProcessCloudClient.getOperation", () => {
+  it("GIVEN an operation started by the admin WHEN a member asks for it THEN NOT_FOUND; the admin gets it", async () => {
+    const model = openModel();
+    const op = model.osLogin.createProfile(ADMIN, { organizationId: ORG, subjectId: ALICE, login: "alice" });
+    const admin = new InProcessCloudClient(model);
+    expect(await admin.getOperation(op.id)).toEqual(op);
+    await expect(admin.as(member(ALICE)).getOperation(op.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
