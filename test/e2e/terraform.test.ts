@@ -195,6 +195,18 @@ describe("real terraform with oslogin-kit's provider (quickstart stack)", SLOW, 
     expect(tf(["plan", "-input=false", "-detailed-exitcode"]).status).toBe(0);
   });
 
+  it("GIVEN an attribute changed behind terraform's back WHEN planned THEN the refresh sees it and apply puts it back", async () => {
+    const [key] = await withCloud(dataDir, async (c) => (await c.listUserSshKeys({ organizationId: SCOPE.organizationId, subjectId: ALICE })).items);
+    await withCloud(dataDir, (c) => c.updateUserSshKey({ userSshKeyId: key.id, name: "changed-outside", updateMask: ["name"] }));
+    const plan = tf(["plan", "-input=false"]);
+    // ReadResource reported the cloud's value; the plan changes it back to the config's
+    expect(plan.out).toContain('~ name            = "changed-outside" -> "alice-renamed"');
+    expect(plan.out).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    expect(tf(["apply", "-input=false", "-auto-approve"]).out).toContain("Resources: 0 added, 1 changed, 0 destroyed.");
+    const after = await withCloud(dataDir, (c) => c.getUserSshKey(key.id));
+    expect(after.name).toBe("alice-renamed");
+  });
+
   it("GIVEN an object made outside terraform WHEN imported THEN terraform adopts it and plans no change for it", async () => {
     const bobKey = generateEd25519KeyPair("bob@outside").publicKey;
     const created = await withCloud(dataDir, (c) =>
