@@ -30,6 +30,7 @@ import type {
   Page,
   UpdateOsLoginProfileRequest,
   UpdateOsLoginSettingsRequest,
+  User,
 } from "./types.js";
 import { checkMaxLength, maskedFields, parseEqualsFilter, requireString } from "./validate.js";
 
@@ -166,8 +167,7 @@ export class OsLoginService {
     );
     const created: OsLoginProfile[] = [];
     for (const member of members) {
-      const name = (decodeJson<{ name: string }>(member.doc).name ?? "") as string;
-      const login = defaultLoginFor(name, member.id, (l) => taken.has(l));
+      const login = defaultLoginFor(decodeJson<User>(member.doc).name, member.id, (l) => taken.has(l));
       taken.add(login);
       const profile: OsLoginProfile = {
         id: this.ctx.newId(ID_PREFIX.profile),
