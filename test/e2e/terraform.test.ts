@@ -330,3 +330,67 @@ describe("real terraform with oslogin-kit's provider through `oslogin serve` (gR
     expect(r.out).not.toContain(env.YC_TOKEN!);
   });
 });
+
+describe("real terraform interrupted (Ctrl-C) while our provider applies", SLOW, () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let stack: string;
+
+  beforeAll(() => {
+    requireTerraform();
+    dir = mkdtempSync(join(tmpdir(), "oslogin-tf-int-"));
+    // A stack slow enough to interrupt: 10 VMs and 10 service accounts with keys (51 resources).
+    execFileSync(process.execPath, [join(ROOT, "dist/examples/fleet/main.js")], { cwd: dir, env: { ...process.env, FLEET_SIZE: "10" }, stdio: "pipe" });
+    stack = join(dir, "cdktf.out/stacks/fleet");
+    seed(join(dir, "cloud"));
+    const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(dir, "tf"), "--json"], { encoding: "utf8" }));
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TF_CLI_CONFIG_FILE: setup.cliConfigFile,
+      TF_IN_AUTOMATION: "1",
+      OSLOGIN_TF_DATA_DIR: join(dir, "cloud"),
+      OSLOGIN_TFPLUGIN_CACHE_DIR: join(dir, "tls-cache"),
+    };
+    tf(["init", "-input=false"], { cwd: stack, env });
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("GIVEN an apply in flight WHEN terraform gets SIGINT THEN it stops via StopProvider, keeps what finished, and the next apply completes the rest", async () => {
+    const child = spawn(TERRAFORM, ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stack, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    // Interrupt as soon as the first object exists (only this terraform process, by its pid).
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (out.includes("Creation complete")) {
+          clearInterval(timer);
+          child.kill("SIGINT");
+          resolve();
+        } else if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`terraform finished before it could be interrupted:\n${out}`));
+        }
+      }, 20);
+    });
+    expect(await exited).toBe(1);
+    expect(out).toContain("Interrupt received.");
+    expect(out).toContain("Error: execution halted");
+    const kept = tf(["state", "list"], { cwd: stack, env }).out.trim().split("\n").filter(Boolean);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(resourceCount(join(stack, "cdk.tf.json")));
+
+    const resumed = tf(["apply", "-input=false", "-auto-approve"], { cwd: stack, env });
+    expect(resumed.out).toContain(`Apply complete! Resources: ${resourceCount(join(stack, "cdk.tf.json")) - kept.length} added`);
+    const made = await withCloud(join(dir, "cloud"), async (c) => ({
+      instances: (await c.listInstances({ folderId: SCOPE.folderId })).items.length,
+      serviceAccounts: (await c.listServiceAccounts({ folderId: SCOPE.folderId })).items.length,
+    }));
+    // nothing was created twice by the interrupted apply and its resumption
+    expect(made).toEqual({ instances: 10, serviceAccounts: 10 });
+  });
+});
