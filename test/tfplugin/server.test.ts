@@ -23,8 +23,15 @@ interface Launched {
   exited: Promise<number | null>;
 }
 
+// Every provider a test starts, so a failing test cannot leave one running.
+const launched = new Set<ChildProcess>();
+afterAll(() => {
+  for (const c of launched) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+});
+
 function launch(env: NodeJS.ProcessEnv, provider = "null"): Promise<Launched> {
   const child = spawn(process.execPath, ["--import", "tsx", ENTRY, provider], { env, stdio: ["ignore", "pipe", "pipe"] });
+  launched.add(child);
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
