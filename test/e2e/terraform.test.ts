@@ -335,6 +335,7 @@ describe("real terraform interrupted (Ctrl-C) while our provider applies", SLOW,
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let stack: string;
+  let child: ChildProcess | undefined;
 
   beforeAll(() => {
     requireTerraform();
@@ -354,24 +355,31 @@ describe("real terraform interrupted (Ctrl-C) while our provider applies", SLOW,
     };
     tf(["init", "-input=false"], { cwd: stack, env });
   });
-  afterAll(() => {
+  afterAll(async () => {
+    // terraform stops its providers itself; only our own terraform child may need a push
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("GIVEN an apply in flight WHEN terraform gets SIGINT THEN it stops via StopProvider, keeps what finished, and the next apply completes the rest", async () => {
-    const child = spawn(TERRAFORM, ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stack, env, stdio: ["ignore", "pipe", "pipe"] });
+    const tfChild = spawn(TERRAFORM, ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stack, env, stdio: ["ignore", "pipe", "pipe"] });
+    child = tfChild;
     let out = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    tfChild.stdout!.on("data", (d) => (out += d));
+    tfChild.stderr!.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => tfChild.once("exit", (code) => r(code)));
     // Interrupt as soon as the first object exists (only this terraform process, by its pid).
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         if (out.includes("Creation complete")) {
           clearInterval(timer);
-          child.kill("SIGINT");
+          tfChild.kill("SIGINT");
           resolve();
-        } else if (child.exitCode !== null) {
+        } else if (tfChild.exitCode !== null) {
           clearInterval(timer);
           reject(new Error(`terraform finished before it could be interrupted:\n${out}`));
         }
