@@ -4,9 +4,10 @@
 // `ssl.rootCerts`. With a data directory the material is made once and reused across restarts
 // (clients keep a copy of the cert); in memory it is made once per process.
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "selfsigned";
+import { writeSecretFileAtomic } from "../util/atomic-file.js";
 
 export interface TlsMaterial {
   certPem: string;
@@ -69,14 +70,6 @@ function loadUsable(certPath: string, keyPath: string): TlsMaterial | undefined 
   return { certPem, keyPem };
 }
 
-// Write-then-rename so a crash never leaves a half-written PEM behind.
-function writeAtomic(path: string, content: string, mode: number): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode); // the umask may have narrowed or the file pre-existed with other bits
-  renameSync(tmp, path);
-}
-
 let inMemory: Promise<TlsMaterial> | undefined;
 
 /**
@@ -94,7 +87,8 @@ export async function ensureTlsMaterial(dataDir?: string): Promise<TlsMaterial> 
   const made = await generateMaterial();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Key first: a reader that sees the new cert with the old key rejects the pair as mismatched.
-  writeAtomic(keyPath, made.keyPem, 0o600);
-  writeAtomic(certPath, made.certPem, 0o644);
+  // Atomic writes so a crash never leaves a half-written PEM behind.
+  writeSecretFileAtomic(keyPath, made.keyPem);
+  writeSecretFileAtomic(certPath, made.certPem, 0o644);
   return made;
 }

@@ -1,17 +1,24 @@
-// Writing a secret file whole, or not at all: a temp file created 0600 (never wider, whatever the
-// umask) in the target's directory, fsync, rename over the target, fsync the directory so the
-// rename itself survives a crash. Readers see the old content or the new one, never a prefix.
+// Writing a file whole, or not at all: a temp file created 0600 in the target's directory (never
+// wider while it is being written, whatever the umask), set to its final mode, fsync, rename over
+// the target, fsync the directory so the rename itself survives a crash. Readers see the old
+// content or the new one, never a prefix.
 // Lives in src/util because every layer writes such files (cloud key files, inventory
 // certificates, TLS material) and none of them may import another layer to get it.
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
-export function writeSecretFileAtomic(path: string, content: string | Uint8Array): void {
+/**
+ * Writes `content` to `path` atomically. The mode defaults to 0600 (secrets); a public file such as
+ * a certificate passes its own (e.g. 0o644). The mode is set exactly: the umask neither narrows nor
+ * widens it.
+ */
+export function writeSecretFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): void {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   const fd = openSync(tmp, "wx", 0o600);
   try {
     try {
+      fchmodSync(fd, mode);
       writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
       fsyncSync(fd);
     } finally {
