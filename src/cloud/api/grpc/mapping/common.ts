@@ -44,6 +44,33 @@ export function maskToSdk(paths: string[] | undefined): { paths: string[] } | un
   return paths && paths.length > 0 ? { paths } : undefined;
 }
 
+/**
+ * The mask a client sends when its caller gave none: the proto paths of the fields it did give, in
+ * table order. Without it proto3's defaults would reset every field the caller left out.
+ */
+export function impliedMask<R>(r: R, paths: readonly (readonly [keyof R, string])[]): string[] {
+  return paths.filter(([k]) => r[k] !== undefined).map(([, p]) => p);
+}
+
+/** The fields every folder-scoped resource (instance, service account) begins with, in both shapes. */
+interface FolderResourceHeader<T> {
+  id: string;
+  folderId: string;
+  createdAt: T;
+  name: string;
+  description: string;
+  labels: Record<string, string>;
+}
+
+export function folderResourceToSdk(r: FolderResourceHeader<string>): FolderResourceHeader<Date> {
+  return { id: r.id, folderId: r.folderId, createdAt: toDate(r.createdAt), name: r.name, description: r.description, labels: copyMap(r.labels) };
+}
+
+// ts-proto types message timestamps as optional.
+export function folderResourceFromSdk(s: Omit<FolderResourceHeader<Date>, "createdAt"> & { createdAt?: Date }): FolderResourceHeader<string> {
+  return { id: s.id, folderId: s.folderId, createdAt: fromDate(s.createdAt) ?? "", name: s.name, description: s.description, labels: copyMap(s.labels) };
+}
+
 /** A TS numeric enum object as ts-proto emits it (name → number, number → name). */
 type NumericEnum = Record<string, string | number>;
 

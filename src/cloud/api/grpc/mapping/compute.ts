@@ -18,15 +18,16 @@ import {
   enumName,
   enumNumber,
   enumNumberOf,
-  fromDate,
+  folderResourceFromSdk,
+  folderResourceToSdk,
   given,
+  impliedMask,
   maskFromSdk,
   maskToSdk,
   optional,
   orEmpty,
   pageSizeFromSdk,
   pageSizeToSdk,
-  toDate,
 } from "./common.js";
 
 const API = "yandex.cloud.compute.v1.";
@@ -69,12 +70,7 @@ function networkInterfaceFromSdk(n: sdk.NetworkInterface): NetworkInterface {
 
 export function instanceToSdk(i: Instance): sdk.Instance {
   return sdk.Instance.fromPartial({
-    id: i.id,
-    folderId: i.folderId,
-    createdAt: toDate(i.createdAt),
-    name: i.name,
-    description: i.description,
-    labels: copyMap(i.labels),
+    ...folderResourceToSdk(i),
     zoneId: i.zoneId,
     platformId: i.platformId,
     resources: {
@@ -100,12 +96,7 @@ export function instanceToSdk(i: Instance): sdk.Instance {
 
 export function instanceFromSdk(i: sdk.Instance): Instance {
   return {
-    id: i.id,
-    folderId: i.folderId,
-    createdAt: fromDate(i.createdAt) ?? "",
-    name: i.name,
-    description: i.description,
-    labels: copyMap(i.labels),
+    ...folderResourceFromSdk(i),
     zoneId: i.zoneId,
     platformId: i.platformId,
     resources: {
@@ -270,7 +261,7 @@ export function updateInstanceRequestFromSdk(r: svc.UpdateInstanceRequest): Upda
 }
 
 export function updateInstanceRequestToSdk(r: UpdateInstanceRequest): svc.UpdateInstanceRequest {
-  const paths: [keyof UpdateInstanceRequest, string][] = [
+  const implied = impliedMask(r, [
     ["name", "name"],
     ["description", "description"],
     ["labels", "labels"],
@@ -279,8 +270,7 @@ export function updateInstanceRequestToSdk(r: UpdateInstanceRequest): svc.Update
     ["metadata", "metadata"],
     ["serviceAccountId", "service_account_id"],
     ["serialPortSettings", "serial_port_settings"],
-  ];
-  const implied = paths.filter(([k]) => r[k] !== undefined).map(([, p]) => p);
+  ]);
   return svc.UpdateInstanceRequest.fromPartial({
     instanceId: r.instanceId,
     updateMask: maskToSdk(r.updateMask ?? implied),

@@ -26,8 +26,11 @@ import {
   enumName,
   enumNumber,
   enumNumberOf,
+  folderResourceFromSdk,
+  folderResourceToSdk,
   fromDate,
   given,
+  impliedMask,
   maskFromSdk,
   maskToSdk,
   optional,
@@ -48,25 +51,11 @@ export type SdkListKeysRequest = WithInt64<keys.ListKeysRequest, "pageSize">;
 // ---------- service accounts ----------
 
 export function serviceAccountToSdk(s: ServiceAccount): sdkServiceAccount.ServiceAccount {
-  return {
-    id: s.id,
-    folderId: s.folderId,
-    createdAt: toDate(s.createdAt),
-    name: s.name,
-    description: s.description,
-    labels: copyMap(s.labels),
-  };
+  return folderResourceToSdk(s);
 }
 
 export function serviceAccountFromSdk(s: sdkServiceAccount.ServiceAccount): ServiceAccount {
-  return {
-    id: s.id,
-    folderId: s.folderId,
-    createdAt: fromDate(s.createdAt) ?? "",
-    name: s.name,
-    description: s.description,
-    labels: copyMap(s.labels),
-  };
+  return folderResourceFromSdk(s);
 }
 
 export function createServiceAccountRequestFromSdk(r: sas.CreateServiceAccountRequest): CreateServiceAccountRequest {
@@ -97,10 +86,11 @@ export function updateServiceAccountRequestFromSdk(r: sas.UpdateServiceAccountRe
 }
 
 export function updateServiceAccountRequestToSdk(r: UpdateServiceAccountRequest): sas.UpdateServiceAccountRequest {
-  const implied: string[] = [];
-  if (r.name !== undefined) implied.push("name");
-  if (r.description !== undefined) implied.push("description");
-  if (r.labels !== undefined) implied.push("labels");
+  const implied = impliedMask(r, [
+    ["name", "name"],
+    ["description", "description"],
+    ["labels", "labels"],
+  ]);
   return sas.UpdateServiceAccountRequest.fromPartial({
     serviceAccountId: r.serviceAccountId,
     name: orEmpty(r.name),

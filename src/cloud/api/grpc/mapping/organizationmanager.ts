@@ -28,7 +28,7 @@ import type {
 } from "../../../model/types.js";
 import { codec, pageSizeShape, type Int64Shape, type WithInt64 } from "../int64.js";
 import { mappedAny, mappedInt64Any, plainAny, type AnyCodec } from "./any.js";
-import { fromDate, maskFromSdk, maskToSdk, optional, orEmpty, pageSizeFromSdk, pageSizeToSdk, toDate } from "./common.js";
+import { fromDate, impliedMask, maskFromSdk, maskToSdk, optional, orEmpty, pageSizeFromSdk, pageSizeToSdk, toDate } from "./common.js";
 
 const API = "yandex.cloud.organizationmanager.v1.";
 
@@ -221,10 +221,14 @@ export function updateProfileRequestFromSdk(r: SdkUpdateProfileRequest): UpdateO
 }
 
 export function updateProfileRequestToSdk(r: UpdateOsLoginProfileRequest): SdkUpdateProfileRequest {
-  const implied = ["login"];
-  if (r.uid !== undefined) implied.push("uid");
-  if (r.homeDirectory !== undefined) implied.push("home_directory");
-  if (r.shell !== undefined) implied.push("shell");
+  const implied = [
+    "login", // the model's update request always carries a login
+    ...impliedMask(r, [
+      ["uid", "uid"],
+      ["homeDirectory", "home_directory"],
+      ["shell", "shell"],
+    ]),
+  ];
   return {
     osLoginProfileId: r.osLoginProfileId,
     login: r.login,
@@ -312,9 +316,10 @@ export function updateUserSshKeyRequestFromSdk(r: keys.UpdateUserSshKeyRequest):
 }
 
 export function updateUserSshKeyRequestToSdk(r: UpdateUserSshKeyRequest): keys.UpdateUserSshKeyRequest {
-  const implied: string[] = [];
-  if (r.name !== undefined) implied.push("name");
-  if (r.expiresAt !== undefined) implied.push("expires_at");
+  const implied = impliedMask(r, [
+    ["name", "name"],
+    ["expiresAt", "expires_at"],
+  ]);
   return keys.UpdateUserSshKeyRequest.fromPartial({
     userSshKeyId: r.userSshKeyId,
     name: orEmpty(r.name),
