@@ -106,22 +106,38 @@ function addChecks(construct: Construct & HasLiteralConfig, type: string, kind: 
 
 export type ResourceMetaProps = TerraformMetaArguments;
 
+/** The construct config both kinds share: type, provider name and the meta-arguments data sources accept too. */
+function yandexMeta(type: string, props: ResourceMetaProps) {
+  return {
+    terraformResourceType: type,
+    terraformGeneratorMetadata: { providerName: "yandex" },
+    provider: props.provider,
+    dependsOn: props.dependsOn,
+    count: props.count,
+    lifecycle: props.lifecycle,
+    forEach: props.forEach,
+  };
+}
+
+/**
+ * One token per attribute: cdktf makes a new token (and captures a stack trace) on every getter
+ * call, which dominated synth of large apps whose L2 constructs read `id` several times.
+ */
+function cachedReference(cache: Map<string, string>, attribute: string, make: (attribute: string) => string): string {
+  let ref = cache.get(attribute);
+  if (ref === undefined) {
+    ref = make(attribute);
+    cache.set(attribute, ref);
+  }
+  return ref;
+}
+
 export abstract class YandexResource extends TerraformResource implements HasLiteralConfig {
   private readonly props: Record<string, unknown>;
   private readonly references = new Map<string, string>();
 
   protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
-    super(scope, id, {
-      terraformResourceType: type,
-      terraformGeneratorMetadata: { providerName: "yandex" },
-      provider: props.provider,
-      dependsOn: props.dependsOn,
-      count: props.count,
-      lifecycle: props.lifecycle,
-      forEach: props.forEach,
-      provisioners: props.provisioners,
-      connection: props.connection,
-    });
+    super(scope, id, { ...yandexMeta(type, props), provisioners: props.provisioners, connection: props.connection });
     this.props = props as Record<string, unknown>;
     addChecks(this, type, "resource");
   }
@@ -131,17 +147,9 @@ export abstract class YandexResource extends TerraformResource implements HasLit
     return this.getStringAttribute(path);
   }
 
-  /**
-   * One token per attribute: cdktf makes a new token (and captures a stack trace) on every getter
-   * call, which dominated synth of large apps whose L2 constructs read `id` several times.
-   */
+  /** One token per attribute (see cachedReference). */
   getStringAttribute(attribute: string): string {
-    let ref = this.references.get(attribute);
-    if (ref === undefined) {
-      ref = super.getStringAttribute(attribute);
-      this.references.set(attribute, ref);
-    }
-    return ref;
+    return cachedReference(this.references, attribute, (a) => super.getStringAttribute(a));
   }
 
   literalConfig(): LiteralConfig {
@@ -158,15 +166,7 @@ export abstract class YandexDataSource extends TerraformDataSource implements Ha
   private readonly references = new Map<string, string>();
 
   protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
-    super(scope, id, {
-      terraformResourceType: type,
-      terraformGeneratorMetadata: { providerName: "yandex" },
-      provider: props.provider,
-      dependsOn: props.dependsOn,
-      count: props.count,
-      lifecycle: props.lifecycle,
-      forEach: props.forEach,
-    });
+    super(scope, id, yandexMeta(type, props));
     this.props = props as Record<string, unknown>;
     addChecks(this, type, "data");
   }
@@ -175,14 +175,9 @@ export abstract class YandexDataSource extends TerraformDataSource implements Ha
     return this.getStringAttribute(path);
   }
 
-  /** One token per attribute (see YandexResource.getStringAttribute). */
+  /** One token per attribute (see cachedReference). */
   getStringAttribute(attribute: string): string {
-    let ref = this.references.get(attribute);
-    if (ref === undefined) {
-      ref = super.getStringAttribute(attribute);
-      this.references.set(attribute, ref);
-    }
-    return ref;
+    return cachedReference(this.references, attribute, (a) => super.getStringAttribute(a));
   }
 
   literalConfig(): LiteralConfig {
