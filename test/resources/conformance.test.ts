@@ -278,10 +278,10 @@ function iamMemberFixture(
       },
       paths: null,
     },
-    importId: (s) => `${s[scope]},${s.role},${s.member}`,
+    importId: (s) => `${String(s[scope])},${String(s.role)},${String(s.member)}`,
     // sleep_after lives only in the config (as in the real provider): an import cannot know it.
     importIgnore: (s) => ({ ...s, sleep_after: null }),
-    created: (s) => expect(s.id).toBe(`${s[scope]}/${role}/userAccount:${ALICE}`),
+    created: (s) => expect(s.id).toBe(`${String(s[scope])}/${role}/userAccount:${ALICE}`),
   };
 }
 

@@ -8,6 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALICE, FOLDER, ORG, startGrpcHarness, statusOf, type GrpcHarness } from "./harness.js";
 
 const { CreateInstanceRequest, UpdateInstanceRequest } = instanceService;
+// Named from the message type: Parameters<typeof fromPartial> resolves fromPartial's self-referential
+// Exact<> constraint to a record of never, which accepts no field at all.
+type CreateInstanceFields = instanceService.DeepPartial<instanceService.CreateInstanceRequest>;
 
 let h: GrpcHarness;
 let session: Session;
@@ -25,7 +28,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const minimal = (fields: Parameters<typeof CreateInstanceRequest.fromPartial>[0] = {}) =>
+const minimal = (fields: CreateInstanceFields = {}) =>
   CreateInstanceRequest.fromPartial({
     folderId: FOLDER,
     name: "web-1",
@@ -38,7 +41,7 @@ const minimal = (fields: Parameters<typeof CreateInstanceRequest.fromPartial>[0]
     ...fields,
   });
 
-async function create(fields?: Parameters<typeof CreateInstanceRequest.fromPartial>[0]) {
+async function create(fields?: CreateInstanceFields) {
   const op = await done(await vms.create(minimal(fields)));
   expect(op.response!.typeUrl).toBe("type.googleapis.com/yandex.cloud.compute.v1.Instance");
   return { op, vm: sdk.Instance.decode(op.response!.value) };

@@ -38,7 +38,8 @@ async function turnOn() {
   );
 }
 
-async function create(fields: Parameters<typeof CreateOsLoginProfileRequest.fromPartial>[0]) {
+// The message's DeepPartial, not Parameters<typeof fromPartial>: that resolves to a record of never.
+async function create(fields: osLoginService.DeepPartial<osLoginService.CreateOsLoginProfileRequest>) {
   const op = await done(await osl.createProfile(CreateOsLoginProfileRequest.fromPartial({ organizationId: ORG, ...fields })));
   expect(op.response!.typeUrl).toBe(`${OM}OsLoginProfile`);
   return OsLoginProfile.decode(op.response!.value);
