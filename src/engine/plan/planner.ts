@@ -381,15 +381,15 @@ class Planner {
       // The cloud changed but the change is ignored (ignore_changes): state takes the new value.
       reason = "up to date (drift ignored by lifecycle.ignore_changes)";
     }
-    return {
-      ...base,
-      action,
-      reason,
-      before: prior,
-      after: pc.planned,
-      changedPaths: pc.changed,
-      requiresReplace: tainted && prior ? [] : pc.requiresReplace,
-    };
+    // The change is the base completed in place (no copy: 10k of these per plan).
+    const change = base as ResourceChange;
+    change.action = action;
+    change.reason = reason;
+    change.before = prior;
+    change.after = pc.planned;
+    change.changedPaths = pc.changed;
+    change.requiresReplace = tainted && prior ? [] : pc.requiresReplace;
+    return change;
   }
 
   private async planData(
