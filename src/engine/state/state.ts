@@ -179,7 +179,8 @@ export function stateToJson(state: State): string {
     check_results: null,
   };
   if (Object.keys(state.pending).length) file.oslogin_pending_creates = state.pending;
-  return JSON.stringify(file, null, 2) + "\n";
+  // Compact: a 10k-resource state is half the bytes to write, fsync and parse (use "state show" to read it).
+  return JSON.stringify(file) + "\n";
 }
 
 function compareKeys(a: IndexKey | undefined, b: IndexKey | undefined): number {
