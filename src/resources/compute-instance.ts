@@ -33,7 +33,7 @@ import {
   type ObjectValue,
   type Value,
 } from "./define.js";
-import { bool, groupBy, keepEmpty, known, num, orGone, scopeId, single, str, strList, strMap } from "./support.js";
+import { bool, keepEmpty, known, num, orGone, refreshByListing, scopeId, single, str, strList, strMap } from "./support.js";
 
 const GIB = 1024 ** 3;
 /** Boot disk size when the config gives none (the API needs one; images here have no minimum). */
@@ -383,15 +383,13 @@ export const computeInstance = defineResource({
     return vm && toState(vm, state);
   },
   async readMany(ctx, states) {
-    const found = new Map<string, Instance>();
-    for (const folderId of groupBy(states, (s) => String(s.folder_id)).keys()) {
-      const all = await listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view: "FULL" }));
-      for (const vm of all) found.set(vm.id, vm);
-    }
-    return states.map((s) => {
-      const vm = found.get(String(s.id));
-      return vm ? toState(vm, s) : null;
-    });
+    return refreshByListing(
+      states,
+      (s) => String(s.folder_id),
+      (folderId) => listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view: "FULL" })),
+      (s) => String(s.id),
+      toState,
+    );
   },
   async update(ctx, prior, config) {
     const req = updateRequest(prior, config);

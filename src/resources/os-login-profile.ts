@@ -6,7 +6,7 @@ import { listAll } from "../cloud/client/cloud-client.js";
 import type { OsLoginProfile } from "../cloud/model/types.js";
 import { checkLogin, checkProfilePath, checkUid } from "./checks.js";
 import { computed, defineResource, diag, optionalComputed, required, types, type ObjectValue } from "./define.js";
-import { groupBy, orGone, scopeId, str } from "./support.js";
+import { orGone, refreshByListing, scopeId, str } from "./support.js";
 
 const toState = (p: OsLoginProfile): ObjectValue => ({
   id: p.id,
@@ -81,15 +81,13 @@ export const osLoginProfile = defineResource({
     return p && toState(p);
   },
   async readMany(ctx, states) {
-    const found = new Map<string, OsLoginProfile>();
-    for (const organizationId of groupBy(states, (s) => String(s.organization_id)).keys()) {
-      const all = await listAll((pageToken) => ctx.cloud.listOsLoginProfiles({ organizationId, pageToken, pageSize: 1000n }));
-      for (const p of all) found.set(p.id, p);
-    }
-    return states.map((s) => {
-      const p = found.get(String(s.id));
-      return p ? toState(p) : null;
-    });
+    return refreshByListing(
+      states,
+      (s) => String(s.organization_id),
+      (organizationId) => listAll((pageToken) => ctx.cloud.listOsLoginProfiles({ organizationId, pageToken, pageSize: 1000n })),
+      (s) => String(s.id),
+      (p) => toState(p),
+    );
   },
   async update(ctx, prior, config) {
     const id = String(prior.id);

@@ -5,7 +5,7 @@ import { listAll } from "../cloud/client/cloud-client.js";
 import type { Key, KeyAlgorithm } from "../cloud/model/types.js";
 import { checkDescription, checkUnsupported } from "./checks.js";
 import { computed, defineResource, diag, optional, required, types, type ObjectValue } from "./define.js";
-import { groupBy, keepEmpty, orGone, str } from "./support.js";
+import { keepEmpty, orGone, refreshByListing, str } from "./support.js";
 
 const ALGORITHMS: readonly KeyAlgorithm[] = ["RSA_2048", "RSA_4096"];
 
@@ -93,16 +93,14 @@ export const serviceAccountKey = defineResource({
     return k && toState(k, state);
   },
   async readMany(ctx, states) {
-    const found = new Map<string, Key>();
-    for (const serviceAccountId of groupBy(states, (s) => String(s.service_account_id)).keys()) {
+    return refreshByListing(
+      states,
+      (s) => String(s.service_account_id),
       // A deleted service account takes its keys with it: its keys are then all gone.
-      const keys = await orGone(listAll((pageToken) => ctx.cloud.listKeys({ serviceAccountId, pageToken, pageSize: 1000 })));
-      for (const k of keys ?? []) found.set(k.id, k);
-    }
-    return states.map((s) => {
-      const k = found.get(String(s.id));
-      return k ? toState(k, s) : null;
-    });
+      (serviceAccountId) => orGone(listAll((pageToken) => ctx.cloud.listKeys({ serviceAccountId, pageToken, pageSize: 1000 }))),
+      (s) => String(s.id),
+      toState,
+    );
   },
   async update(ctx, prior, config) {
     const k = await ctx.cloud.updateKey({ keyId: String(prior.id), description: str(config.description) ?? "", updateMask: ["description"] });

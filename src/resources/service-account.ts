@@ -4,7 +4,7 @@ import { listAll } from "../cloud/client/cloud-client.js";
 import type { ServiceAccount } from "../cloud/model/types.js";
 import { checkDescription, checkLabels, checkServiceAccountName, checkUnsupported } from "./checks.js";
 import { computed, defineResource, optionalComputed, required, types, type ObjectValue } from "./define.js";
-import { groupBy, keepEmpty, orGone, scopeId, str, strMap } from "./support.js";
+import { keepEmpty, orGone, refreshByListing, scopeId, str, strMap } from "./support.js";
 
 function toState(sa: ServiceAccount, prior: ObjectValue | undefined): ObjectValue {
   return {
@@ -72,15 +72,13 @@ export const serviceAccount = defineResource({
     return sa && toState(sa, state);
   },
   async readMany(ctx, states) {
-    const found = new Map<string, ServiceAccount>();
-    for (const folderId of groupBy(states, (s) => String(s.folder_id)).keys()) {
-      const all = await listAll((pageToken) => ctx.cloud.listServiceAccounts({ folderId, pageToken, pageSize: 1000 }));
-      for (const sa of all) found.set(sa.id, sa);
-    }
-    return states.map((s) => {
-      const sa = found.get(String(s.service_account_id ?? s.id));
-      return sa ? toState(sa, s) : null;
-    });
+    return refreshByListing(
+      states,
+      (s) => String(s.folder_id),
+      (folderId) => listAll((pageToken) => ctx.cloud.listServiceAccounts({ folderId, pageToken, pageSize: 1000 })),
+      (s) => String(s.service_account_id ?? s.id),
+      toState,
+    );
   },
   async update(ctx, prior, config) {
     const mask = (["name", "description", "labels"] as const).filter(

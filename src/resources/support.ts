@@ -95,6 +95,29 @@ export const formatMember = (s: Subject): string => `${s.type}:${s.id}`;
 export const sameBinding = (b: AccessBinding, roleId: string, member: string): boolean =>
   b.roleId === roleId && formatMember(b.subject) === member;
 
+/**
+ * A readMany by listing: one List per scope (the states' folder, organization or service account)
+ * instead of one Get per object, each scope listed once, in first-seen order. Returns each state's
+ * new value in order; an object its scope's listing did not include is gone (null), as are all of a
+ * scope's objects when `list` answers null (the scope itself is gone).
+ */
+export async function refreshByListing<T extends { id: string }>(
+  states: readonly ObjectValue[],
+  scopeOf: (s: ObjectValue) => string,
+  list: (scopeId: string) => Promise<readonly T[] | null>,
+  idOf: (s: ObjectValue) => string,
+  toState: (item: T, s: ObjectValue) => ObjectValue,
+): Promise<(ObjectValue | null)[]> {
+  const found = new Map<string, T>();
+  for (const scope of groupBy(states, scopeOf).keys()) {
+    for (const item of (await list(scope)) ?? []) found.set(item.id, item);
+  }
+  return states.map((s) => {
+    const item = found.get(idOf(s));
+    return item ? toState(item, s) : null;
+  });
+}
+
 /** Groups objects by a key so bulk refreshes make one List call per scope. */
 export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();

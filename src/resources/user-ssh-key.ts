@@ -5,7 +5,7 @@
 import type { UserSshKey } from "../cloud/model/types.js";
 import { checkKeyName, checkSshPublicKey, checkTimestamp } from "./checks.js";
 import { computed, defineResource, optionalComputed, required, types, type ObjectValue } from "./define.js";
-import { groupBy, keepInstant, orGone, scopeId, str } from "./support.js";
+import { keepInstant, orGone, refreshByListing, scopeId, str } from "./support.js";
 import { listAll } from "../cloud/client/cloud-client.js";
 
 function toState(k: UserSshKey, prior: ObjectValue | undefined): ObjectValue {
@@ -75,15 +75,13 @@ export const userSshKey = defineResource({
   },
   async readMany(ctx, states) {
     // One List per organization instead of one Get per key.
-    const found = new Map<string, UserSshKey>();
-    for (const organizationId of groupBy(states, (s) => String(s.organization_id)).keys()) {
-      const keys = await listAll((pageToken) => ctx.cloud.listUserSshKeys({ organizationId, pageToken, pageSize: 1000n }));
-      for (const k of keys) found.set(k.id, k);
-    }
-    return states.map((s) => {
-      const k = found.get(String(s.user_ssh_key_id ?? s.id));
-      return k ? toState(k, s) : null;
-    });
+    return refreshByListing(
+      states,
+      (s) => String(s.organization_id),
+      (organizationId) => listAll((pageToken) => ctx.cloud.listUserSshKeys({ organizationId, pageToken, pageSize: 1000n })),
+      (s) => String(s.user_ssh_key_id ?? s.id),
+      toState,
+    );
   },
   async update(ctx, prior, config) {
     // The provider always fills both fields; the mask says which ones change.
