@@ -48,36 +48,27 @@ describe("GIVEN the gRPC endpoint", () => {
 
   it("WHEN a member manages their own SSH key THEN allow_manage_own_keys decides, and another member's key stays off limits", async () => {
     const admin = h.session();
-    await waitForOperation(
-      await admin.client(osLoginService.OsLoginServiceClient, h.endpoint).updateSettings(
-        osLoginService.UpdateOsLoginSettingsRequest.fromPartial({
-          organizationId: ORG,
-          userSshKeySettings: { enabled: true, allowManageOwnKeys: false },
-          updateMask: { paths: ["user_ssh_key_settings"] },
-        }),
-      ),
-      admin,
-      5000,
-      h.endpoint,
-    );
+    const allowOwnKeys = async (allowManageOwnKeys: boolean, maskPath: string) =>
+      waitForOperation(
+        await admin.client(osLoginService.OsLoginServiceClient, h.endpoint).updateSettings(
+          osLoginService.UpdateOsLoginSettingsRequest.fromPartial({
+            organizationId: ORG,
+            userSshKeySettings: { enabled: true, allowManageOwnKeys },
+            updateMask: { paths: [maskPath] },
+          }),
+        ),
+        admin,
+        5000,
+        h.endpoint,
+      );
+    await allowOwnKeys(false, "user_ssh_key_settings");
     const aliceKeys = h.session(h.tokenFor({ type: "userAccount", id: ALICE })).client(userSshKeyService.UserSshKeyServiceClient, h.endpoint);
     const own = userSshKeyService.CreateUserSshKeyRequest.fromPartial({ organizationId: ORG, subjectId: ALICE, data: PUBLIC_KEY });
     const denied = await statusOf(aliceKeys.create(own));
     expect(denied.code).toBe(7);
     expect(denied.details).toMatch(/^Permission denied: /);
 
-    await waitForOperation(
-      await admin.client(osLoginService.OsLoginServiceClient, h.endpoint).updateSettings(
-        osLoginService.UpdateOsLoginSettingsRequest.fromPartial({
-          organizationId: ORG,
-          userSshKeySettings: { enabled: true, allowManageOwnKeys: true },
-          updateMask: { paths: ["user_ssh_key_settings.allow_manage_own_keys"] },
-        }),
-      ),
-      admin,
-      5000,
-      h.endpoint,
-    );
+    await allowOwnKeys(true, "user_ssh_key_settings.allow_manage_own_keys");
     const op = await aliceKeys.create(own);
     expect(op.done).toBe(true);
     expect(op.createdBy).toBe(`userAccount:${ALICE}`);
