@@ -396,10 +396,13 @@ for (const f of FIXTURES) {
         expect(def.importer).toBeUndefined();
       }
 
-      // delete, then read reports gone
+      // delete, then read reports gone (and so does the bulk read, where the type has one)
       await def.delete(ctx(), state);
       if (f.outlivesDelete) expect(await readBack(def, state)).not.toBeNull();
-      else expect(await readBack(def, state)).toBeNull();
+      else {
+        expect(await readBack(def, state)).toBeNull();
+        if (def.readMany) expect(await def.readMany(ctx(), [state])).toEqual([null]);
+      }
     });
   });
 }
