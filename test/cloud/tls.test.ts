@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -27,13 +27,15 @@ describe("ensureTlsMaterial", () => {
     expect(cert.checkPrivateKey(createPrivateKey(a.keyPem))).toBe(true);
   });
 
-  it("GIVEN a data dir WHEN called THEN persists cert.pem and key.pem (key mode 0600) and reuses them", async () => {
+  it("GIVEN a data dir WHEN called THEN persists cert.pem (mode 0644) and key.pem (mode 0600), no temp file left, and reuses them", async () => {
     const dir = tempDir();
     const first = await ensureTlsMaterial(dir);
     const { certPath, keyPath } = tlsPaths(dir);
     expect(readFileSync(certPath, "utf8")).toBe(first.certPem);
     expect(readFileSync(keyPath, "utf8")).toBe(first.keyPem);
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
+    expect(statSync(certPath).mode & 0o777).toBe(0o644);
+    expect(readdirSync(join(dir, "tls")).sort()).toEqual(["cert.pem", "key.pem"]);
     expect(statSync(join(dir, "tls")).mode & 0o777).toBe(0o700);
     const second = await ensureTlsMaterial(dir);
     expect(second).toEqual(first);
