@@ -14,6 +14,7 @@ import { decodeJson, encodeJson } from "../store/json.js";
 import { AddressAllocator, isIpv4, type AddressPool } from "./addresses.js";
 import type { AccessService } from "./access.js";
 import type { ModelContext } from "./context.js";
+import { findDoc, requireDoc } from "./doc-rows.js";
 import { ID_PREFIX } from "./ids.js";
 import type { OsLoginService } from "./os-login.js";
 import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
@@ -300,8 +301,7 @@ export class InstanceService {
 
   /** The stored instance (with metadata) or undefined; no authorization (metadata endpoint, inventory). */
   find(id: string): Instance | undefined {
-    const doc = this.ctx.sql("SELECT doc FROM instances WHERE id = ?", { pluck: true }).get(id) as string | undefined;
-    return doc === undefined ? undefined : decodeJson<Instance>(doc);
+    return findDoc<Instance>(this.ctx, "instances", id);
   }
 
   // ---------- helpers ----------
@@ -311,9 +311,7 @@ export class InstanceService {
    * API answers, and refresh (ours and terraform's) relies on it to notice a deleted VM.
    */
   private require(id: string): Instance {
-    const instance = this.find(id);
-    if (!instance) throw errors.notFound("Instance", id);
-    return instance;
+    return requireDoc<Instance>(this.ctx, "instances", "Instance", id);
   }
 
   private save(instance: Instance): void {

@@ -8,6 +8,7 @@ import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { CloudError, errors } from "../errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext } from "./context.js";
+import { findDoc, requireDoc } from "./doc-rows.js";
 import { ID_PREFIX } from "./ids.js";
 import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
 import { DESCRIPTION_MAX, ID_MAX } from "./rules.js";
@@ -145,8 +146,7 @@ export class KeyService {
 
   /** The stored key (public part) or undefined; no authorization (the IAM token exchange uses it). */
   find(keyId: string): Key | undefined {
-    const doc = this.ctx.sql("SELECT doc FROM service_account_keys WHERE id = ?", { pluck: true }).get(keyId) as string | undefined;
-    return doc === undefined ? undefined : decodeJson<Key>(doc);
+    return findDoc<Key>(this.ctx, "service_account_keys", keyId);
   }
 
   private requireServiceAccount(id: string): void {
@@ -155,9 +155,7 @@ export class KeyService {
 
   /** A missing key (or service account) is NOT_FOUND for every caller, before authorization, as the real API answers. */
   private require(keyId: string): Key {
-    const key = this.find(keyId);
-    if (!key) throw errors.notFound("Key", keyId);
-    return key;
+    return requireDoc<Key>(this.ctx, "service_account_keys", "Key", keyId);
   }
 
   /** service_account_id; empty means the caller when the caller is a service account (as the API documents). */

@@ -9,6 +9,7 @@ import { errors } from "../errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { AccessService } from "./access.js";
 import type { ModelContext } from "./context.js";
+import { findDoc, requireDoc } from "./doc-rows.js";
 import { ID_PREFIX } from "./ids.js";
 import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
 import {
@@ -166,15 +167,12 @@ export class ServiceAccountService {
 
   /** The service account, or undefined; no authorization (for other services' reference checks). */
   find(id: string): ServiceAccount | undefined {
-    const doc = this.ctx.sql("SELECT doc FROM service_accounts WHERE id = ?", { pluck: true }).get(id) as string | undefined;
-    return doc === undefined ? undefined : decodeJson<ServiceAccount>(doc);
+    return findDoc<ServiceAccount>(this.ctx, "service_accounts", id);
   }
 
   /** A missing account is NOT_FOUND for every caller (as the real API answers; refresh relies on it). */
   private require(id: string): ServiceAccount {
-    const sa = this.find(id);
-    if (!sa) throw errors.notFound("Service account", id);
-    return sa;
+    return requireDoc<ServiceAccount>(this.ctx, "service_accounts", "Service account", id);
   }
 
   private cloudOf(id: string): string {
