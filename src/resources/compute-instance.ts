@@ -217,14 +217,16 @@ function checkMetadata(metadata: Value | undefined): Diagnostic[] {
   const m = strMap(metadata);
   if (!m) return [];
   const out: Diagnostic[] = [];
+  // UTF-8 bytes and a strict total, as the API counts them: a config that plans must also apply.
   let total = 0;
   for (const [k, v] of Object.entries(m)) {
-    total += k.length + v.length;
-    if (v.length > METADATA_VALUE_MAX) {
+    const size = Buffer.byteLength(v, "utf8");
+    total += Buffer.byteLength(k, "utf8") + size;
+    if (size > METADATA_VALUE_MAX) {
       out.push(diag.error(`Metadata value too large`, ["metadata", k], `Each metadata value must be at most ${METADATA_VALUE_MAX} bytes.`));
     }
   }
-  if (total > METADATA_TOTAL_MAX) out.push(diag.error("Metadata too large", ["metadata"], `All metadata together must be under ${METADATA_TOTAL_MAX} bytes.`));
+  if (total >= METADATA_TOTAL_MAX) out.push(diag.error("Metadata too large", ["metadata"], `All metadata together must be under ${METADATA_TOTAL_MAX} bytes.`));
   const enable = m[ENABLE_OSLOGIN_KEY];
   if (enable !== undefined && !PARSE_BOOL.includes(enable)) {
     out.push(

@@ -120,6 +120,30 @@ describe("definitions run their checks through validateConfig", () => {
     ]);
   });
 
+  describe("GIVEN VM metadata near the API's limits (UTF-8 bytes: each value <= 262144, all together < 524288)", () => {
+    const vm = (metadata: Record<string, string>) =>
+      validateConfig(getDefinition("yandex_compute_instance"), {
+        metadata,
+        resources: { cores: 2, memory: 2 },
+        boot_disk: {},
+        network_interface: { subnet_id: "s" },
+      }).diagnostics;
+
+    it("WHEN a value is exactly 262144 bytes of two-byte characters THEN it passes; one character more THEN the key is the path", () => {
+      expect(vm({ a: "é".repeat(131072) })).toEqual([]);
+      expect(details(vm({ a: "é".repeat(131073) }))).toEqual([
+        ["Metadata value too large", "Each metadata value must be at most 262144 bytes.", ["metadata", "a"]],
+      ]);
+    });
+
+    it("WHEN keys and values total 524287 bytes THEN it passes; 524288 THEN the whole map is too large", () => {
+      expect(vm({ a: "x".repeat(262143), b: "x".repeat(262142) })).toEqual([]);
+      expect(details(vm({ a: "x".repeat(262143), b: "x".repeat(262143) }))).toEqual([
+        ["Metadata too large", "All metadata together must be under 524288 bytes.", ["metadata"]],
+      ]);
+    });
+  });
+
   it("GIVEN a VM with a non-boolean enable-oslogin WHEN validated THEN the metadata key is the path", () => {
     const { diagnostics } = validateConfig(getDefinition("yandex_compute_instance"), {
       metadata: { "enable-oslogin": "yes" },
