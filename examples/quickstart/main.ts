@@ -62,6 +62,8 @@ export class QuickstartStack extends TerraformStack {
       uid: 5000,
     });
     this.ansible.grantOsAdminLoginOnFolder(SEED.folderId);
+    // The Ansible inventory lists the folder's VMs and their bindings as this account.
+    this.ansible.grantInventoryReadOnFolder(SEED.folderId);
 
     this.vms = ["web-1", "web-2", "db-1"].map(
       (name) =>

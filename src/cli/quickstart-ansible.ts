@@ -2,7 +2,7 @@
 // authorized key file (from state, where the key's private part lives since its creation; mode
 // 0600) and an inventory config pointing at the embedded cloud. An existing oslogin-inventory.yml
 // is the user's and is never overwritten.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeAuthorizedKeyFile } from "../cloud/model/keys.js";
 import type { KeyAlgorithm } from "../cloud/model/types.js";
@@ -33,6 +33,7 @@ export function writeQuickstartAnsibleFiles(dataDir: string, stack: string, cwd 
   for (const x of [key, settings, account]) if (typeof x === "string") return x;
   const k = (key as InstanceState).attributes;
   const keyFile = path.join(dataDir, stack, "ansible-key.json");
+  mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
   writeAuthorizedKeyFile(keyFile, {
     id: String(k.id),
     service_account_id: String(k.service_account_id),

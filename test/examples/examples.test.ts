@@ -17,7 +17,7 @@ describe("examples/quickstart", () => {
     const stack = new QuickstartStack(Testing.app(), "quickstart", { alicePublicKey: ALICE_KEY });
     const out = Testing.synth(stack, true);
     expect(out).toMatchSnapshot();
-    expect(countResources(out)).toBe(11);
+    expect(countResources(out)).toBe(12);
   });
 
   it("GIVEN the quickstart WHEN inspected THEN it has the seeded org with both modes, three OS Login VMs, alice on one", () => {
@@ -47,6 +47,7 @@ describe("examples/quickstart", () => {
     ]);
     expect(Object.values(tf.resource.yandex_resourcemanager_folder_iam_member)).toEqual([
       { folder_id: SEED.folderId, member: "serviceAccount:${yandex_iam_service_account.ansible_account_5B4E6663.id}", role: "compute.osAdminLogin" },
+      { folder_id: SEED.folderId, member: "serviceAccount:${yandex_iam_service_account.ansible_account_5B4E6663.id}", role: "viewer" },
     ]);
     expect(Testing.toHaveResourceWithProperties(out, "yandex_organizationmanager_user_ssh_key", { data: ALICE_KEY, name: "alice-quickstart" })).toBe(true);
     expect(Testing.toHaveResource(out, "null_resource")).toBe(true);

@@ -15,6 +15,7 @@ import { Engine } from "../../engine/engine.js";
 import { hasErrors } from "../../engine/diagnostics.js";
 import { findDefinition } from "../../resources/registry.js";
 import { renderAccessTable } from "../../review/access-diff.js";
+import { writeQuickstartAnsibleFiles } from "../quickstart-ansible.js";
 
 const SEED_FILE = "examples/quickstart/seed.yaml";
 const DEFAULT_APP = "node dist/examples/quickstart/main.js";
@@ -107,14 +108,21 @@ const command: Command = {
         printDiagnostics(after.diagnostics, style);
         return EXIT.ERROR;
       }
+      const ansible = writeQuickstartAnsibleFiles(dataDir, "quickstart");
       const rows = await accessRows(cloud, { ...after.plan, changes: after.plan.changes.map((c) => ({ ...c, before: null })) }, true);
       if (json) {
-        console.log(JSON.stringify({ ok: true, dataDir, access: rows.filter((x) => x.after !== "none") }));
+        const files = typeof ansible === "string" ? { ansibleError: ansible } : { ansible };
+        console.log(JSON.stringify({ ok: true, dataDir, ...files, access: rows.filter((x) => x.after !== "none") }));
         return EXIT.OK;
       }
       say("");
       say(style.bold("4/4 Who can log in where"));
       say(renderAccessTable(rows));
+      if (typeof ansible === "string") say(`(Ansible files not written: ${ansible})`);
+      else {
+        say(`\nAnsible: the service account's key is in ${path.relative(".", ansible.keyFile)} (0600); ` +
+          (ansible.configWritten ? `${path.relative(".", ansible.configFile)} points the inventory at this cloud.` : `${path.relative(".", ansible.configFile)} was already there and is left as it is.`));
+      }
       say(`
 Next steps:
   oslogin inventory --list                 the Ansible inventory of these OS Login VMs
