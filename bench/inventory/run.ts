@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/cloud/model/keys.js";
-import { ADMIN, type CreateKeyResponse, type ServiceAccount } from "../../src/cloud/model/types.js";
+import { ADMIN, type ServiceAccount } from "../../src/cloud/model/types.js";
 import { readFileSync } from "node:fs";
 
 const hosts = Number(process.env.HOSTS ?? 10_000);
@@ -24,14 +24,14 @@ const FOLDER = "b1gquickstartfolder1";
 // Prints the process's peak RSS when it exits, without touching the program measured.
 const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss-kb "+process.resourceUsage().maxRSS+"\\n"))`;
 
-function setUp(dir: string): string {
+async function setUp(dir: string): Promise<string> {
   const model = CloudModel.open({ dataDir: join(dir, "cloud") });
   try {
     model.directory.seedFromYaml(seedYaml);
     model.osLogin.updateSettings(ADMIN, { organizationId: ORG, userSshKeySettings: { enabled: true, allowManageOwnKeys: true }, sshCertificateSettings: { enabled: true } });
     const sa = model.serviceAccounts.create(ADMIN, { folderId: FOLDER, name: "ansible" }).response!.value as ServiceAccount;
     model.osLogin.createProfile(ADMIN, { organizationId: ORG, subjectId: sa.id, login: "yc-sa-ansible" });
-    writeAuthorizedKeyFile(join(dir, "key.json"), authorizedKeyFileOf(model.keys.create(ADMIN, { serviceAccountId: sa.id }) as CreateKeyResponse));
+    writeAuthorizedKeyFile(join(dir, "key.json"), authorizedKeyFileOf(await model.keys.create(ADMIN, { serviceAccountId: sa.id })));
     for (const role of ["viewer", "compute.osAdminLogin"]) {
       model.access.updateAccessBindings(ADMIN, {
         resource: { kind: "folder", id: FOLDER },
@@ -88,7 +88,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const dir = mkdtempSync(join(tmpdir(), "bench-inventory-"));
 try {
   const t0 = performance.now();
-  const config = setUp(dir);
+  const config = await setUp(dir);
   console.error(`set up ${hosts} instances in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const cold: Sample[] = [];
   const warm: Sample[] = [];

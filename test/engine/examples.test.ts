@@ -37,7 +37,7 @@ async function census(m: CloudModel) {
 const errorsOf = (d: { severity: string }[]) => d.filter((x) => x.severity === "error").map((x) => formatDiagnostic(x as never));
 
 describe.each([
-  ["quickstart", {}, { serviceAccounts: 1, instances: 3, serviceAccountProfiles: 1, folderBindings: 1 }],
+  ["quickstart", {}, { serviceAccounts: 1, instances: 3, serviceAccountProfiles: 1, folderBindings: 2 }],
   ["fleet", { FLEET_SIZE: "4" }, { serviceAccounts: 4, instances: 4, serviceAccountProfiles: 4, folderBindings: 0 }],
 ] as const)("GIVEN examples/%s synthesized by cdktf", (example, env, expected) => {
   it("WHEN applied THEN the cloud holds its objects, a re-plan has no changes, and destroy empties the cloud", async () => {

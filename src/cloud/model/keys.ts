@@ -2,7 +2,8 @@
 // (CreateKeyResponse{key, private_key}, no Operation); it still goes through ctx.mutate here so it
 // is atomic and audited. The key pair is generated with node:crypto; the private key exists only in
 // the response: it is never stored, never put in the Operation, the audit event or an error.
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { CloudError, errors } from "../errors.js";
@@ -38,10 +39,22 @@ export interface UpdateKeyRequest {
 
 type Opts = { idempotencyKey?: string };
 
+const generateRsaPair = (modulusLength: number) =>
+  promisify(generateKeyPair)("rsa", {
+    modulusLength,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+
 export class KeyService {
   constructor(private readonly ctx: ModelContext) {}
 
-  create(caller: Caller, req: CreateKeyRequest, opts: Opts = {}): CreateKeyResponse {
+  /**
+   * Asynchronous, unlike the other model methods: RSA key generation takes tens to hundreds of
+   * milliseconds, so it runs on libuv's thread pool instead of blocking every other request (and
+   * a whole apply) while it works. Checks run first, and again inside the write.
+   */
+  async create(caller: Caller, req: CreateKeyRequest, opts: Opts = {}): Promise<CreateKeyResponse> {
     const serviceAccountId = this.serviceAccountOf(caller, req.serviceAccountId);
     checkMaxLength(req.description, "description", DESCRIPTION_MAX);
     const algorithm = req.keyAlgorithm ?? "RSA_2048";
@@ -51,11 +64,7 @@ export class KeyService {
     this.requireServiceAccount(serviceAccountId);
     this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: serviceAccountId });
     // Generated outside the transaction: it is the slow part and touches nothing stored.
-    const pair = generateKeyPairSync("rsa", {
-      modulusLength: KEY_ALGORITHM_BITS[algorithm],
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
+    const pair = await generateRsaPair(KEY_ALGORITHM_BITS[algorithm]);
     const key: Key = {
       id: this.ctx.newId(ID_PREFIX.key),
       serviceAccountId,
@@ -67,6 +76,7 @@ export class KeyService {
     const op = this.ctx.mutate(
       { caller, action: `${SERVICE}Create`, description: "Create authorized key", idempotencyKey: opts.idempotencyKey },
       () => {
+        this.requireServiceAccount(serviceAccountId); // it may have been deleted while the key was generated
         this.ctx
           .sql("INSERT INTO service_account_keys (id, service_account_id, doc) VALUES (?, ?, ?)")
           .run(key.id, serviceAccountId, encodeJson(key));

@@ -8,10 +8,10 @@ import { ALICE, asUser, FIXED_NOW, FOLDER, type Fixture, openFixture } from "./i
 let f: Fixture;
 let sa: ServiceAccount;
 let keyFile: AuthorizedKeyFile;
-beforeEach(() => {
+beforeEach(async () => {
   f = openFixture();
   sa = f.serviceAccounts.create(ADMIN, { folderId: FOLDER, name: "deployer" }).response!.value as ServiceAccount;
-  keyFile = authorizedKeyFileOf(f.keys.create(ADMIN, { serviceAccountId: sa.id }));
+  keyFile = authorizedKeyFileOf((await f.keys.create(ADMIN, { serviceAccountId: sa.id })));
 });
 
 const nowSeconds = Math.floor(FIXED_NOW.getTime() / 1000);
@@ -27,7 +27,7 @@ const goodHeader = () => ({ typ: "JWT", alg: "PS256", kid: keyFile.id });
 const goodPayload = () => ({ iss: sa.id, aud: IAM_TOKEN_AUDIENCE, iat: nowSeconds, exp: nowSeconds + 3600 });
 
 describe("IamTokenService.Create (JWT exchange)", () => {
-  it("GIVEN a JWT signed by signServiceAccountJwt WHEN exchanging THEN a t1. token valid 12 h that resolves to the service account", () => {
+  it("GIVEN a JWT signed by signServiceAccountJwt WHEN exchanging THEN a t1. token valid 12 h that resolves to the service account", async () => {
     const jwt = signServiceAccountJwt(keyFile, FIXED_NOW);
     const [h, p] = jwt.split(".").slice(0, 2).map((s) => JSON.parse(Buffer.from(s, "base64url").toString()));
     expect(h).toEqual({ typ: "JWT", alg: "PS256", kid: keyFile.id });
@@ -39,14 +39,14 @@ describe("IamTokenService.Create (JWT exchange)", () => {
     expect(f.iamTokens.resolve(res.iamToken)).toEqual({ type: "serviceAccount", id: sa.id });
   });
 
-  it("GIVEN an issued token WHEN reading the table THEN only its SHA-256 hash is stored", () => {
+  it("GIVEN an issued token WHEN reading the table THEN only its SHA-256 hash is stored", async () => {
     const { iamToken } = f.iamTokens.create({ jwt: signServiceAccountJwt(keyFile, FIXED_NOW) });
     const rows = f.store.db.prepare("SELECT * FROM iam_tokens").all();
     expect(rows).toEqual([{ token_hash: hashToken(iamToken), subject_type: "serviceAccount", subject_id: sa.id, expires_at: "2026-11-24T00:00:00.000Z" }]);
     expect(JSON.stringify(f.store.db.prepare("SELECT * FROM audit_events").all()).includes(iamToken)).toBe(false);
   });
 
-  it("GIVEN a token WHEN the clock passes expiresAt THEN resolve returns null", () => {
+  it("GIVEN a token WHEN the clock passes expiresAt THEN resolve returns null", async () => {
     const { iamToken } = f.iamTokens.create({ jwt: signServiceAccountJwt(keyFile, FIXED_NOW) });
     f.clock.now = new Date(FIXED_NOW.getTime() + 12 * 3600 * 1000 - 1);
     expect(f.iamTokens.resolve(iamToken)).toEqual({ type: "serviceAccount", id: sa.id });
@@ -70,18 +70,18 @@ describe("IamTokenService.Create (JWT exchange)", () => {
     expect(() => f.iamTokens.create({ jwt: jwt() })).toThrowError(expect.objectContaining({ code: "UNAUTHENTICATED", field: "jwt", message }));
   });
 
-  it("GIVEN no jwt WHEN exchanging THEN INVALID_ARGUMENT: the field is required", () => {
+  it("GIVEN no jwt WHEN exchanging THEN INVALID_ARGUMENT: the field is required", async () => {
     expect(() => f.iamTokens.create({ jwt: "" })).toThrowError(
       expect.objectContaining({ code: "INVALID_ARGUMENT", field: "jwt", message: "Illegal argument jwt: the field is required" }),
     );
   });
 
-  it.each<[string, () => string, () => string]>([
+  it.each<[string, () => string | Promise<string>, () => string]>([
     ["an unknown kid", () => craft({ ...goodHeader(), kid: "ajknope" }, goodPayload()), () => 'Unauthenticated: the JWT names key "ajknope" (kid), which does not exist or was deleted'],
     [
       "a signature by another key",
-      () => {
-        const other = authorizedKeyFileOf(f.keys.create(ADMIN, { serviceAccountId: sa.id }));
+      async () => {
+        const other = authorizedKeyFileOf((await f.keys.create(ADMIN, { serviceAccountId: sa.id })));
         return craft(goodHeader(), goodPayload(), other);
       },
       () => `Unauthenticated: the JWT signature does not verify with key "${keyFile.id}" (PS256 expected)`,
@@ -93,21 +93,22 @@ describe("IamTokenService.Create (JWT exchange)", () => {
     ["iss of another service account", () => craft(goodHeader(), { ...goodPayload(), iss: "ajsother" }), () => `Unauthenticated: the JWT iss "ajsother" is not the service account of key "${keyFile.id}"`],
     ["an expired JWT", () => craft(goodHeader(), { ...goodPayload(), iat: nowSeconds - 3600, exp: nowSeconds }), () => "Unauthenticated: the JWT expired at 2026-11-23T12:00:00.000Z; sign a new one"],
     ["iat more than 60 s in the future", () => craft(goodHeader(), { ...goodPayload(), iat: nowSeconds + 61, exp: nowSeconds + 120 }), () => "Unauthenticated: the JWT iat 2026-11-23T12:01:01.000Z is in the future; check the signer's clock"],
-  ])("GIVEN %s WHEN exchanging THEN UNAUTHENTICATED with a clear message", (_what, jwt, message) => {
-    expect(() => f.iamTokens.create({ jwt: jwt() })).toThrowError(expect.objectContaining({ code: "UNAUTHENTICATED", message: message() }));
+  ])("GIVEN %s WHEN exchanging THEN UNAUTHENTICATED with a clear message", async (_what, jwt, message) => {
+    const token = await jwt();
+    expect(() => f.iamTokens.create({ jwt: token })).toThrowError(expect.objectContaining({ code: "UNAUTHENTICATED", message: message() }));
   });
 
-  it("GIVEN iat 60 s in the future (clock skew) WHEN exchanging THEN accepted", () => {
+  it("GIVEN iat 60 s in the future (clock skew) WHEN exchanging THEN accepted", async () => {
     expect(f.iamTokens.create({ jwt: craft(goodHeader(), { ...goodPayload(), iat: nowSeconds + 60, exp: nowSeconds + 120 }) }).iamToken).toMatch(/^t1\./);
   });
 
-  it("GIVEN a deleted key WHEN exchanging a JWT signed with it THEN UNAUTHENTICATED", () => {
+  it("GIVEN a deleted key WHEN exchanging a JWT signed with it THEN UNAUTHENTICATED", async () => {
     const jwt = signServiceAccountJwt(keyFile, FIXED_NOW);
     f.keys.delete(ADMIN, { keyId: keyFile.id });
     expect(() => f.iamTokens.create({ jwt })).toThrowError(`Unauthenticated: the JWT names key "${keyFile.id}" (kid), which does not exist or was deleted`);
   });
 
-  it("GIVEN a deleted service account WHEN resolving its token THEN null", () => {
+  it("GIVEN a deleted service account WHEN resolving its token THEN null", async () => {
     const { iamToken } = f.iamTokens.create({ jwt: signServiceAccountJwt(keyFile, FIXED_NOW) });
     f.serviceAccounts.delete(ADMIN, { serviceAccountId: sa.id });
     expect(f.iamTokens.resolve(iamToken)).toBeNull();
@@ -115,13 +116,13 @@ describe("IamTokenService.Create (JWT exchange)", () => {
 });
 
 describe("IamTokenService.issueFor (emulator-only)", () => {
-  it("GIVEN the admin WHEN issuing for a member THEN the token resolves to that member", () => {
+  it("GIVEN the admin WHEN issuing for a member THEN the token resolves to that member", async () => {
     const { iamToken, expiresAt } = f.iamTokens.issueFor(ADMIN, { subject: { type: "userAccount", id: ALICE } });
     expect(expiresAt).toBe("2026-11-24T00:00:00.000Z");
     expect(f.iamTokens.resolve(iamToken)).toEqual({ type: "userAccount", id: ALICE });
   });
 
-  it("GIVEN a member caller, an unknown subject or a group WHEN issuing THEN PERMISSION_DENIED / NOT_FOUND / INVALID_ARGUMENT", () => {
+  it("GIVEN a member caller, an unknown subject or a group WHEN issuing THEN PERMISSION_DENIED / NOT_FOUND / INVALID_ARGUMENT", async () => {
     expect(() => f.iamTokens.issueFor(asUser(ALICE), { subject: { type: "userAccount", id: ALICE } })).toThrowError(
       "Permission denied: only the emulator admin may issue IAM tokens for a subject",
     );

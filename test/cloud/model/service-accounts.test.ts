@@ -13,7 +13,7 @@ const create = (name: string, folderId = FOLDER, extra: Partial<ServiceAccount> 
   f.serviceAccounts.create(ADMIN, { folderId, name, ...extra }).response!.value as ServiceAccount;
 
 describe("ServiceAccountService.Create", () => {
-  it("GIVEN a valid request WHEN creating THEN a done Operation with metadata and the ServiceAccount", () => {
+  it("GIVEN a valid request WHEN creating THEN a done Operation with metadata and the ServiceAccount", async () => {
     const op = f.serviceAccounts.create(ADMIN, { folderId: FOLDER, name: "deployer", description: "CI", labels: { team: "ops" } });
     const sa = op.response!.value as ServiceAccount;
     expect(sa).toEqual({ id: sa.id, folderId: FOLDER, createdAt: FIXED_NOW.toISOString(), name: "deployer", description: "CI", labels: { team: "ops" } });
@@ -23,7 +23,7 @@ describe("ServiceAccountService.Create", () => {
     expect(f.serviceAccounts.get(ADMIN, { serviceAccountId: sa.id })).toEqual(sa);
   });
 
-  it("GIVEN a name taken in another folder of the same cloud WHEN creating THEN ALREADY_EXISTS; in another cloud THEN allowed", () => {
+  it("GIVEN a name taken in another folder of the same cloud WHEN creating THEN ALREADY_EXISTS; in another cloud THEN allowed", async () => {
     create("deployer");
     expect(() => create("deployer", "b1fsamecloud")).toThrowError(
       expect.objectContaining({
@@ -43,11 +43,11 @@ describe("ServiceAccountService.Create", () => {
     expect(() => create(name)).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT", field, message }));
   });
 
-  it("GIVEN a 63-character name WHEN creating THEN accepted", () => {
+  it("GIVEN a 63-character name WHEN creating THEN accepted", async () => {
     expect(create("a".repeat(63)).name).toHaveLength(63);
   });
 
-  it("GIVEN a 257-character description or bad labels WHEN creating THEN INVALID_ARGUMENT naming the field and rule", () => {
+  it("GIVEN a 257-character description or bad labels WHEN creating THEN INVALID_ARGUMENT naming the field and rule", async () => {
     expect(() => create("x", FOLDER, { description: "d".repeat(257) })).toThrowError("Illegal argument description: must be at most 256 characters long (got 257)");
     expect(create("y", FOLDER, { description: "d".repeat(256) }).description).toHaveLength(256);
     expect(() => create("z", FOLDER, { labels: { Team: "ops" } })).toThrowError('Illegal argument labels: key "Team" must match ^[a-z][-_0-9a-z]{0,62}$');
@@ -56,21 +56,21 @@ describe("ServiceAccountService.Create", () => {
     expect(() => create("z", FOLDER, { labels: tooMany })).toThrowError("Illegal argument labels: must have at most 64 entries (got 65)");
   });
 
-  it("GIVEN a folder that does not exist WHEN the admin creates THEN NOT_FOUND; a member without a role THEN PERMISSION_DENIED", () => {
+  it("GIVEN a folder that does not exist WHEN the admin creates THEN NOT_FOUND; a member without a role THEN PERMISSION_DENIED", async () => {
     expect(() => create("x", "b1fnope")).toThrowError(expect.objectContaining({ code: "NOT_FOUND", message: 'Folder "b1fnope" not found' }));
     expect(() => f.serviceAccounts.create(asUser(ALICE), { folderId: FOLDER, name: "x" })).toThrowError(
       `Permission denied: userAccount:${ALICE} does not have iam.serviceAccounts.manage on folder "${FOLDER}"`,
     );
   });
 
-  it("GIVEN editor on the folder WHEN a member creates THEN allowed and the operation names them", () => {
+  it("GIVEN editor on the folder WHEN a member creates THEN allowed and the operation names them", async () => {
     f.access.updateAccessBindings(ADMIN, { resource: { kind: "folder", id: FOLDER }, accessBindingDeltas: [{ action: "ADD", accessBinding: { roleId: "editor", subject: { type: "userAccount", id: ALICE } } }] });
     expect(f.serviceAccounts.create(asUser(ALICE), { folderId: FOLDER, name: "x" }).createdBy).toBe(`userAccount:${ALICE}`);
   });
 });
 
 describe("ServiceAccountService.List", () => {
-  it("GIVEN three accounts WHEN listing with page_size 2 THEN two pages in id order", () => {
+  it("GIVEN three accounts WHEN listing with page_size 2 THEN two pages in id order", async () => {
     const ids = [create("a1"), create("a2"), create("a3")].map((s) => s.id).sort();
     const p1 = f.serviceAccounts.list(ADMIN, { folderId: FOLDER, pageSize: 2n });
     expect(p1.items.map((s) => s.id)).toEqual(ids.slice(0, 2));
@@ -79,7 +79,7 @@ describe("ServiceAccountService.List", () => {
     expect(p2).toEqual({ items: [expect.objectContaining({ id: ids[2] })], nextPageToken: "" });
   });
 
-  it('GIVEN filter name="a2" WHEN listing THEN only that account; an unsupported filter THEN INVALID_ARGUMENT', () => {
+  it('GIVEN filter name="a2" WHEN listing THEN only that account; an unsupported filter THEN INVALID_ARGUMENT', async () => {
     create("a1");
     const a2 = create("a2");
     expect(f.serviceAccounts.list(ADMIN, { folderId: FOLDER, filter: 'name="a2"' })).toEqual({ items: [a2], nextPageToken: "" });
@@ -88,7 +88,7 @@ describe("ServiceAccountService.List", () => {
     );
   });
 
-  it("GIVEN a folder that does not exist WHEN anyone lists or creates in it THEN NOT_FOUND; an existing one without a role THEN PERMISSION_DENIED", () => {
+  it("GIVEN a folder that does not exist WHEN anyone lists or creates in it THEN NOT_FOUND; an existing one without a role THEN PERMISSION_DENIED", async () => {
     expect(() => f.serviceAccounts.list(asUser(ALICE), { folderId: "b1fnope" })).toThrowError(expect.objectContaining({ code: "NOT_FOUND", message: 'Folder "b1fnope" not found' }));
     expect(() => f.serviceAccounts.create(asUser(ALICE), { folderId: "b1fnope", name: "x" })).toThrowError(expect.objectContaining({ code: "NOT_FOUND" }));
     expect(() => f.serviceAccounts.list(asUser(ALICE), { folderId: FOLDER })).toThrowError(
@@ -96,20 +96,20 @@ describe("ServiceAccountService.List", () => {
     );
   });
 
-  it("GIVEN no folder_id WHEN listing THEN INVALID_ARGUMENT folder_id required", () => {
+  it("GIVEN no folder_id WHEN listing THEN INVALID_ARGUMENT folder_id required", async () => {
     expect(() => f.serviceAccounts.list(ADMIN, { folderId: "" })).toThrowError("Illegal argument folder_id: the field is required");
   });
 });
 
 describe("ServiceAccountService.Update", () => {
-  it("GIVEN an update_mask of description WHEN updating THEN only the description changes", () => {
+  it("GIVEN an update_mask of description WHEN updating THEN only the description changes", async () => {
     const sa = create("deployer", FOLDER, { description: "old", labels: { a: "b" } });
     const op = f.serviceAccounts.update(ADMIN, { serviceAccountId: sa.id, updateMask: ["description"], description: "new", name: "ignored" });
     expect(op.response!.value).toEqual({ ...sa, description: "new" });
     expect(op.metadata).toEqual({ typeName: "yandex.cloud.iam.v1.UpdateServiceAccountMetadata", value: { serviceAccountId: sa.id } });
   });
 
-  it("GIVEN a rename to a name used in the cloud WHEN updating THEN ALREADY_EXISTS; an unknown mask path THEN INVALID_ARGUMENT", () => {
+  it("GIVEN a rename to a name used in the cloud WHEN updating THEN ALREADY_EXISTS; an unknown mask path THEN INVALID_ARGUMENT", async () => {
     create("taken", "b1fsamecloud");
     const sa = create("mine");
     expect(() => f.serviceAccounts.update(ADMIN, { serviceAccountId: sa.id, name: "taken" })).toThrowError(expect.objectContaining({ code: "ALREADY_EXISTS" }));
@@ -121,11 +121,11 @@ describe("ServiceAccountService.Update", () => {
 });
 
 describe("ServiceAccountService.Delete", () => {
-  it("GIVEN an account with keys, tokens, profiles, SSH keys and bindings WHEN deleting THEN all of them are gone", () => {
+  it("GIVEN an account with keys, tokens, profiles, SSH keys and bindings WHEN deleting THEN all of them are gone", async () => {
     const sa = create("deployer");
     const other = create("other");
     const db = f.store.db;
-    f.keys.create(ADMIN, { serviceAccountId: sa.id });
+    (await f.keys.create(ADMIN, { serviceAccountId: sa.id }));
     f.iamTokens.issueFor(ADMIN, { subject: { type: "serviceAccount", id: sa.id } });
     db.prepare("INSERT INTO os_login_profiles (id, organization_id, subject_id, login, uid, is_default, doc) VALUES ('olp1', ?, ?, 'yc-sa-deployer', 10000, 1, '{}')").run(ORG, sa.id);
     db.prepare("INSERT INTO user_ssh_keys (id, organization_id, subject_id, fingerprint, doc) VALUES ('usk1', ?, ?, 'SHA256:x', '{}')").run(ORG, sa.id);
@@ -148,7 +148,7 @@ describe("ServiceAccountService.Delete", () => {
     expect(f.serviceAccounts.get(ADMIN, { serviceAccountId: other.id })).toEqual(other);
   });
 
-  it("GIVEN a deleted account WHEN a member without any role gets it THEN NOT_FOUND (refresh can drop it)", () => {
+  it("GIVEN a deleted account WHEN a member without any role gets it THEN NOT_FOUND (refresh can drop it)", async () => {
     const sa = create("gone");
     f.serviceAccounts.delete(ADMIN, { serviceAccountId: sa.id });
     expect(() => f.serviceAccounts.get(asUser(ALICE), { serviceAccountId: sa.id })).toThrowError(
@@ -156,7 +156,7 @@ describe("ServiceAccountService.Delete", () => {
     );
   });
 
-  it("GIVEN a member with viewer only WHEN deleting THEN PERMISSION_DENIED and the account stays", () => {
+  it("GIVEN a member with viewer only WHEN deleting THEN PERMISSION_DENIED and the account stays", async () => {
     const sa = create("deployer");
     f.access.updateAccessBindings(ADMIN, { resource: { kind: "folder", id: FOLDER }, accessBindingDeltas: [{ action: "ADD", accessBinding: { roleId: "viewer", subject: { type: "userAccount", id: ALICE } } }] });
     expect(f.serviceAccounts.get(asUser(ALICE), { serviceAccountId: sa.id })).toEqual(sa);

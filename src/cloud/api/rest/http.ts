@@ -91,7 +91,7 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
       idempotencyKey = keyHeader;
     }
 
-    const result = route.handle({ caller, params, query, body, idempotencyKey, text, contentType });
+    const result = await route.handle({ caller, params, query, body, idempotencyKey, text, contentType });
     send(res, 200, toJsonText(result ?? {}));
   }
 

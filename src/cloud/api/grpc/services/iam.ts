@@ -45,7 +45,7 @@ export function keyMethods({ model }: HandlerDeps): Record<string, MethodImpl> {
       const page = s.list(c.caller, listKeysRequestFromSdk(r));
       return { keys: page.items.map(keyToSdk), nextPageToken: page.nextPageToken };
     },
-    create: (r: keys.CreateKeyRequest, c: CallContext) => createKeyResponseToSdk(s.create(c.caller, createKeyRequestFromSdk(r), c)),
+    create: async (r: keys.CreateKeyRequest, c: CallContext) => createKeyResponseToSdk(await s.create(c.caller, createKeyRequestFromSdk(r), c)),
     update: (r: keys.UpdateKeyRequest, c: CallContext) => operationToSdk(s.update(c.caller, updateKeyRequestFromSdk(r), c)),
     delete: (r: keys.DeleteKeyRequest, c: CallContext) => operationToSdk(s.delete(c.caller, r, c)),
   };
