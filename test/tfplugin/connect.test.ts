@@ -100,7 +100,7 @@ describe("gRPC through the SDK client against the emulator server", () => {
   afterAll(async () => server?.close());
 
   it("GIVEN root_certs and the admin token WHEN configured THEN calls go over TLS to the server", async () => {
-    const { cloud } = await connectCloud({ endpoint: server.grpcEndpoint, root_certs: server.files.caCert, token: server.adminToken }, {});
+    const { cloud } = await connectCloud({ endpoint: server.grpcEndpoint, root_certs: server.files.caCert!, token: server.adminToken }, {});
     expect((await cloud.getOsLoginSettings(ORG)).userSshKeySettings).toEqual({ enabled: false, allowManageOwnKeys: false });
     await cloud.close();
   });

@@ -49,7 +49,7 @@ const thing = defineResource({
   async create(_ctx, config) {
     if (config.name === "taken") throw errors.alreadyExists("Thing", "a thing named taken exists");
     const id = `t${nextId++}`;
-    const state = { ...config, id, uid: config.uid ?? "9007199254740993" };
+    const state: ObjectValue = { ...config, id, uid: config.uid ?? "9007199254740993" };
     store.set(id, state);
     return state;
   },
@@ -57,7 +57,7 @@ const thing = defineResource({
     return store.get(String(state.id)) ?? null;
   },
   async update(_ctx, prior, config) {
-    const state = { ...prior, ...config, id: prior.id, uid: config.uid ?? prior.uid };
+    const state: ObjectValue = { ...prior, ...config, id: prior.id, uid: config.uid ?? prior.uid };
     store.set(String(prior.id), state);
     return state;
   },

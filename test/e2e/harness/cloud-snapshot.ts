@@ -35,7 +35,7 @@ export async function cloudSnapshot(cloud: CloudClient, scope: SnapshotScope): P
   const bindings: Record<string, Json> = {
     [`organization:${organizationId}`]: await bindingsOf({ kind: "organization", id: organizationId }),
     [`folder:${folderId}`]: await bindingsOf({ kind: "folder", id: folderId }),
-  } as Record<string, Json>;
+  } as unknown as Record<string, Json>; // AccessBinding objects are plain JSON data
   for (const vm of instances) bindings[`instance:${vm.name}`] = (await bindingsOf({ kind: "instance", id: vm.id })) as unknown as Json;
   for (const sa of serviceAccounts) bindings[`serviceAccount:${sa.name}`] = (await bindingsOf({ kind: "serviceAccount", id: sa.id })) as unknown as Json;
 
