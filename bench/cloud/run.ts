@@ -3,83 +3,65 @@
 // against a real `oslogin serve` child process, each on its own fresh data directory (SQLite WAL on
 // disk, as users run it). Prints a markdown table.
 //
-//   npx tsx bench/cloud/run.ts [--count 10000] [--concurrency 32] [--modes in-memory,in-process,in-process-bg,rest,grpc]
+//   npx tsx bench/cloud/run.ts [--count 10000] [--concurrency 32] [--clients 1,2]
+//                              [--modes in-memory,in-process,in-process-bg,rest,grpc,grpc-lean]
 //
 // in-memory: the model without disk (its CPU ceiling); in-process: CloudModel.open on a data
 // directory, as the embedded default runs; in-process-bg: the same plus the background WAL
 // checkpoints `oslogin serve` runs (src/cloud/store/checkpointer.ts).
+// grpc-lean: the same gRPC server driven by a bare HTTP/2 client (lean-grpc.ts) instead of the SDK.
+// rest, grpc and grpc-lean run once per --clients value: the load comes from that many client threads (each its
+// own connection pool or SDK Session), the concurrency split between them, because one Node event
+// loop running the SDK saturates before the server does.
 //   (BENCH_SERVER_NODE_ARGS adds node flags to the server process, e.g. for --cpu-prof)
-//
-// 10k profiles need three organizations (the quota is 4,000 profiles per organization), so the
-// seed has three, with ten members each; profiles and keys are spread over them round-robin.
 import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
+import { Worker } from "node:worker_threads";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../src/cloud/model/types.js";
 import { startBackgroundCheckpoints } from "../../src/cloud/store/checkpointer.js";
+import type { ClientRequest, ClientWorkerData, WireKind } from "./client-worker.js";
+import { grpcCalls, restClient, type Served } from "./wire-calls.js";
+import { ORGS, SEED, keyReq, profileReq, runPhase, sshKeys, type Calls, type Phase } from "./workload.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
 const COUNT = Number(args.get("count") ?? 10_000);
 const CONCURRENCY = Number(args.get("concurrency") ?? 32);
+const CLIENTS = (args.get("clients") ?? "1,2").split(",").map(Number);
 /** Calls made (and not measured) before timing: JIT, lazily loaded modules and the connection pool warm up. */
 const WARMUP = Math.min(500, Math.ceil(COUNT / 10));
-const MODES = (args.get("modes") ?? "in-memory,in-process,in-process-bg,rest,grpc").split(",");
+const MODES = (args.get("modes") ?? "in-memory,in-process,in-process-bg,rest,grpc,grpc-lean").split(",");
+const PHASES: Phase[] = ["createProfile", "getProfile", "createKey", "getKey"];
 
-const ORGS = [1, 2, 3].map((n) => ({
-  id: `bpfbenchorg${n}`,
-  name: `bench-${n}`,
-  members: Array.from({ length: 10 }, (_, m) => ({ id: `ajebench${n}m${m}`, name: `Member ${n}.${m}`, email: `m${m}@org${n}.example` })),
-}));
-const SEED = { organizations: ORGS };
-const target = (i: number) => {
-  const org = ORGS[i % ORGS.length];
-  return { organizationId: org.id, subjectId: org.members[Math.floor(i / ORGS.length) % org.members.length].id };
-};
-
-/** Distinct ed25519 public keys in OpenSSH format (one per key create; fingerprints must differ per subject). */
-function sshKeys(n: number): string[] {
-  const out: string[] = [];
-  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  for (let i = 0; i < n; i++) {
-    const jwk = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
-    const blob = Buffer.concat([str(Buffer.from("ssh-ed25519")), str(Buffer.from(jwk.x!, "base64url"))]);
-    out.push(`ssh-ed25519 ${blob.toString("base64")} bench-${i}`);
-  }
-  return out;
-}
-
-interface Ops {
-  createProfile(i: number): Promise<string>;
-  getProfile(id: string): Promise<void>;
-  createKey(i: number): Promise<string>;
-  getKey(id: string): Promise<void>;
+/** Runs the phases; the caller times each. */
+interface Driver {
+  run(phase: Phase, from: number, to: number): Promise<void>;
   /** Peak RSS of the process serving the calls, in MiB. */
   peakRssMiB(): number;
   close(): Promise<void>;
 }
 
-const profileReq = (i: number) => ({ ...target(i), login: `bench-${i}` });
-const keyReq = (i: number, keys: string[]) => ({ ...target(i), name: `k${i}`, data: keys[i] });
-
-function inProcess(dataDir: string | undefined, keys: string[], background: boolean): Ops {
+function inProcess(dataDir: string | undefined, keys: string[], background: boolean): Driver {
   const model = CloudModel.open({ dataDir });
   const checkpoints = background ? startBackgroundCheckpoints(model.ctx.db) : undefined;
   model.directory.seed(SEED);
   for (const o of ORGS) model.osLogin.updateSettings(ADMIN, { organizationId: o.id, userSshKeySettings: { enabled: true, allowManageOwnKeys: true } });
   const idOf = (op: { response?: { value: unknown } }) => (op.response!.value as { id: string }).id;
-  return {
+  const calls: Calls = {
     createProfile: async (i) => idOf(model.osLogin.createProfile(ADMIN, profileReq(i))),
     getProfile: async (id) => void model.osLogin.getProfile(ADMIN, { osLoginProfileId: id }),
     createKey: async (i) => idOf(model.userSshKeys.create(ADMIN, keyReq(i, keys))),
     getKey: async (id) => void model.userSshKeys.get(ADMIN, { userSshKeyId: id }),
+  };
+  const ids = new Map<Phase, string[]>();
+  return {
+    // In-process calls are synchronous underneath: concurrency would only interleave promises.
+    run: (phase, from, to) => runPhase(calls, phase, from, to, 1, ids),
     peakRssMiB: () => process.resourceUsage().maxRSS / 1024,
     close: async () => {
       await checkpoints?.stop();
@@ -88,15 +70,7 @@ function inProcess(dataDir: string | undefined, keys: string[], background: bool
   };
 }
 
-interface Served {
-  child: ChildProcess;
-  restUrl: string;
-  grpcEndpoint: string;
-  token: string;
-  certPem: string;
-}
-
-async function serve(dataDir: string): Promise<Served> {
+async function serve(dataDir: string): Promise<Served & { child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
@@ -123,139 +97,79 @@ function childPeakRssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  const done = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await done;
-}
-
-/**
- * A JSON client over node:http with a keep-alive pool as wide as the concurrency: one TCP connection
- * per request in flight, reused (fetch costs the client far more CPU per request, and the client
- * shares the machine with the server).
- */
-function restClient(baseUrl: string, token: string, width: number) {
-  const url = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: width });
-  const call = (method: string, path: string, body?: unknown): Promise<any> =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
-      if (data !== undefined) Object.assign(headers, { "content-type": "application/json", "content-length": Buffer.byteLength(data) });
-      const req = request({ host: url.hostname, port: url.port, method, path, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (res.statusCode !== 200) reject(new Error(`${method} ${path}: ${res.statusCode} ${json.message}`));
-          else resolve(json);
-        });
-      });
-      req.on("error", reject);
-      req.end(data);
-    });
-  return { call, close: () => agent.destroy() };
-}
-
-async function rest(dataDir: string, keys: string[]): Promise<Ops> {
-  const s = await serve(dataDir);
-  const client = restClient(s.restUrl, s.token, CONCURRENCY);
-  const call = client.call;
-  await call("POST", "/emulator/v1/seed", SEED);
-  for (const o of ORGS) {
-    await call("PATCH", `/organization-manager/v1/organizations/${o.id}/osLoginSettings`, {
-      userSshKeySettings: { enabled: true, allowManageOwnKeys: true },
-    });
-  }
-  return {
-    createProfile: async (i) => (await call("POST", "/organization-manager/v1/osLoginProfiles", profileReq(i))).response.id,
-    getProfile: async (id) => void (await call("GET", `/organization-manager/v1/osLoginProfiles/${id}`)),
-    createKey: async (i) => (await call("POST", "/organization-manager/v1/userSshKeys", keyReq(i, keys))).response.id,
-    getKey: async (id) => void (await call("GET", `/organization-manager/v1/userSshKeys/${id}`)),
-    peakRssMiB: () => childPeakRssMiB(s.child.pid!),
-    close: async () => {
-      client.close();
-      await stop(s.child);
-    },
-  };
-}
-
-async function grpc(dataDir: string, keys: string[]): Promise<Ops> {
-  const s = await serve(dataDir);
-  // Directory seeding is emulator-only (REST); the measured calls go through the official SDK.
+/** Seeds the served cloud the way each transport's users would: the directory over REST (emulator-only), settings through the SDK. */
+async function seedServed(s: Served): Promise<void> {
   const seeder = restClient(s.restUrl, s.token, 1);
   await seeder.call("POST", "/emulator/v1/seed", SEED);
   seeder.close();
-  const client = new GrpcCloudClient({ endpoint: s.grpcEndpoint, rootCertPem: s.certPem, iamToken: s.token, pollIntervalMs: 5 });
+  const setup = grpcCalls(s, []);
   for (const o of ORGS) {
-    await client.updateOsLoginSettings({ organizationId: o.id, userSshKeySettings: { enabled: true, allowManageOwnKeys: true } });
+    await setup.client.updateOsLoginSettings({ organizationId: o.id, userSshKeySettings: { enabled: true, allowManageOwnKeys: true } });
   }
-  return {
-    createProfile: async (i) => (await client.createOsLoginProfile(profileReq(i))).id,
-    getProfile: async (id) => void (await client.getOsLoginProfile(id)),
-    createKey: async (i) => (await client.createUserSshKey(keyReq(i, keys))).id,
-    getKey: async (id) => void (await client.getUserSshKey(id)),
-    peakRssMiB: () => childPeakRssMiB(s.child.pid!),
-    close: async () => {
-      await client.close();
-      await stop(s.child);
-    },
-  };
+  await setup.close();
 }
 
-/** Runs fn(0..n-1) with at most `width` in flight; returns calls per second. */
-async function rate<T>(n: number, width: number, fn: (i: number) => Promise<T>, out?: T[]): Promise<number> {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  const worker = async () => {
-    for (let i = next++; i < n; i = next++) {
-      const v = await fn(i);
-      if (out) out[i] = v;
-    }
+/**
+ * `clients` worker threads, each owning a contiguous share of every phase's index range and
+ * concurrency / clients calls in flight; a phase ends when the last worker finishes its share.
+ */
+async function overTheWire(kind: WireKind, dataDir: string, keys: string[], clients: number): Promise<Driver> {
+  const s = await serve(dataDir);
+  await seedServed(s);
+  const served: Served = { restUrl: s.restUrl, grpcEndpoint: s.grpcEndpoint, token: s.token, certPem: s.certPem };
+  const width = Math.max(1, Math.round(CONCURRENCY / clients));
+  const workers = Array.from({ length: clients }, () => {
+    const data: ClientWorkerData = { kind, served, keys, width };
+    // tsx's --import hook does not reach worker threads on Node 20: the worker registers it itself.
+    const entry = new URL("./client-worker.ts", import.meta.url).href;
+    const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(boot, { eval: true, workerData: data });
+  });
+  const ask = (w: Worker, req: ClientRequest) =>
+    new Promise<void>((resolve, reject) => {
+      w.once("message", (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(`client worker: ${m.error}`))));
+      w.postMessage(req);
+    });
+  return {
+    run: async (phase, from, to) => {
+      const share = Math.ceil((to - from) / clients);
+      await Promise.all(workers.map((w, k) => ask(w, { phase, from: from + k * share, to: Math.min(to, from + (k + 1) * share) })));
+    },
+    peakRssMiB: () => childPeakRssMiB(s.child.pid!),
+    close: async () => {
+      await Promise.all(workers.map((w) => ask(w, { close: true })));
+      await Promise.all(workers.map((w) => w.terminate()));
+      const exited = new Promise((r) => s.child.once("exit", r));
+      s.child.kill("SIGTERM");
+      await exited;
+    },
   };
-  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return n / seconds;
 }
 
 interface Row {
   mode: string;
-  profileCreates: number;
-  profileGets: number;
-  keyCreates: number;
-  keyGets: number;
+  rates: Record<Phase, number>;
   peakRss: number;
 }
 
-async function measure(mode: string, keys: string[]): Promise<Row> {
+async function measure(mode: string, clients: number, keys: string[]): Promise<Row> {
   const dataDir = mkdtempSync(join(tmpdir(), `oslogin-bench-${mode}-`));
   try {
-    const local = mode.startsWith("in-");
-    const ops = local
+    const driver = mode.startsWith("in-")
       ? inProcess(mode === "in-memory" ? undefined : dataDir, keys, mode === "in-process-bg")
-      : mode === "rest"
-        ? await rest(dataDir, keys)
-        : mode === "grpc"
-          ? await grpc(dataDir, keys)
-          : fail(`unknown mode ${JSON.stringify(mode)}`);
-    // In-process calls are synchronous underneath: concurrency would only interleave promises.
-    const width = local ? 1 : CONCURRENCY;
-    const warmIds: string[] = [];
-    await rate(WARMUP, width, (i) => ops.createProfile(COUNT + i), warmIds);
-    await rate(WARMUP, width, (i) => ops.getProfile(warmIds[i]));
-    await rate(WARMUP, width, (i) => ops.createKey(COUNT + i), warmIds);
-    await rate(WARMUP, width, (i) => ops.getKey(warmIds[i]));
-    const profileIds: string[] = [];
-    const keyIds: string[] = [];
-    const row: Row = {
-      mode,
-      profileCreates: await rate(COUNT, width, (i) => ops.createProfile(i), profileIds),
-      profileGets: await rate(COUNT, width, (i) => ops.getProfile(profileIds[i])),
-      keyCreates: await rate(COUNT, width, (i) => ops.createKey(i), keyIds),
-      keyGets: await rate(COUNT, width, (i) => ops.getKey(keyIds[i])),
-      peakRss: ops.peakRssMiB(),
-    };
-    await ops.close();
+      : mode === "rest" || mode === "grpc" || mode === "grpc-lean"
+        ? await overTheWire(mode, dataDir, keys, clients)
+        : fail(`unknown mode ${JSON.stringify(mode)}`);
+    // Warm-up indices follow the measured ones (COUNT..COUNT+WARMUP): distinct logins and keys.
+    for (const phase of PHASES) await driver.run(phase, COUNT, COUNT + WARMUP);
+    const rates = {} as Record<Phase, number>;
+    for (const phase of PHASES) {
+      const start = process.hrtime.bigint();
+      await driver.run(phase, 0, COUNT);
+      rates[phase] = COUNT / (Number(process.hrtime.bigint() - start) / 1e9);
+    }
+    const row: Row = { mode: mode.startsWith("in-") ? mode : `${mode}, ${clients} client thread${clients > 1 ? "s" : ""}`, rates, peakRss: driver.peakRssMiB() };
+    await driver.close();
     return row;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -273,8 +187,10 @@ async function main(): Promise<void> {
   const keys = sshKeys(COUNT + WARMUP);
   const rows: Row[] = [];
   for (const mode of MODES) {
-    process.stderr.write(`bench/cloud: ${mode}...\n`);
-    rows.push(await measure(mode, keys));
+    for (const clients of mode.startsWith("in-") ? [1] : CLIENTS) {
+      process.stderr.write(`bench/cloud: ${mode}${mode.startsWith("in-") ? "" : ` (${clients} client threads)`}...\n`);
+      rows.push(await measure(mode, clients, keys));
+    }
   }
   console.log(
     `${COUNT} profiles + ${COUNT} user SSH keys; over the wire ${CONCURRENCY} requests in flight; SQLite WAL on disk ` +
@@ -284,9 +200,8 @@ async function main(): Promise<void> {
   console.log("| mode | profile creates/s | profile gets/s | key creates/s | key gets/s | peak RSS (server) |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
-    console.log(
-      `| ${r.mode} | ${fmt(r.profileCreates)} | ${fmt(r.profileGets)} | ${fmt(r.keyCreates)} | ${fmt(r.keyGets)} | ${fmt(r.peakRss)} MiB |`,
-    );
+    const { createProfile, getProfile, createKey, getKey } = r.rates;
+    console.log(`| ${r.mode} | ${fmt(createProfile)} | ${fmt(getProfile)} | ${fmt(createKey)} | ${fmt(getKey)} | ${fmt(r.peakRss)} MiB |`);
   }
 }
 
