@@ -181,4 +181,13 @@ describe("helpers", () => {
     expect(sensitivePaths(getDefinition("yandex_iam_service_account_key").schema)).toEqual([["private_key"]]);
     expect(applyDefaults(widget.schema, { size: null, nic: [{ nat: null }] })).toEqual({ size: 10, nic: [{ nat: false }] });
   });
+
+  it("GIVEN a config WHEN defaults are applied THEN the input is never mutated, and a config with nothing to fill is returned as is", () => {
+    const partial = { size: null, nic: [{ nat: true }, { nat: null }] };
+    const filled = applyDefaults(widget.schema, partial);
+    expect(filled).toEqual({ size: 10, nic: [{ nat: true }, { nat: false }] });
+    expect(partial).toEqual({ size: null, nic: [{ nat: true }, { nat: null }] });
+    expect(filled.nic).not.toBe(partial.nic);
+    expect(applyDefaults(widget.schema, filled)).toBe(filled);
+  });
 });
