@@ -3,6 +3,7 @@
 // validation. Synth time of our constructs minus this is the overhead our users pay.
 import { TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { fleetSshPublicKey } from "./ssh-key.js";
 
 class PlainProvider extends TerraformProvider {
   constructor(scope: Construct, id: string, private readonly attrs: Record<string, unknown>) {
@@ -23,7 +24,7 @@ class Plain extends TerraformResource {
 }
 
 export class PlainFleetStack extends TerraformStack {
-  constructor(scope: Construct, id: string, size: number) {
+  constructor(scope: Construct, id: string, size: number, authorizedKeyEvery = 100) {
     super(scope, id);
     new PlainProvider(this, "yandex", { organization_id: "bpfquickstartorg0001", folder_id: "b1gquickstartfolder1", zone: "ru-central1-a" });
     const org = new Construct(this, "org");
@@ -44,10 +45,20 @@ export class PlainFleetStack extends TerraformStack {
         { organization_id: "bpfquickstartorg0001", subject_id: saId, login: `yc-sa-fleet-sa-${n}`, uid: 100000 + i, is_default: true },
         [settings],
       );
-      new Plain(saScope, "authorized-key", "yandex_iam_service_account_key", {
-        service_account_id: saId,
-        description: `authorized key of fleet-sa-${n} (OS Login certificates)`,
-      });
+      if (i % authorizedKeyEvery === 0) {
+        new Plain(saScope, "authorized-key", "yandex_iam_service_account_key", {
+          service_account_id: saId,
+          description: `authorized key of fleet-sa-${n} (OS Login certificates)`,
+        });
+      } else {
+        new Plain(
+          saScope,
+          "ssh-key",
+          "yandex_organizationmanager_user_ssh_key",
+          { organization_id: "bpfquickstartorg0001", subject_id: saId, data: fleetSshPublicKey(`fleet-sa-${n}`), name: `fleet-sa-${n}-ssh` },
+          [settings],
+        );
+      }
       const vmScope = new Construct(this, `vm-${n}`);
       const vm = new Plain(vmScope, "vm", "yandex_compute_instance", {
         name: `fleet-vm-${n}`,

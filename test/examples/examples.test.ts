@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { FleetStack, fleetResourceCount, fleetSizeFromEnv } from "../../examples/fleet/main.js";
+import { FleetStack, fleetPropsFromEnv, fleetResourceCount, fleetSizeFromEnv } from "../../examples/fleet/main.js";
+import { fleetSshPublicKey } from "../../examples/fleet/ssh-key.js";
 import { QuickstartStack, SEED, ensureAliceKey } from "../../examples/quickstart/main.js";
 import { parsePublicKey } from "../../src/cloud/ssh/public-key.js";
 
@@ -73,6 +74,26 @@ describe("examples/fleet", () => {
   it("GIVEN FLEET_SIZE values WHEN parsed THEN only whole numbers are accepted", () => {
     expect(fleetSizeFromEnv({ FLEET_SIZE: "2000" })).toBe(2000);
     expect(() => fleetSizeFromEnv({ FLEET_SIZE: "lots" })).toThrow('FLEET_SIZE must be a whole number >= 0, got "lots"');
+    expect(fleetPropsFromEnv({ FLEET_SIZE: "3" })).toEqual({ size: 3, authorizedKeyEvery: 100 });
+    expect(fleetPropsFromEnv({ FLEET_SIZE: "3", AUTHORIZED_KEY_EVERY: "1" })).toEqual({ size: 3, authorizedKeyEvery: 1 });
+    expect(() => fleetPropsFromEnv({ AUTHORIZED_KEY_EVERY: "0" })).toThrow('AUTHORIZED_KEY_EVERY must be a whole number >= 1, got "0"');
+  });
+
+  it("GIVEN a fleet of 250 WHEN synthesized THEN accounts 0, 100 and 200 hold authorized keys and the other 247 SSH keys", () => {
+    const out = JSON.parse(Testing.synth(new FleetStack(Testing.app(), "fleet", { size: 250 }), true)) as { resource: Record<string, Record<string, { service_account_id?: string; data?: string }>> };
+    expect(Object.keys(out.resource.yandex_iam_service_account_key).map((k) => k.replace(/_authorized-key_.*/, ""))).toEqual(["sa-00000", "sa-00100", "sa-00200"]);
+    expect(Object.keys(out.resource.yandex_organizationmanager_user_ssh_key)).toHaveLength(247);
+    const every = JSON.parse(Testing.synth(new FleetStack(Testing.app(), "fleet", { size: 3, authorizedKeyEvery: 1 }), true)) as { resource: Record<string, object> };
+    expect(Object.keys(every.resource.yandex_iam_service_account_key)).toHaveLength(3);
+    expect(every.resource.yandex_organizationmanager_user_ssh_key).toBeUndefined();
+  });
+
+  it("GIVEN an account name WHEN its fleet SSH key is derived twice THEN the same ed25519 key, a different one per name", () => {
+    const key = fleetSshPublicKey("fleet-sa-00001");
+    expect(key).toBe(fleetSshPublicKey("fleet-sa-00001"));
+    expect(key).toBe("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEtQuQeNm+CAcSuq8/4vzI+qw8n7syy0g8Sp/iAhWS+Q fleet-sa-00001");
+    expect(parsePublicKey(key).type).toBe("ssh-ed25519");
+    expect(fleetSshPublicKey("fleet-sa-00002")).not.toBe(key.replace("00001", "00002"));
   });
 
   it("GIVEN FLEET_SIZE=2000 WHEN the app synthesizes to disk THEN cdk.tf.json holds 10,001 resources", { timeout: 180_000 }, () => {
