@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const mode of MODES) {
     for (const clients of mode.startsWith("in-") ? [1] : CLIENTS) {
-      process.stderr.write(`bench/cloud: ${mode}${mode.startsWith("in-") ? "" : ` (${clients} client threads)`}...\n`);
+      process.stderr.write(`bench/cloud: ${mode}${mode.startsWith("in-") ? "" : ` (${clients} client thread${clients > 1 ? "s" : ""})`}...\n`);
       rows.push(await measure(mode, clients, keys));
     }
   }

@@ -153,16 +153,25 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Replaces (or appends) this benchmark's section of BENCHMARKS.md, leaving the others intact. */
+/** Where the hand-written reading of the numbers starts; a new run keeps it. */
+const ANALYSIS = "\nWhat the numbers say";
+
+/**
+ * Replaces (or appends) this benchmark's measured tables in BENCHMARKS.md, leaving the other
+ * sections and this section's analysis (from "What the numbers say" on) intact.
+ */
 function writeSection(table: string): void {
   const file = path.join(root, "BENCHMARKS.md");
   const heading = "## Terraform provider";
-  const body = `${heading}\n\nMeasured by \`npx tsx bench/terraform/run.ts\`.\n\n${table}\n`;
+  const body = `${heading}\n\nMeasured by \`npx tsc -p . && npx tsx bench/terraform/run.ts\` (defaults: \`--size 200 --runs 15\`).\n\n${table}\n`;
   let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const start = text.indexOf(`\n${heading}\n`);
   if (start >= 0) {
     const next = text.indexOf("\n## ", start + heading.length + 2);
-    text = text.slice(0, start + 1) + body + (next >= 0 ? text.slice(next) : "");
+    const end = next >= 0 ? next : text.length;
+    const analysis = text.indexOf(ANALYSIS, start);
+    const kept = analysis >= 0 && analysis < end ? analysis : end;
+    text = text.slice(0, start + 1) + body + text.slice(kept);
   } else {
     text = `${text.trimEnd()}\n\n${body}`;
   }
