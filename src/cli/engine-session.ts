@@ -65,7 +65,8 @@ export async function openCloud(dataDir: string, endpoint: string | undefined): 
   }
   const { CloudModel } = await import("../cloud/model/cloud-model.js");
   const { InProcessCloudClient } = await import("../cloud/client/inprocess.js");
-  const model = CloudModel.open({ dataDir });
+  // Group commit: the engine keeps up to --parallelism calls in flight; each resolves once on disk.
+  const model = CloudModel.open({ dataDir, groupCommit: true });
   const cloud = new InProcessCloudClient(model);
   return {
     cloud,

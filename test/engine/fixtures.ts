@@ -13,8 +13,9 @@ export const ORG = "bpfquickstartorg0001";
 export const ALICE = "ajealice000000000001";
 export const BOB = "ajebob00000000000002";
 
+/** The embedded cloud as the CLI opens it for the engine (group commit on), seeded with the quickstart organization. */
 export function seededModel(dataDir?: string): CloudModel {
-  const model = CloudModel.open({ dataDir });
+  const model = CloudModel.open({ dataDir, groupCommit: true });
   model.directory.seedFromYaml(readFileSync(path.join(import.meta.dirname, "../../examples/quickstart/seed.yaml"), "utf8"));
   return model;
 }

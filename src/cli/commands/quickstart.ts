@@ -70,7 +70,7 @@ const command: Command = {
     const { CloudModel } = await import("../../cloud/model/cloud-model.js");
     const { InProcessCloudClient } = await import("../../cloud/client/inprocess.js");
     const { isCloudError } = await import("../../cloud/errors.js");
-    const model = CloudModel.open({ dataDir });
+    const model = CloudModel.open({ dataDir, groupCommit: true });
     const cloud = new InProcessCloudClient(model);
     try {
       say(style.bold(`1/4 Seeding the organization from ${seedFile} into ${path.relative(".", dataDir) || "."}`));

@@ -1,7 +1,8 @@
-// The embedded CloudClient: calls the model directly in this process, as `caller`. Mutations are
-// done when the model returns (better-sqlite3 commits synchronously), so each resolves with its
-// Operation's response, exactly what the gRPC client gets after waitForOperation. Model errors are
-// CloudErrors already; methods are async so every failure arrives as a rejection, never a throw.
+// The embedded CloudClient: calls the model directly in this process, as `caller`. A mutation resolves
+// with its Operation's response, exactly what the gRPC client gets after waitForOperation, once it is
+// committed: at once, or, when the store groups commits (Store.enableGroupCommit), when the group the
+// mutation joined commits. Model errors are CloudErrors already; methods are async so every failure
+// arrives as a rejection, never a throw.
 import { effectiveDeltasOf } from "../model/access.js";
 import type { CloudModel } from "../model/cloud-model.js";
 import {
@@ -38,6 +39,7 @@ import {
   type User,
   type UserSshKey,
 } from "../model/types.js";
+import { CloudError } from "../errors.js";
 import type { CallOptions, CloudClient, PageRequest } from "./cloud-client.js";
 
 /** The response an Operation carries (the model only returns done, successful operations). */
@@ -56,6 +58,19 @@ export class InProcessCloudClient implements CloudClient {
     readonly model: CloudModel,
     readonly caller: Caller = ADMIN,
   ) {}
+
+  /** Runs a mutation and resolves with its result once it is committed (see Store.grouped). */
+  private async write<T>(mutation: () => T): Promise<Awaited<T>> {
+    const { value, durable } = this.model.ctx.store.grouped(mutation);
+    const result = await value;
+    try {
+      await durable;
+    } catch (e) {
+      // The whole group rolled back: nothing of this mutation exists, and trying again is safe.
+      throw new CloudError("UNAVAILABLE", `the change could not be committed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return result;
+  }
 
   /** The same model seen by another caller (e.g. a member, to test what they may do). */
   as(caller: Caller): InProcessCloudClient {
@@ -83,11 +98,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async updateOsLoginSettings(req: UpdateOsLoginSettingsRequest, opts?: CallOptions): Promise<OsLoginSettings> {
-    return responseOf(this.model.osLogin.updateSettings(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.osLogin.updateSettings(this.caller, req, opts)));
   }
 
   async createOsLoginProfile(req: CreateOsLoginProfileRequest, opts?: CallOptions): Promise<OsLoginProfile> {
-    return responseOf(this.model.osLogin.createProfile(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.osLogin.createProfile(this.caller, req, opts)));
   }
 
   async getOsLoginProfile(osLoginProfileId: string): Promise<OsLoginProfile> {
@@ -99,19 +114,19 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async updateOsLoginProfile(req: UpdateOsLoginProfileRequest, opts?: CallOptions): Promise<OsLoginProfile> {
-    return responseOf(this.model.osLogin.updateProfile(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.osLogin.updateProfile(this.caller, req, opts)));
   }
 
   async setDefaultOsLoginProfile(osLoginProfileId: string, opts?: CallOptions): Promise<OsLoginProfile> {
-    return responseOf(this.model.osLogin.setDefaultProfile(this.caller, { osLoginProfileId }, opts));
+    return this.write(() => responseOf(this.model.osLogin.setDefaultProfile(this.caller, { osLoginProfileId }, opts)));
   }
 
   async deleteOsLoginProfile(osLoginProfileId: string, opts?: CallOptions): Promise<void> {
-    this.model.osLogin.deleteProfile(this.caller, { id: osLoginProfileId }, opts);
+    await this.write(() => this.model.osLogin.deleteProfile(this.caller, { id: osLoginProfileId }, opts));
   }
 
   async createUserSshKey(req: CreateUserSshKeyRequest, opts?: CallOptions): Promise<UserSshKey> {
-    return responseOf(this.model.userSshKeys.create(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.userSshKeys.create(this.caller, req, opts)));
   }
 
   async getUserSshKey(userSshKeyId: string): Promise<UserSshKey> {
@@ -123,15 +138,15 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async updateUserSshKey(req: UpdateUserSshKeyRequest, opts?: CallOptions): Promise<UserSshKey> {
-    return responseOf(this.model.userSshKeys.update(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.userSshKeys.update(this.caller, req, opts)));
   }
 
   async deleteUserSshKey(userSshKeyId: string, opts?: CallOptions): Promise<void> {
-    this.model.userSshKeys.delete(this.caller, { userSshKeyId }, opts);
+    await this.write(() => this.model.userSshKeys.delete(this.caller, { userSshKeyId }, opts));
   }
 
   async generateSshCertificate(req: GenerateSshCertificateRequest): Promise<{ signedCertificate: string }> {
-    return this.model.certificates.generate(this.caller, req);
+    return this.write(() => this.model.certificates.generate(this.caller, req));
   }
 
   // ---------- resource-manager ----------
@@ -155,7 +170,7 @@ export class InProcessCloudClient implements CloudClient {
   // ---------- iam ----------
 
   async createServiceAccount(req: CreateServiceAccountRequest, opts?: CallOptions): Promise<ServiceAccount> {
-    return responseOf(this.model.serviceAccounts.create(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.serviceAccounts.create(this.caller, req, opts)));
   }
 
   async getServiceAccount(serviceAccountId: string): Promise<ServiceAccount> {
@@ -167,16 +182,16 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async updateServiceAccount(req: UpdateServiceAccountRequest, opts?: CallOptions): Promise<ServiceAccount> {
-    return responseOf(this.model.serviceAccounts.update(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.serviceAccounts.update(this.caller, req, opts)));
   }
 
   async deleteServiceAccount(serviceAccountId: string, opts?: CallOptions): Promise<void> {
-    this.model.serviceAccounts.delete(this.caller, { serviceAccountId }, opts);
+    await this.write(() => this.model.serviceAccounts.delete(this.caller, { serviceAccountId }, opts));
   }
 
   /** Synchronous in the API: the response (with the private key, once) rather than an Operation. */
   async createKey(req: CreateKeyRequest, opts?: CallOptions): Promise<CreateKeyResponse> {
-    return this.model.keys.create(this.caller, req, opts);
+    return this.write(() => this.model.keys.create(this.caller, req, opts));
   }
 
   async getKey(keyId: string): Promise<Key> {
@@ -188,17 +203,17 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async updateKey(req: { keyId: string; description?: string; updateMask?: string[] }, opts?: CallOptions): Promise<Key> {
-    return responseOf(this.model.keys.update(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.keys.update(this.caller, req, opts)));
   }
 
   async deleteKey(keyId: string, opts?: CallOptions): Promise<void> {
-    this.model.keys.delete(this.caller, { keyId }, opts);
+    await this.write(() => this.model.keys.delete(this.caller, { keyId }, opts));
   }
 
   // ---------- compute ----------
 
   async createInstance(req: CreateInstanceRequest, opts?: CallOptions): Promise<Instance> {
-    return responseOf(this.model.instances.create(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.instances.create(this.caller, req, opts)));
   }
 
   async getInstance(instanceId: string, view: "BASIC" | "FULL" = "FULL"): Promise<Instance> {
@@ -210,15 +225,15 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async updateInstance(req: UpdateInstanceRequest, opts?: CallOptions): Promise<Instance> {
-    return responseOf(this.model.instances.update(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.instances.update(this.caller, req, opts)));
   }
 
   async updateInstanceMetadata(req: UpdateInstanceMetadataRequest, opts?: CallOptions): Promise<Instance> {
-    return responseOf(this.model.instances.updateMetadata(this.caller, req, opts));
+    return this.write(() => responseOf(this.model.instances.updateMetadata(this.caller, req, opts)));
   }
 
   async deleteInstance(instanceId: string, opts?: CallOptions): Promise<void> {
-    this.model.instances.delete(this.caller, { instanceId }, opts);
+    await this.write(() => this.model.instances.delete(this.caller, { instanceId }, opts));
   }
 
   // ---------- access bindings ----------
@@ -228,11 +243,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async setAccessBindings(resource: ResourceRef, accessBindings: AccessBinding[], opts?: CallOptions): Promise<void> {
-    this.model.access.setAccessBindings(this.caller, { resource, accessBindings }, opts);
+    await this.write(() => this.model.access.setAccessBindings(this.caller, { resource, accessBindings }, opts));
   }
 
   async updateAccessBindings(resource: ResourceRef, deltas: AccessBindingDelta[], opts?: CallOptions): Promise<AccessBindingDelta[]> {
-    return effectiveDeltasOf(this.model.access.updateAccessBindings(this.caller, { resource, accessBindingDeltas: deltas }, opts));
+    return this.write(() => effectiveDeltasOf(this.model.access.updateAccessBindings(this.caller, { resource, accessBindingDeltas: deltas }, opts)));
   }
 
   // ---------- operations ----------

@@ -1,6 +1,7 @@
 // The emulator's model: one store, one context, and the services named after the API's services.
 // Order matters only where a service installs something others use: AccessService installs the
 // authorizer into the context, so it is created first.
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from "../store/checkpointer.js";
 import { Store } from "../store/store.js";
 import { AccessService } from "./access.js";
 import { AuditService } from "./audit.js";
@@ -19,6 +20,13 @@ export interface CloudModelOptions {
   dataDir?: string;
   /** The clock (tests pin it). */
   now?: () => Date;
+  /**
+   * Tuning for many writes in flight (the engine driving the embedded cloud): mutations made through
+   * InProcessCloudClient share commits (Store.enableGroupCommit), and WAL checkpoints run in a
+   * background thread (store/checkpointer.ts) instead of inside a commit. Both together took creates
+   * on disk from ~5k/s to ~11-13k/s (bench/cloud, in-process-grouped).
+   */
+  groupCommit?: boolean;
 }
 
 export class CloudModel {
@@ -32,6 +40,8 @@ export class CloudModel {
   readonly keys: KeyService;
   readonly iamTokens: IamTokenService;
   readonly instances: InstanceService;
+
+  private checkpoints?: BackgroundCheckpoints;
 
   private constructor(readonly ctx: ModelContext) {
     this.access = new AccessService(ctx);
@@ -48,10 +58,17 @@ export class CloudModel {
 
   static open(opts: CloudModelOptions = {}): CloudModel {
     const store = Store.open({ dataDir: opts.dataDir });
-    return new CloudModel(new ModelContext(store, opts.now));
+    const model = new CloudModel(new ModelContext(store, opts.now));
+    if (opts.groupCommit) {
+      store.enableGroupCommit();
+      model.checkpoints = startBackgroundCheckpoints(store.db, { keepAlive: false });
+    }
+    return model;
   }
 
+  /** Commits what is pending and closes the database (the checkpoint thread is told to stop). */
   close(): void {
+    void this.checkpoints?.stop();
     this.ctx.store.close();
   }
 }

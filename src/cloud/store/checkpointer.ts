@@ -48,13 +48,24 @@ export interface BackgroundCheckpoints {
 
 export function startBackgroundCheckpoints(
   db: Database.Database,
-  { intervalMs = 250, capBytes = WAL_CAP_BYTES }: { intervalMs?: number; capBytes?: number } = {},
+  {
+    intervalMs = 250,
+    capBytes = WAL_CAP_BYTES,
+    keepAlive = true,
+  }: {
+    intervalMs?: number;
+    capBytes?: number;
+    /** false: the thread never keeps the process alive (a CLI that ends without stopping it still exits). */
+    keepAlive?: boolean;
+  } = {},
 ): BackgroundCheckpoints | undefined {
   if (db.memory) return undefined;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), file: db.name, intervalMs, capBytes },
   });
+  // Safe to abandon: a checkpoint cut short by the process exiting leaves the WAL for the next open.
+  if (!keepAlive) worker.unref();
   const pageSize = db.pragma("page_size", { simple: true }) as number;
   db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(capBytes / pageSize))}`);
   db.pragma(`journal_size_limit = ${capBytes}`);
