@@ -4,11 +4,13 @@
 // disk, as users run it). Prints a markdown table.
 //
 //   npx tsx bench/cloud/run.ts [--count 10000] [--concurrency 32] [--clients 1,2]
-//                              [--modes in-memory,in-process,in-process-bg,rest,grpc,grpc-lean]
+//                              [--modes in-memory,in-process,in-process-bg,in-process-grouped,rest,grpc,grpc-lean]
 //
 // in-memory: the model without disk (its CPU ceiling); in-process: CloudModel.open on a data
 // directory, as the embedded default runs; in-process-bg: the same plus the background WAL
-// checkpoints `oslogin serve` runs (src/cloud/store/checkpointer.ts).
+// checkpoints `oslogin serve` runs (src/cloud/store/checkpointer.ts); in-process-grouped: through
+// InProcessCloudClient with --concurrency calls in flight, CloudModel.open's groupCommit on (group
+// commit + background checkpoints), as the engine's embedded cloud runs (src/cli/engine-session.ts).
 // grpc-lean: the same gRPC server driven by a bare HTTP/2 client (lean-grpc.ts) instead of the SDK.
 // rest, grpc and grpc-lean run once per --clients value: the load comes from that many client threads (each its
 // own connection pool or SDK Session), the concurrency split between them, because one Node event
@@ -20,6 +22,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
+import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../src/cloud/model/types.js";
 import { startBackgroundCheckpoints } from "../../src/cloud/store/checkpointer.js";
@@ -35,7 +38,7 @@ const CONCURRENCY = Number(args.get("concurrency") ?? 32);
 const CLIENTS = (args.get("clients") ?? "1,2").split(",").map(Number);
 /** Calls made (and not measured) before timing: JIT, lazily loaded modules and the connection pool warm up. */
 const WARMUP = Math.min(500, Math.ceil(COUNT / 10));
-const MODES = (args.get("modes") ?? "in-memory,in-process,in-process-bg,rest,grpc,grpc-lean").split(",");
+const MODES = (args.get("modes") ?? "in-memory,in-process,in-process-bg,in-process-grouped,rest,grpc,grpc-lean").split(",");
 const PHASES: Phase[] = ["createProfile", "getProfile", "createKey", "getKey"];
 
 /** Runs the phases; the caller times each. */
@@ -46,22 +49,36 @@ interface Driver {
   close(): Promise<void>;
 }
 
-function inProcess(dataDir: string | undefined, keys: string[], background: boolean): Driver {
-  const model = CloudModel.open({ dataDir });
-  const checkpoints = background ? startBackgroundCheckpoints(model.ctx.db) : undefined;
+/**
+ * The model in this process. `direct`: its methods called one at a time (each commits on return);
+ * `grouped`: through InProcessCloudClient with CONCURRENCY calls in flight and group commit on, as
+ * the engine drives the embedded cloud (each call resolves once its group is committed).
+ */
+function inProcess(dataDir: string | undefined, keys: string[], opts: { background?: boolean; grouped?: boolean } = {}): Driver {
+  const model = CloudModel.open({ dataDir, groupCommit: opts.grouped });
+  const checkpoints = opts.background ? startBackgroundCheckpoints(model.ctx.db) : undefined;
   model.directory.seed(SEED);
   for (const o of ORGS) model.osLogin.updateSettings(ADMIN, { organizationId: o.id, userSshKeySettings: { enabled: true, allowManageOwnKeys: true } });
   const idOf = (op: { response?: { value: unknown } }) => (op.response!.value as { id: string }).id;
-  const calls: Calls = {
-    createProfile: async (i) => idOf(model.osLogin.createProfile(ADMIN, profileReq(i))),
-    getProfile: async (id) => void model.osLogin.getProfile(ADMIN, { osLoginProfileId: id }),
-    createKey: async (i) => idOf(model.userSshKeys.create(ADMIN, keyReq(i, keys))),
-    getKey: async (id) => void model.userSshKeys.get(ADMIN, { userSshKeyId: id }),
-  };
+  const client = new InProcessCloudClient(model);
+  const calls: Calls = opts.grouped
+    ? {
+        createProfile: async (i) => (await client.createOsLoginProfile(profileReq(i))).id,
+        getProfile: async (id) => void (await client.getOsLoginProfile(id)),
+        createKey: async (i) => (await client.createUserSshKey(keyReq(i, keys))).id,
+        getKey: async (id) => void (await client.getUserSshKey(id)),
+      }
+    : {
+        createProfile: async (i) => idOf(model.osLogin.createProfile(ADMIN, profileReq(i))),
+        getProfile: async (id) => void model.osLogin.getProfile(ADMIN, { osLoginProfileId: id }),
+        createKey: async (i) => idOf(model.userSshKeys.create(ADMIN, keyReq(i, keys))),
+        getKey: async (id) => void model.userSshKeys.get(ADMIN, { userSshKeyId: id }),
+      };
   const ids = new Map<Phase, string[]>();
+  // Direct calls are synchronous underneath: concurrency would only interleave promises.
+  const width = opts.grouped ? CONCURRENCY : 1;
   return {
-    // In-process calls are synchronous underneath: concurrency would only interleave promises.
-    run: (phase, from, to) => runPhase(calls, phase, from, to, 1, ids),
+    run: (phase, from, to) => runPhase(calls, phase, from, to, width, ids),
     peakRssMiB: () => process.resourceUsage().maxRSS / 1024,
     close: async () => {
       await checkpoints?.stop();
@@ -156,7 +173,7 @@ async function measure(mode: string, clients: number, keys: string[]): Promise<R
   const dataDir = mkdtempSync(join(tmpdir(), `oslogin-bench-${mode}-`));
   try {
     const driver = mode.startsWith("in-")
-      ? inProcess(mode === "in-memory" ? undefined : dataDir, keys, mode === "in-process-bg")
+      ? inProcess(mode === "in-memory" ? undefined : dataDir, keys, { background: mode === "in-process-bg", grouped: mode === "in-process-grouped" })
       : mode === "rest" || mode === "grpc" || mode === "grpc-lean"
         ? await overTheWire(mode, dataDir, keys, clients)
         : fail(`unknown mode ${JSON.stringify(mode)}`);
