@@ -19,7 +19,8 @@ async function phase(name: string, dataDir: string, outDir: string): Promise<voi
   const { Engine } = await import("../../src/engine/engine.js");
   const { findDefinition } = await import("../../src/resources/registry.js");
   const { hasErrors, formatDiagnostic } = await import("../../src/engine/diagnostics.js");
-  const model = CloudModel.open({ dataDir });
+  // As the CLI opens the embedded cloud for the engine (src/cli/engine-session.ts).
+  const model = CloudModel.open({ dataDir, groupCommit: true });
   if (name === "apply") model.directory.seedFromYaml(readFileSync(path.join(root, "examples/quickstart/seed.yaml"), "utf8"));
   const engine = new Engine({ cloud: new InProcessCloudClient(model), definitions: (t, k) => findDefinition(t, k), dataDir });
   const started = performance.now();

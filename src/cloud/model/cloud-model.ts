@@ -60,8 +60,7 @@ export class CloudModel {
     const store = Store.open({ dataDir: opts.dataDir });
     const model = new CloudModel(new ModelContext(store, opts.now));
     if (opts.groupCommit) {
-      store.enableGroupCommit();
-      model.checkpoints = startBackgroundCheckpoints(store.db, { keepAlive: false });
+      store.enableGroupCommit(undefined, () => (model.checkpoints = startBackgroundCheckpoints(store.db, { keepAlive: false })));
     }
     return model;
   }

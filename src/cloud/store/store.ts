@@ -39,6 +39,7 @@ export class Store {
   private joined?: Group;
   /** Depth of transactions running now (0 = none): nested ones are savepoints and never commit a group. */
   private depth = 0;
+  private onFirstGroup?: () => void;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -108,11 +109,13 @@ export class Store {
 
   /**
    * Turns group commit on (the embedded cloud behind the engine): at most `limit` mutations per
-   * group. Only writes made through grouped() are grouped.
+   * group. Only writes made through grouped() are grouped. `onFirstGroup` runs when the first group
+   * opens (what only writers need, e.g. background checkpoints, starts then, not for a read-only plan).
    */
-  enableGroupCommit(limit = 256): void {
+  enableGroupCommit(limit = 256, onFirstGroup?: () => void): void {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`group commit limit must be a whole number >= 1, got ${limit}`);
     this.groupLimit = limit;
+    this.onFirstGroup = onFirstGroup;
   }
 
   /**
@@ -149,6 +152,9 @@ export class Store {
   }
 
   private openGroup(): Group {
+    const first = this.onFirstGroup;
+    this.onFirstGroup = undefined;
+    first?.();
     this.db.exec("BEGIN IMMEDIATE");
     let resolve!: () => void;
     let reject!: (e: unknown) => void;

@@ -106,6 +106,20 @@ describe("Store group commit", () => {
     expect(seenByOther()).toEqual(["b"]);
   });
 
+  it("GIVEN an onFirstGroup hook WHEN groups open THEN it runs once, before the first group's transaction", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "group-commit-"));
+    store = Store.open({ dataDir: dir });
+    store.db.exec("CREATE TABLE t (x TEXT PRIMARY KEY)");
+    const calls: boolean[] = [];
+    store.enableGroupCommit(2, () => calls.push(store.db.inTransaction));
+    other = new Database(join(dir, "cloud.db"), { readonly: true });
+    expect(seenHere()).toEqual([]);
+    expect(calls).toEqual([]);
+    const writes = ["a", "b", "c"].map((x) => store.grouped(() => insert(x)));
+    await Promise.all(writes.map((w) => w.durable));
+    expect(calls).toEqual([false]);
+  });
+
   it("GIVEN group commit off WHEN a write is grouped THEN it has committed on return and durable is already resolved", async () => {
     const dir = mkdtempSync(join(tmpdir(), "group-commit-"));
     store = Store.open({ dataDir: dir });
