@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { decodeJson, encodeJson } from "../../../src/cloud/store/json.js";
+
+describe("stored JSON", () => {
+  it("GIVEN a document with int64 values WHEN encoded and decoded THEN the bigints come back exactly, past 2^53", () => {
+    const doc = { uid: 9223372036854775807n, nested: [{ gid: 1001n }], name: "alice" };
+    const text = encodeJson(doc);
+    expect(text).toBe('{"uid":{"$int64":"9223372036854775807"},"nested":[{"gid":{"$int64":"1001"}}],"name":"alice"}');
+    expect(decodeJson(text)).toEqual(doc);
+  });
+
+  it("GIVEN documents without int64 WHEN decoded THEN plain values, and text that merely mentions the marker stays text", () => {
+    expect(decodeJson('{"a":[1,"x",null,{"b":true}]}')).toEqual({ a: [1, "x", null, { b: true }] });
+    expect(decodeJson(encodeJson({ note: 'the "$int64" marker', v: { $int64: 5 } }))).toEqual({ note: 'the "$int64" marker', v: { $int64: 5 } });
+    expect(decodeJson('{"v":{"$int64":"7","extra":1}}')).toEqual({ v: { $int64: "7", extra: 1 } });
+  });
+});
