@@ -326,21 +326,57 @@ export function planCreateValue(schema: BlockSchema, config: ObjectValue): Objec
 
 /** Planned new state for an in-place update: keep what the provider computed before. */
 export function planUpdateValue(schema: BlockSchema, prior: ObjectValue, config: ObjectValue): ObjectValue {
+  return planUpdateInto(schema, prior, config, [], undefined);
+}
+
+/**
+ * planUpdateValue that also records, in `changed` when given, the paths where the planned value
+ * differs from `prior`: exactly diffPaths(schema, prior, planned), in the same order, found while
+ * building the value (an attribute kept from prior needs no comparison). A no-op plan of 10k
+ * resources spent more in diffPaths than in building the values.
+ */
+function planUpdateInto(
+  schema: BlockSchema,
+  prior: ObjectValue,
+  config: ObjectValue,
+  path: AttributePath,
+  changed: AttributePath[] | undefined,
+): ObjectValue {
   const result: ObjectValue = {};
-  for (const [name, attr] of shapeOf(schema).attributes) {
+  const shape = shapeOf(schema);
+  for (const [name, attr] of shape.attributes) {
     const v = config[name] ?? null;
-    result[name] = keepsPrior(attr, v) ? (name in prior ? prior[name] : UNKNOWN) : v;
+    if (keepsPrior(attr, v)) {
+      const kept = name in prior ? prior[name] : UNKNOWN;
+      result[name] = kept;
+      // Equal to itself unless unknown (which equals nothing).
+      if (changed && isUnknown(kept)) changed.push([...path, name]);
+    } else {
+      result[name] = v;
+      if (changed && !valuesEqual(prior[name] ?? null, v)) changed.push([...path, name]);
+    }
   }
-  for (const [name, block] of shapeOf(schema).blocks) {
+  for (const [name, block] of shape.blocks) {
     const items = config[name];
-    const before = Array.isArray(prior[name]) ? (prior[name] as ObjectValue[]) : [];
-    result[name] = Array.isArray(items)
+    const before = prior[name];
+    const both = Array.isArray(before) && Array.isArray(items);
+    const planned: Value = Array.isArray(items)
       ? items.map((item, i) =>
-          i < before.length
-            ? planUpdateValue(block.block, before[i], item as ObjectValue)
+          both && i < before.length
+            ? // Elements on both sides: their differences are found in the recursion, as diffPaths does.
+              planUpdateInto(block.block, before[i] as ObjectValue, item as ObjectValue, [...path, name, i], changed)
             : planCreateValue(block.block, item as ObjectValue),
         )
       : (items ?? []);
+    result[name] = planned;
+    if (!changed) continue;
+    if (!Array.isArray(before) || !Array.isArray(planned)) {
+      if (!valuesEqual(before ?? [], planned)) changed.push([...path, name]);
+      continue;
+    }
+    // Elements present on one side only (the common ones were compared above, or there are none).
+    const common = both ? Math.min(before.length, planned.length) : 0;
+    for (let i = common; i < Math.max(before.length, planned.length); i++) changed.push([...path, name, i]);
   }
   return result;
 }
@@ -391,8 +427,8 @@ export function planResourceChange(
   if (prior === null) {
     return { action: "create", planned: planCreateValue(def.schema, withDefaults), requiresReplace: [], changed: [] };
   }
-  const proposed = planUpdateValue(def.schema, prior, withDefaults);
-  const changed = diffPaths(def.schema, prior, proposed);
+  const changed: AttributePath[] = [];
+  const proposed = planUpdateInto(def.schema, prior, withDefaults, [], changed);
   if (changed.length === 0) return { action: "noop", planned: prior, requiresReplace: [], changed: [] };
   // A type without update() can only change by replacement.
   const requiresReplace = def.update ? replacePaths(def.schema, prior, proposed) : changed;

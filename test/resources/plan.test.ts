@@ -4,6 +4,7 @@ import {
   applyDefaults,
   diffPaths,
   formatPath,
+  planUpdateValue,
   normalizeConfig,
   planResourceChange,
   sensitivePaths,
@@ -189,5 +190,21 @@ describe("helpers", () => {
     expect(partial).toEqual({ size: null, nic: [{ nat: true }, { nat: null }] });
     expect(filled.nic).not.toBe(partial.nic);
     expect(applyDefaults(widget.schema, filled)).toBe(filled);
+  });
+
+  it.each([
+    ["nothing changed", {}, []],
+    ["an attribute changed and a computed one kept", { name: "m" }, [["name"]]],
+    ["a nic element added", { nic: [{ nat: true, ip: null }, { nat: false, ip: null }] }, [["nic", 0, "nat"], ["nic", 1]]],
+    ["the nic elements removed", { nic: [] }, [["nic", 0]]],
+    ["the nic block left out", { nic: undefined }, [["nic", 0]]],
+    ["the disk unknown", { disk: UNKNOWN }, [["disk"]]],
+    ["a map and a nic address changed", { tags: { a: "b" }, nic: [{ nat: false, ip: "10.0.0.9" }] }, [["tags"], ["nic", 0, "ip"]]],
+  ])("GIVEN %s WHEN planned THEN the changed paths are exactly diffPaths(prior, planned)", (_what, edit, paths) => {
+    const config = applyDefaults(widget.schema, { ...prior, id: null, secret: null, ...edit } as never);
+    const expected = diffPaths(widget.schema, prior as never, planUpdateValue(widget.schema, prior as never, config));
+    const change = planResourceChange(widget, prior as never, config);
+    expect(expected).toEqual(paths);
+    expect(change.action === "noop" ? [] : change.changed).toEqual(paths);
   });
 });
