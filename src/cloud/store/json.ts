@@ -5,14 +5,39 @@ export function encodeJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? { $int64: v.toString() } : v));
 }
 
-/** The marker of a stored int64; a document without it parses without a reviver (several times faster). */
+/** The marker of a stored int64; a document without it needs no walk after JSON.parse. */
 const INT64_MARKER = '"$int64"';
 
 export function decodeJson<T = unknown>(text: string): T {
-  if (!text.includes(INT64_MARKER)) return JSON.parse(text) as T;
-  return JSON.parse(text, (_k, v) =>
-    v !== null && typeof v === "object" && typeof v.$int64 === "string" && Object.keys(v).length === 1
-      ? BigInt(v.$int64)
-      : v,
-  ) as T;
+  const value = JSON.parse(text) as unknown;
+  return (text.includes(INT64_MARKER) ? reviveInt64(value) : value) as T;
+}
+
+/** True for exactly {"$int64": "<decimal>"}. */
+function isInt64(v: Record<string, unknown>): boolean {
+  if (typeof v.$int64 !== "string") return false;
+  for (const k in v) if (k !== "$int64") return false;
+  return true;
+}
+
+/**
+ * Replaces every {"$int64": "..."} in a parsed document by its bigint, in place. A walk over the
+ * parsed value costs a fraction of a JSON.parse reviver, which is called back for every value.
+ */
+function reviveInt64(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = reviveInt64(v[i]);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  if (isInt64(o)) return BigInt(o.$int64 as string);
+  for (const k in o) {
+    const e = o[k];
+    if (e === null || typeof e !== "object") continue;
+    const r = reviveInt64(e);
+    // defineProperty, not assignment: a key named "__proto__" must stay a plain property.
+    if (r !== e) Object.defineProperty(o, k, { value: r, writable: true, enumerable: true, configurable: true });
+  }
+  return o;
 }

@@ -13,5 +13,9 @@ describe("stored JSON", () => {
     expect(decodeJson('{"a":[1,"x",null,{"b":true}]}')).toEqual({ a: [1, "x", null, { b: true }] });
     expect(decodeJson(encodeJson({ note: 'the "$int64" marker', v: { $int64: 5 } }))).toEqual({ note: 'the "$int64" marker', v: { $int64: 5 } });
     expect(decodeJson('{"v":{"$int64":"7","extra":1}}')).toEqual({ v: { $int64: "7", extra: 1 } });
+    const proto = decodeJson<Record<string, unknown>>('{"__proto__":{"$int64":"5"},"m":{"__proto__":{"x":{"$int64":"6"}}}}');
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto, "__proto__")?.value).toBe(5n);
+    expect(Object.getOwnPropertyDescriptor(proto.m, "__proto__")?.value).toEqual({ x: 6n });
   });
 });
