@@ -2,7 +2,25 @@
 // JSON.stringify cannot write. They are stored as {"$int64":"<decimal>"} and revived as bigint.
 
 export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? { $int64: v.toString() } : v));
+  // A JSON.stringify replacer is called back for every value; most documents hold no bigint at all.
+  return JSON.stringify(hasBigInt(value) ? withInt64Markers(value) : value);
+}
+
+function hasBigInt(v: unknown): boolean {
+  if (typeof v === "bigint") return true;
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.some(hasBigInt);
+  return Object.keys(v).some((k) => hasBigInt((v as Record<string, unknown>)[k]));
+}
+
+/** A copy with every bigint replaced by {"$int64": "<decimal>"} (objects with toJSON, e.g. dates, as they are). */
+function withInt64Markers(v: unknown): unknown {
+  if (typeof v === "bigint") return { $int64: v.toString() };
+  if (v === null || typeof v !== "object" || typeof (v as { toJSON?: unknown }).toJSON === "function") return v;
+  if (Array.isArray(v)) return v.map(withInt64Markers);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: withInt64Markers((v as Record<string, unknown>)[k]), writable: true, enumerable: true, configurable: true });
+  return out;
 }
 
 /** The marker of a stored int64; a document without it needs no walk after JSON.parse. */

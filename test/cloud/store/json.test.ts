@@ -7,6 +7,10 @@ describe("stored JSON", () => {
     const text = encodeJson(doc);
     expect(text).toBe('{"uid":{"$int64":"9223372036854775807"},"nested":[{"gid":{"$int64":"1001"}}],"name":"alice"}');
     expect(decodeJson(text)).toEqual(doc);
+    expect(encodeJson({ at: new Date("2030-01-01T00:00:00Z"), n: [1n, undefined], skip: undefined, __proto__: null })).toBe(
+      '{"at":"2030-01-01T00:00:00.000Z","n":[{"$int64":"1"},null]}',
+    );
+    expect(encodeJson({ plain: [1, "a", { b: null }] })).toBe('{"plain":[1,"a",{"b":null}]}');
   });
 
   it("GIVEN documents without int64 WHEN decoded THEN plain values, and text that merely mentions the marker stays text", () => {
