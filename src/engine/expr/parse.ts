@@ -3,9 +3,19 @@
 // < + - < * / % < unary < postfix (attr, index, splat, call).
 import { ExprSyntaxError, type BinaryOp, type Expr } from "./ast.js";
 
+/** "${a.b.c}": the form most of a synthesized stack's expressions take (cdktf's attribute references). */
+const PLAIN_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\}$/;
+
 /** Parses a JSON string value of cdk.tf.json: a literal, one interpolation, or a template. */
 export function parseTemplate(src: string): Expr {
   if (!src.includes("${") && !src.includes("%{")) return { k: "lit", v: src };
+  // A plain reference, built without the descent through every precedence level (the same tree).
+  const m = PLAIN_REFERENCE.exec(src);
+  if (m && m[1] !== "true" && m[1] !== "false" && m[1] !== "null") {
+    let e: Expr = { k: "var", name: m[1]! };
+    for (const name of m[2]!.slice(1).split(".")) e = { k: "attr", obj: e, name };
+    return e;
+  }
   const p = new Parser(src);
   const parts = p.templateParts(undefined);
   if (p.pos !== src.length) throw p.fail("unexpected text after template");

@@ -101,3 +101,26 @@ describe("GIVEN expressions as cdktf synthesizes them", () => {
     expect(references(parseExpression("yandex_compute_instance.vm[0].id")).map((r) => r.traversal)).toEqual(["yandex_compute_instance.vm"]);
   });
 });
+
+describe("parseTemplate's plain-reference path", () => {
+  it.each([
+    "${yandex_iam_service_account.sa-00001_account_AE419292.id}",
+    "${var.name}",
+    "${data.yandex_organizationmanager_os_login_member.alice.subject_id}",
+    "${local.a.b.c.d}",
+  ])("GIVEN %s WHEN parsed THEN the same tree as the full parser gives", (src) => {
+    expect(parseTemplate(src)).toEqual(parseExpression(src.slice(2, -1)));
+    expect(parseTemplate(src)).toMatchObject({ k: "attr" });
+  });
+
+  it.each([
+    ["${true.x}", { k: "attr", obj: { k: "lit", v: true }, name: "x" }],
+    ["${a.0}", { k: "index", obj: { k: "var", name: "a" }, key: { k: "lit", v: 0 } }],
+    ["${a.b }", { k: "attr", obj: { k: "var", name: "a" }, name: "b" }],
+    ["$${a.b}", { k: "lit", v: "${a.b}" }],
+    ["${a.b}-${c}", { k: "tpl", parts: [{ k: "attr", obj: { k: "var", name: "a" }, name: "b" }, "-", { k: "var", name: "c" }] }],
+  ])("GIVEN %s, not a plain reference WHEN parsed THEN the full parser's tree", (src, tree) => {
+    expect(parseTemplate(src)).toEqual(tree);
+  });
+});
+
