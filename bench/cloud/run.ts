@@ -27,7 +27,7 @@ import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../src/cloud/model/types.js";
 import { startBackgroundCheckpoints } from "../../src/cloud/store/checkpointer.js";
 import type { ClientRequest, ClientWorkerData, WireKind } from "./client-worker.js";
-import { grpcCalls, restClient, type Served } from "./wire-calls.js";
+import { clientCalls, grpcCalls, restClient, type Served } from "./wire-calls.js";
 import { ORGS, SEED, keyReq, profileReq, runPhase, sshKeys, type Calls, type Phase } from "./workload.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -50,7 +50,7 @@ interface Driver {
 }
 
 /**
- * The model in this process. `direct`: its methods called one at a time (each commits on return);
+ * The model in this process: by default its methods called one at a time (each commits on return);
  * `grouped`: through InProcessCloudClient with CONCURRENCY calls in flight and group commit on, as
  * the engine drives the embedded cloud (each call resolves once its group is committed).
  */
@@ -60,14 +60,8 @@ function inProcess(dataDir: string | undefined, keys: string[], opts: { backgrou
   model.directory.seed(SEED);
   for (const o of ORGS) model.osLogin.updateSettings(ADMIN, { organizationId: o.id, userSshKeySettings: { enabled: true, allowManageOwnKeys: true } });
   const idOf = (op: { response?: { value: unknown } }) => (op.response!.value as { id: string }).id;
-  const client = new InProcessCloudClient(model);
   const calls: Calls = opts.grouped
-    ? {
-        createProfile: async (i) => (await client.createOsLoginProfile(profileReq(i))).id,
-        getProfile: async (id) => void (await client.getOsLoginProfile(id)),
-        createKey: async (i) => (await client.createUserSshKey(keyReq(i, keys))).id,
-        getKey: async (id) => void (await client.getUserSshKey(id)),
-      }
+    ? clientCalls(new InProcessCloudClient(model), keys)
     : {
         createProfile: async (i) => idOf(model.osLogin.createProfile(ADMIN, profileReq(i))),
         getProfile: async (id) => void model.osLogin.getProfile(ADMIN, { osLoginProfileId: id }),

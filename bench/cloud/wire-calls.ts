@@ -1,6 +1,7 @@
 // The over-the-wire clients of bench/cloud: REST over node:http with a keep-alive pool, and gRPC
 // through the official SDK (src/cloud/client/grpc.ts, waitForOperation included).
 import { Agent, request } from "node:http";
+import type { CloudClient } from "../../src/cloud/client/cloud-client.js";
 import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
 import { keyReq, profileReq, type Calls } from "./workload.js";
 
@@ -56,14 +57,17 @@ export function restCalls(s: Served, keys: string[], width: number): WireCalls {
   };
 }
 
-export function grpcCalls(s: Served, keys: string[]): WireCalls & { client: GrpcCloudClient } {
-  const client = new GrpcCloudClient({ endpoint: s.grpcEndpoint, rootCertPem: s.certPem, iamToken: s.token, pollIntervalMs: 5 });
+/** The four calls through any CloudClient (the SDK's gRPC client, or the in-process one). */
+export function clientCalls(client: CloudClient, keys: string[]): Calls {
   return {
-    client,
     createProfile: async (i) => (await client.createOsLoginProfile(profileReq(i))).id,
     getProfile: async (id) => void (await client.getOsLoginProfile(id)),
     createKey: async (i) => (await client.createUserSshKey(keyReq(i, keys))).id,
     getKey: async (id) => void (await client.getUserSshKey(id)),
-    close: () => client.close(),
   };
+}
+
+export function grpcCalls(s: Served, keys: string[]): WireCalls & { client: GrpcCloudClient } {
+  const client = new GrpcCloudClient({ endpoint: s.grpcEndpoint, rootCertPem: s.certPem, iamToken: s.token, pollIntervalMs: 5 });
+  return { client, ...clientCalls(client, keys), close: () => client.close() };
 }
