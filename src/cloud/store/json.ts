@@ -2,25 +2,43 @@
 // JSON.stringify cannot write. They are stored as {"$int64":"<decimal>"} and revived as bigint.
 
 export function encodeJson(value: unknown): string {
-  // A JSON.stringify replacer is called back for every value; most documents hold no bigint at all.
-  return JSON.stringify(hasBigInt(value) ? withInt64Markers(value) : value);
+  // Not a JSON.stringify replacer: it is called back for every value, and most documents hold no bigint.
+  return JSON.stringify(withInt64Markers(value));
 }
 
-function hasBigInt(v: unknown): boolean {
-  if (typeof v === "bigint") return true;
-  if (v === null || typeof v !== "object") return false;
-  if (Array.isArray(v)) return v.some(hasBigInt);
-  return Object.keys(v).some((k) => hasBigInt((v as Record<string, unknown>)[k]));
+/** Sets an own, enumerable property: unlike assignment, a key named "__proto__" stays a plain property. */
+function defineOwn(o: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
 }
 
-/** A copy with every bigint replaced by {"$int64": "<decimal>"} (objects with toJSON, e.g. dates, as they are). */
+/**
+ * The value with every bigint replaced by {"$int64": "<decimal>"}: containers are copied only on the
+ * way to a bigint, so a document without any is returned as it is (objects with toJSON, e.g. dates,
+ * are left to JSON.stringify).
+ */
 function withInt64Markers(v: unknown): unknown {
   if (typeof v === "bigint") return { $int64: v.toString() };
   if (v === null || typeof v !== "object" || typeof (v as { toJSON?: unknown }).toJSON === "function") return v;
-  if (Array.isArray(v)) return v.map(withInt64Markers);
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: withInt64Markers((v as Record<string, unknown>)[k]), writable: true, enumerable: true, configurable: true });
-  return out;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    v.forEach((e, i) => {
+      const r = withInt64Markers(e);
+      if (r !== e) (out ??= [...v])[i] = r;
+    });
+    return out ?? v;
+  }
+  const o = v as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(o)) {
+    const r = withInt64Markers(o[k]);
+    if (r === o[k]) continue;
+    if (!out) {
+      out = {};
+      for (const key of Object.keys(o)) defineOwn(out, key, o[key]);
+    }
+    defineOwn(out, k, r);
+  }
+  return out ?? o;
 }
 
 /** The marker of a stored int64; a document without it needs no walk after JSON.parse. */
@@ -54,8 +72,7 @@ function reviveInt64(v: unknown): unknown {
     const e = o[k];
     if (e === null || typeof e !== "object") continue;
     const r = reviveInt64(e);
-    // defineProperty, not assignment: a key named "__proto__" must stay a plain property.
-    if (r !== e) Object.defineProperty(o, k, { value: r, writable: true, enumerable: true, configurable: true });
+    if (r !== e) defineOwn(o, k, r);
   }
   return o;
 }
