@@ -67,18 +67,22 @@ export class MetadataEndpoint {
     if (!["users", "groups", "authorize"].includes(endpoint)) return NOT_FOUND("path");
     if (method !== "GET") return fail(405, `${endpoint} takes GET`);
     try {
-      const scope = this.dir.scope();
-      // OS Login off for this VM (org settings or instance metadata): the agent's "not enabled" answer.
-      if (!scope) return NOT_FOUND("OS Login for this instance");
-      if (endpoint === "users") return this.users(scope, parseQuery(query, ["username", "uid", "pagesize", "pagetoken", "groupname", "view"]));
-      if (endpoint === "groups") return this.groups(scope, parseQuery(query, ["pagesize", "pagetoken", "email", "groupname", "gid"]));
-      return this.authorize(scope, parseQuery(query, ["email", "policy", "fingerprint"]));
+      return this.dir.snapshot(() => this.answer(endpoint, query));
     } catch (e) {
       if (e instanceof BadRequest) return fail(400, e.message);
       if (e instanceof CloudError && e.code === "INVALID_ARGUMENT") return fail(400, "pagetoken is not a token this endpoint issued");
       this.opts.onError?.(e, path);
       return fail(500, "internal error");
     }
+  }
+
+  private answer(endpoint: string, query: string): MetadataResponse {
+    const scope = this.dir.scope();
+    // OS Login off for this VM (org settings or instance metadata): the agent's "not enabled" answer.
+    if (!scope) return NOT_FOUND("OS Login for this instance");
+    if (endpoint === "users") return this.users(scope, parseQuery(query, ["username", "uid", "pagesize", "pagetoken", "groupname", "view"]));
+    if (endpoint === "groups") return this.groups(scope, parseQuery(query, ["pagesize", "pagetoken", "email", "groupname", "gid"]));
+    return this.authorize(scope, parseQuery(query, ["email", "policy", "fingerprint"]));
   }
 
   // ---------- users ----------

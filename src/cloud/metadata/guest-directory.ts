@@ -1,7 +1,10 @@
-// What one VM's metadata endpoint reads from the cloud's database, as prepared statements run on
-// every request (nothing is cached between requests: a revoked role, a deleted key, a turned-off
-// setting take effect on the very next lookup). Authorization questions go to the access service,
-// so "holds compute.osLogin on the instance or above it" means exactly what the API enforces.
+// What one VM's metadata endpoint reads from the cloud's database: prepared statements, each
+// request's in one read transaction (one snapshot). What every request of this VM needs alike (the
+// instance's organization and settings, who is granted login and admin login on it) is kept only
+// while the database's change version (Store.changeVersion) is the same, so a revoked role, a
+// deleted key, a turned-off setting take effect on the very next lookup, whoever wrote them.
+// Authorization questions go to the access service's own rule, so "holds compute.osLogin on the
+// instance or above it" means exactly what the API enforces.
 import type { ModelContext } from "../model/context.js";
 import { osLoginOn, type OsLoginService } from "../model/os-login.js";
 import { subjectKindIn } from "../model/subjects.js";
@@ -15,7 +18,8 @@ export const PERMISSION_LOGIN = "compute.instances.osLogin";
 export const PERMISSION_ADMIN_LOGIN = "compute.instances.osAdminLogin";
 
 export interface PermissionChecker {
-  holdsPermission(subject: Subject, permission: string, resource: ResourceRef): boolean;
+  granteesOf(permission: string, resource: ResourceRef): Set<string>;
+  principalsOf(subject: Subject): string[];
 }
 
 /** The parts of an OS Login profile a VM sees. */
@@ -35,9 +39,17 @@ export interface GuestModel {
   access: PermissionChecker;
 }
 
+/** What every request of the instance shares, for one change version of the database. */
+interface InstanceView {
+  version: string;
+  scope?: { value: GuestScope | undefined };
+  grantees: Map<string, Set<string>>;
+}
+
 export class GuestDirectory {
   private readonly ctx: ModelContext;
   private readonly instance: ResourceRef;
+  private view?: InstanceView;
 
   constructor(
     private readonly model: GuestModel,
@@ -53,6 +65,12 @@ export class GuestDirectory {
    * (the agent then gets the 404 a VM without OS Login gives).
    */
   scope(): GuestScope | undefined {
+    const view = this.current();
+    view.scope ??= { value: this.readScope() };
+    return view.scope.value;
+  }
+
+  private readScope(): GuestScope | undefined {
     // One statement for instance → folder → cloud → organization, the enable-oslogin flag and the
     // organization's settings: this runs on every request.
     const row = this.ctx
@@ -66,6 +84,11 @@ export class GuestDirectory {
     if (!row || typeof row.flag !== "string" || !isTrueMetadata(row.flag) || !row.settings) return undefined;
     const settings = decodeJson<OsLoginSettings>(row.settings);
     return osLoginOn(settings) ? { organizationId: row.org, settings } : undefined;
+  }
+
+  /** Runs one request's lookups on one snapshot of the database (Store.read: also far cheaper per lookup). */
+  snapshot<T>(fn: () => T): T {
+    return this.ctx.store.read(fn);
   }
 
   now(): Date {
@@ -87,11 +110,25 @@ export class GuestDirectory {
   }
 
   mayLogin(subject: Subject): boolean {
-    return this.model.access.holdsPermission(subject, PERMISSION_LOGIN, this.instance);
+    return this.holds(subject, PERMISSION_LOGIN);
   }
 
   mayAdminLogin(subject: Subject): boolean {
-    return this.model.access.holdsPermission(subject, PERMISSION_ADMIN_LOGIN, this.instance);
+    return this.holds(subject, PERMISSION_ADMIN_LOGIN);
+  }
+
+  private holds(subject: Subject, permission: string): boolean {
+    const { grantees } = this.current();
+    let granted = grantees.get(permission);
+    if (!granted) grantees.set(permission, (granted = this.model.access.granteesOf(permission, this.instance)));
+    return granted.size > 0 && this.model.access.principalsOf(subject).some((p) => granted.has(p));
+  }
+
+  /** The shared view for the database as it is now (a new, empty one when anything changed). */
+  private current(): InstanceView {
+    const version = this.ctx.store.changeVersion();
+    if (this.view?.version !== version) this.view = { version, grantees: new Map() };
+    return this.view;
   }
 
   profileByLogin(organizationId: string, login: string): GuestProfile | undefined {

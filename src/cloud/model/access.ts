@@ -102,6 +102,24 @@ export class AccessService {
     return false;
   }
 
+  /**
+   * The authorizer in two halves, for a caller that asks about one resource again and again (a VM's
+   * metadata endpoint caches the first half until the database changes): the principals ("type:id")
+   * granted `permission` on the resource through bindings on it or an ancestor, and the principals
+   * a subject acts as. The subject holds the permission exactly when the two meet, the same answer
+   * as holdsPermission (a test pins them together).
+   */
+  granteesOf(permission: string, resource: ResourceRef): Set<string> {
+    const roles = JSON.stringify(KNOWN_ROLE_IDS.filter((r) => roleGrants(r, permission)));
+    const rows = this.stmts.grantees.all({ kind: resource.kind, id: resource.id, roles }) as { t: string; i: string }[];
+    return new Set(rows.map((r) => principalKey(r.t, r.i)));
+  }
+
+  principalsOf(subject: Subject): string[] {
+    const rows = this.stmts.principals.all({ st: subject.type, sid: subject.id }) as { t: string; i: string }[];
+    return rows.map((r) => principalKey(r.t, r.i));
+  }
+
   /** Every role the subject holds on the resource, directly or inherited, personally or through a group. */
   effectiveRoles(subject: Subject, resource: ResourceRef): Set<string> {
     const rows = this.stmts.effectiveRoles.all({ st: subject.type, sid: subject.id, kind: resource.kind, id: resource.id }) as string[];
@@ -308,41 +326,55 @@ interface BindingRow {
 const toBinding = (r: BindingRow): AccessBinding => ({ roleId: r.role_id, subject: { type: r.subject_type, id: r.subject_id } });
 const normalize = (b: AccessBinding): AccessBinding => ({ roleId: b.roleId, subject: { type: b.subject.type, id: b.subject.id } });
 
+// res(k, r): the resource and its ancestors, walked with one primary-key seek per level; a missing
+// resource or parent ends the walk (its NULL id matches no binding).
+const RESOURCE_CHAIN = `res(k, r) AS (
+  SELECT @kind, @id
+  UNION ALL
+  SELECT CASE res.k WHEN 'cloud' THEN 'organization' WHEN 'folder' THEN 'cloud' ELSE 'folder' END,
+         CASE res.k
+           WHEN 'instance' THEN (SELECT folder_id FROM instances WHERE id = res.r)
+           WHEN 'serviceAccount' THEN (SELECT folder_id FROM service_accounts WHERE id = res.r)
+           WHEN 'folder' THEN (SELECT cloud_id FROM folders WHERE id = res.r)
+           WHEN 'cloud' THEN (SELECT organization_id FROM clouds WHERE id = res.r)
+         END
+  FROM res WHERE res.k != 'organization' AND res.r IS NOT NULL
+)`;
+
+// subj(t, i): who a subject acts as: itself, the system subjects that include it, and its groups
+// (group_members, migration 5).
+const PRINCIPALS = `subj(t, i) AS (
+  SELECT @st, @sid
+  UNION ALL SELECT 'system', '${ALL_AUTHENTICATED_USERS}'
+  UNION ALL SELECT 'system', '${ALL_USERS}'
+  UNION ALL SELECT 'system', 'group:organization:' || u.organization_id || ':users'
+    FROM users u WHERE @st = 'userAccount' AND u.id = @sid
+  UNION ALL SELECT 'group', gm.group_id FROM group_members gm WHERE gm.member_id = @sid
+)`;
+
+const principalKey = (type: string, id: string) => `${type}:${id}`;
+
 /** Prepared once per service: better-sqlite3 compiles SQL at prepare time, so reuse is the fast path. */
 function prepare(db: Database.Database) {
   return {
     // The whole check in one statement (one round trip; ~40% faster than walking the hierarchy
-    // from JS). res: the resource and its ancestors, walked with one primary-key seek per level; a
-    // missing resource or parent ends the walk (its NULL id matches no binding). subj: the subject,
-    // the system subjects that include it, and its groups (group_members, migration 5). Then one
-    // probe of the covering index access_bindings_lookup per (subject, resource) pair; CROSS JOIN
-    // fixes that join order, so a resource with thousands of bindings (an organization) is never scanned.
+    // from JS): one probe of the covering index access_bindings_lookup per (principal, resource)
+    // pair; CROSS JOIN fixes that join order, so a resource with thousands of bindings (an
+    // organization) is never scanned.
     effectiveRoles: db
       .prepare(
-        `WITH RECURSIVE res(k, r) AS (
-          SELECT @kind, @id
-          UNION ALL
-          SELECT CASE res.k WHEN 'cloud' THEN 'organization' WHEN 'folder' THEN 'cloud' ELSE 'folder' END,
-                 CASE res.k
-                   WHEN 'instance' THEN (SELECT folder_id FROM instances WHERE id = res.r)
-                   WHEN 'serviceAccount' THEN (SELECT folder_id FROM service_accounts WHERE id = res.r)
-                   WHEN 'folder' THEN (SELECT cloud_id FROM folders WHERE id = res.r)
-                   WHEN 'cloud' THEN (SELECT organization_id FROM clouds WHERE id = res.r)
-                 END
-          FROM res WHERE res.k != 'organization' AND res.r IS NOT NULL
-        ),
-        subj(t, i) AS (
-          SELECT @st, @sid
-          UNION ALL SELECT 'system', '${ALL_AUTHENTICATED_USERS}'
-          UNION ALL SELECT 'system', '${ALL_USERS}'
-          UNION ALL SELECT 'system', 'group:organization:' || u.organization_id || ':users'
-            FROM users u WHERE @st = 'userAccount' AND u.id = @sid
-          UNION ALL SELECT 'group', gm.group_id FROM group_members gm WHERE gm.member_id = @sid
-        )
+        `WITH RECURSIVE ${RESOURCE_CHAIN}, ${PRINCIPALS}
         SELECT DISTINCT b.role_id FROM subj CROSS JOIN res CROSS JOIN access_bindings b
         WHERE b.subject_type = subj.t AND b.subject_id = subj.i AND b.resource_kind = res.k AND b.resource_id = res.r`,
       )
       .pluck(),
+    // The two halves of that check, for granteesOf and principalsOf. The roles come as a JSON array.
+    grantees: db.prepare(
+      `WITH RECURSIVE ${RESOURCE_CHAIN}
+      SELECT DISTINCT b.subject_type AS t, b.subject_id AS i FROM res CROSS JOIN json_each(@roles) role CROSS JOIN access_bindings b
+      WHERE b.resource_kind = res.k AND b.resource_id = res.r AND b.role_id = role.value`,
+    ),
+    principals: db.prepare(`WITH ${PRINCIPALS} SELECT t, i FROM subj`),
     organizationExists: db.prepare("SELECT 1 FROM organizations WHERE id = ?"),
     cloudExists: db.prepare("SELECT 1 FROM clouds WHERE id = ?"),
     folderExists: db.prepare("SELECT 1 FROM folders WHERE id = ?"),

@@ -1,6 +1,9 @@
 // The metadata endpoint's protocol, request by request, against the real model (in-memory SQLite):
 // exact JSON shapes the 20210907 agent parses (shared/reference/guest-oslogin.md section 2).
 import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MetadataEndpoint } from "../../../src/cloud/metadata/endpoint.js";
 import { GuestDirectory } from "../../../src/cloud/metadata/guest-directory.js";
@@ -32,7 +35,11 @@ const json = (target: string) => {
 const instanceRef = () => ({ kind: "instance" as const, id: vm });
 
 function addKey(subjectId: string, name: string, expiresAt?: string): Promise<UserSshKey> {
-  return cloud.createUserSshKey({ organizationId: Q.organizationId, subjectId, name, data: generateEd25519KeyPair(name).publicKey, expiresAt });
+  return addKeyThrough(cloud, subjectId, name, expiresAt);
+}
+
+function addKeyThrough(through: InProcessCloudClient, subjectId: string, name: string, expiresAt?: string): Promise<UserSshKey> {
+  return through.createUserSshKey({ organizationId: Q.organizationId, subjectId, name, data: generateEd25519KeyPair(name).publicKey, expiresAt });
 }
 
 const posix = (login: string, uid: string) => ({
@@ -231,6 +238,46 @@ describe("GIVEN the HTTP server", () => {
       await denied.text();
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("GIVEN the endpoint reads through its own database connection (another process, as on a VM)", () => {
+  it("WHEN a role, a key, the instance flag and the organization settings change through the writer THEN each shows on the very next request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "metadata-reader-"));
+    const writer = CloudModel.open({ dataDir: dir, now: () => NOW });
+    const reader = CloudModel.open({ dataDir: dir, now: () => NOW });
+    try {
+      const w = new InProcessCloudClient(writer);
+      seedQuickstart(writer);
+      await enableOsLogin(w, Q.organizationId);
+      const vmOnDisk = await createInstance(w, Q.folderId, "vm-disk");
+      const ref = { kind: "instance" as const, id: vmOnDisk.id };
+      await grant(w, ref, "compute.osLogin", user(Q.alice));
+      const key = await addKeyThrough(w, Q.alice, "laptop");
+      const endpoint = new MetadataEndpoint(new GuestDirectory(reader, vmOnDisk.id));
+      const ask = (target: string) => endpoint.handle("GET", P + target, "Google");
+      const keysOfAlice = () => Object.keys(JSON.parse(ask("users?username=alice").body).loginProfiles[0].sshPublicKeys);
+      const aliceMayLogin = () => ask("authorize?email=alice%40example.com&policy=login").body;
+
+      expect(keysOfAlice()).toEqual([key.fingerprint]);
+      expect(aliceMayLogin()).toBe('{"success":true}');
+      await revoke(w, ref, "compute.osLogin", user(Q.alice));
+      expect(aliceMayLogin()).toBe('{"success":false}');
+      expect(ask("users?username=alice").status).toBe(404);
+      await grant(w, { kind: "organization", id: Q.organizationId }, "compute.osAdminLogin", user(Q.alice));
+      expect(ask("authorize?email=alice%40example.com&policy=adminLogin").body).toBe('{"success":true}');
+      await w.deleteUserSshKey(key.id);
+      expect(keysOfAlice()).toEqual([]);
+      await w.updateInstance({ instanceId: vmOnDisk.id, metadata: { "enable-oslogin": "false" }, updateMask: ["metadata"] });
+      expect(ask("users?username=alice").status).toBe(404);
+      await w.updateInstance({ instanceId: vmOnDisk.id, metadata: { "enable-oslogin": "true" }, updateMask: ["metadata"] });
+      expect(ask("users?username=alice").status).toBe(200);
+      await enableOsLogin(w, Q.organizationId, { keys: false, certificates: false });
+      expect(ask("users?username=alice").status).toBe(404);
+    } finally {
+      reader.close();
+      writer.close();
     }
   });
 });
