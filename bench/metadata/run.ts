@@ -109,6 +109,7 @@ try {
   const profiles = model.ctx.db.prepare("SELECT COUNT(*) AS n FROM os_login_profiles").get() as { n: number };
   // The endpoint's own CPU cost per request (no HTTP, no second process), same data and mix.
   const reader = CloudModel.open({ dataDir });
+  reader.ctx.store.tuneForRandomReads(); // as `oslogin metadata` does
   const endpoint = new MetadataEndpoint(new GuestDirectory(reader, instance.id));
   let handled = 0;
   const hStart = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 // `oslogin metadata`: the OS Login metadata endpoint of ONE emulated VM, for the real guest agent.
 // Design: it opens the emulator's data directory itself (SQLite in WAL mode lets this reader run
-// next to a writing `oslogin serve`, and every request reads committed data, so a change made
+// next to a writing `oslogin serve`; each request reads one committed snapshot, so a change made
 // through the API is visible on the next request). No API token is needed: it runs where the data
 // directory is, typically inside the VM's network namespace that owns 169.254.169.254.
 import cluster from "node:cluster";
@@ -19,7 +19,9 @@ Serves /computeMetadata/v1/oslogin/ (users, groups, authorize) as the metadata s
 ID, the way the OS Login guest agent (google_authorized_keys, libnss_oslogin, pam_oslogin) expects.
 A user is visible and authorized only while the organization has OS Login on, the instance has
 metadata enable-oslogin=true, and the user holds compute.osLogin (compute.osAdminLogin for
-policy=adminLogin) on the instance or above. Nothing is cached. Stops on SIGTERM/SIGINT.
+policy=adminLogin) on the instance or above. Every request reads the database as it is then (what
+is kept between requests is dropped the moment anything is written), so a revoked role or deleted
+key takes effect on the next login. Stops on SIGTERM/SIGINT.
 
 Flags:
   --instance ID        the instance this endpoint answers for (must exist)
@@ -100,6 +102,7 @@ const command: Command = {
       return 1;
     }
     const model = CloudModel.open({ dataDir });
+    model.ctx.store.tuneForRandomReads();
     if (!model.ctx.sql("SELECT 1 FROM instances WHERE id = ?").get(instanceId)) {
       console.error(`oslogin metadata: instance ${JSON.stringify(instanceId)} not found in ${dataDir}`);
       model.close();

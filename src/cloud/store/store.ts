@@ -134,6 +134,16 @@ export class Store {
     return value;
   }
 
+  /**
+   * For a long-lived process that mostly reads a large database at random (a VM's metadata
+   * endpoint): pages come through a memory map instead of one pread syscall each, and more of them
+   * stay cached. Measured in bench/metadata at 100k profiles (146 MB): about a third more requests/s.
+   */
+  tuneForRandomReads(): void {
+    this.db.pragma(`mmap_size = ${256 * 1024 * 1024}`);
+    this.db.pragma(`cache_size = ${-64 * 1024}`); // negative = KiB
+  }
+
   private versionStatement?: Database.Statement;
 
   /**
