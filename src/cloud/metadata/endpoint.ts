@@ -11,8 +11,8 @@
 import { CloudError } from "../errors.js";
 import { decodePageToken, encodePageToken } from "../model/page-token.js";
 import { DEFAULT_SHELL, homeOf } from "../model/os-login.js";
-import type { Subject, UserSshKey } from "../model/types.js";
-import { GuestDirectory, type GuestProfile, type GuestScope } from "./guest-directory.js";
+import type { Subject } from "../model/types.js";
+import { GuestDirectory, type GuestProfile, type GuestScope, type GuestSshKey } from "./guest-directory.js";
 import type { PosixGroup } from "./posix-groups.js";
 import { BadRequest, parseId, parsePageSize, parseQuery } from "./query.js";
 
@@ -242,7 +242,7 @@ function posixAccountJson(org: string, p: GuestProfile) {
   };
 }
 
-function sshKeyJson(k: UserSshKey) {
+function sshKeyJson(k: GuestSshKey) {
   return {
     key: k.data,
     fingerprint: k.fingerprint,

@@ -8,7 +8,6 @@
 import type { ModelContext } from "../model/context.js";
 import { osLoginOn, type OsLoginService } from "../model/os-login.js";
 import { subjectKindIn } from "../model/subjects.js";
-import type { UserSshKeyService } from "../model/user-ssh-keys.js";
 import type { OsLoginProfile, OsLoginSettings, ResourceRef, Subject, UserSshKey } from "../model/types.js";
 import { isTrueMetadata } from "../model/rules.js";
 import { decodeJson } from "../store/json.js";
@@ -21,6 +20,9 @@ export interface PermissionChecker {
   granteesOf(permission: string, resource: ResourceRef): Set<string>;
   principalsOf(subject: Subject): string[];
 }
+
+/** The parts of a user SSH key a VM sees. */
+export type GuestSshKey = Pick<UserSshKey, "fingerprint" | "data" | "expiresAt">;
 
 /** The parts of an OS Login profile a VM sees. */
 export type GuestProfile = Pick<OsLoginProfile, "subjectId" | "login" | "uid" | "homeDirectory" | "shell">;
@@ -35,7 +37,6 @@ export interface GuestScope {
 export interface GuestModel {
   ctx: ModelContext;
   osLogin: OsLoginService;
-  userSshKeys: UserSshKeyService;
   access: PermissionChecker;
 }
 
@@ -179,8 +180,15 @@ export class GuestDirectory {
     return subjectKindIn(this.ctx, organizationId, name) === "serviceAccount" ? { type: "serviceAccount", id: name } : undefined;
   }
 
-  sshKeysOf(organizationId: string, subjectId: string): UserSshKey[] {
-    return this.model.userSshKeys.keysOf(organizationId, subjectId);
+  /** The subject's keys in creation order, read as columns like profiles (expiresAt absent = never). */
+  sshKeysOf(organizationId: string, subjectId: string): GuestSshKey[] {
+    const rows = this.ctx
+      .sql(
+        `SELECT fingerprint, json_extract(doc, '$.data') AS data, json_extract(doc, '$.expiresAt') AS expiresAt
+         FROM user_ssh_keys WHERE organization_id = ? AND subject_id = ? ORDER BY rowid`,
+      )
+      .all(organizationId, subjectId) as { fingerprint: string; data: string; expiresAt: string | null }[];
+    return rows.map((r) => (r.expiresAt === null ? { fingerprint: r.fingerprint, data: r.data } : { fingerprint: r.fingerprint, data: r.data, expiresAt: r.expiresAt }));
   }
 
   posixGroups(organizationId: string): PosixGroup[] {
