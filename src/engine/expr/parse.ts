@@ -3,19 +3,32 @@
 // < + - < * / % < unary < postfix (attr, index, splat, call).
 import { ExprSyntaxError, type BinaryOp, type Expr } from "./ast.js";
 
-/** "${a.b.c}": the form most of a synthesized stack's expressions take (cdktf's attribute references). */
-const PLAIN_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\}$/;
+/**
+ * A dotted traversal a.b.c: what cdktf writes for nearly every reference ("${type.name.attr}",
+ * "prefix:${...}", depends_on entries). Sticky: matched at a given position.
+ */
+const DOTTED = /([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/y;
+const KEYWORDS = new Set(["true", "false", "null"]);
+
+/**
+ * The traversal at `pos` when `src` continues with a.b.c and then `terminator` (or its end, for
+ * ""), as the tree the full parser builds; built directly, without the descent through every
+ * precedence level. Returns where it ends, or undefined (the caller parses it the long way).
+ */
+function dottedAt(src: string, pos: number, terminator: string): { e: Expr; end: number } | undefined {
+  DOTTED.lastIndex = pos;
+  const m = DOTTED.exec(src);
+  if (!m || KEYWORDS.has(m[1]!)) return undefined;
+  const end = DOTTED.lastIndex;
+  if (terminator ? src[end] !== terminator : end !== src.length) return undefined;
+  let e: Expr = { k: "var", name: m[1]! };
+  for (const name of m[2]!.slice(1).split(".")) e = { k: "attr", obj: e, name };
+  return { e, end };
+}
 
 /** Parses a JSON string value of cdk.tf.json: a literal, one interpolation, or a template. */
 export function parseTemplate(src: string): Expr {
   if (!src.includes("${") && !src.includes("%{")) return { k: "lit", v: src };
-  // A plain reference, built without the descent through every precedence level (the same tree).
-  const m = PLAIN_REFERENCE.exec(src);
-  if (m && m[1] !== "true" && m[1] !== "false" && m[1] !== "null") {
-    let e: Expr = { k: "var", name: m[1]! };
-    for (const name of m[2]!.slice(1).split(".")) e = { k: "attr", obj: e, name };
-    return e;
-  }
   const p = new Parser(src);
   const parts = p.templateParts(undefined);
   if (p.pos !== src.length) throw p.fail("unexpected text after template");
@@ -24,6 +37,8 @@ export function parseTemplate(src: string): Expr {
 
 /** Parses a bare expression, e.g. a `count` written without "${}" or a depends_on entry. */
 export function parseExpression(src: string): Expr {
+  const plain = dottedAt(src, 0, "");
+  if (plain) return plain.e;
   const p = new Parser(src);
   p.ws();
   const e = p.expr();
@@ -95,6 +110,12 @@ class Parser {
       } else if (c === "$" && src[this.pos + 1] === "{") {
         if (lit) parts.push(lit);
         lit = "";
+        const plain = dottedAt(src, this.pos + 2, "}");
+        if (plain) {
+          parts.push(plain.e);
+          this.pos = plain.end + 1;
+          continue;
+        }
         this.pos += 2;
         this.eat("~");
         this.ws();

@@ -102,15 +102,30 @@ describe("GIVEN expressions as cdktf synthesizes them", () => {
   });
 });
 
-describe("parseTemplate's plain-reference path", () => {
+describe("the parser's dotted-reference path", () => {
   it.each([
     "${yandex_iam_service_account.sa-00001_account_AE419292.id}",
     "${var.name}",
     "${data.yandex_organizationmanager_os_login_member.alice.subject_id}",
     "${local.a.b.c.d}",
   ])("GIVEN %s WHEN parsed THEN the same tree as the full parser gives", (src) => {
-    expect(parseTemplate(src)).toEqual(parseExpression(src.slice(2, -1)));
+    expect(parseTemplate(src)).toEqual(parseExpression(`(${src.slice(2, -1)})`));
     expect(parseTemplate(src)).toMatchObject({ k: "attr" });
+  });
+
+  it("GIVEN references inside a longer template WHEN parsed THEN the same parts as the full parser's", () => {
+    const src = "serviceAccount:${yandex_iam_service_account.sa.id}/${var.a.b}-${ local.c.d }";
+    const viaParens = parseExpression(`"serviceAccount:\${(yandex_iam_service_account.sa.id)}/\${(var.a.b)}-\${(local.c.d)}"`);
+    expect(parseTemplate(src)).toEqual(viaParens);
+    expect(parseTemplate(src)).toMatchObject({ k: "tpl", parts: ["serviceAccount:", { k: "attr", name: "id" }, "/", { k: "attr", name: "b" }, "-", { k: "attr", name: "d" }] });
+  });
+
+  it("GIVEN a depends_on entry WHEN parsed as an expression THEN the same tree as with parentheses (the long way)", () => {
+    expect(parseExpression("yandex_organizationmanager_os_login_settings.org_settings_C67F6D38")).toEqual(
+      parseExpression("(yandex_organizationmanager_os_login_settings.org_settings_C67F6D38)"),
+    );
+    expect(parseExpression("a.b + 1")).toMatchObject({ k: "binary", op: "+" });
+    expect(() => parseExpression("a.b c")).toThrow(/unexpected text after expression/);
   });
 
   it.each([
@@ -119,8 +134,11 @@ describe("parseTemplate's plain-reference path", () => {
     ["${a.b }", { k: "attr", obj: { k: "var", name: "a" }, name: "b" }],
     ["$${a.b}", { k: "lit", v: "${a.b}" }],
     ["${a.b}-${c}", { k: "tpl", parts: [{ k: "attr", obj: { k: "var", name: "a" }, name: "b" }, "-", { k: "var", name: "c" }] }],
+    ["${a.b.c[0]}", { k: "index", obj: { k: "attr", obj: { k: "attr", obj: { k: "var", name: "a" }, name: "b" }, name: "c" }, key: { k: "lit", v: 0 } }],
+    ["${a.b(1)}", "error"],
   ])("GIVEN %s, not a plain reference WHEN parsed THEN the full parser's tree", (src, tree) => {
-    expect(parseTemplate(src)).toEqual(tree);
+    if (tree === "error") expect(() => parseTemplate(src)).toThrow();
+    else expect(parseTemplate(src)).toEqual(tree);
   });
 });
 
