@@ -72,6 +72,14 @@ export class InProcessCloudClient implements CloudClient {
     return result;
   }
 
+  /**
+   * Runs a read in one read transaction (Store.read): one snapshot per call, and SQLite's per-
+   * statement locking paid once, not once for each of the call's lookups.
+   */
+  private read<T>(query: () => T): T {
+    return this.model.ctx.store.read(query);
+  }
+
   /** The same model seen by another caller (e.g. a member, to test what they may do). */
   as(caller: Caller): InProcessCloudClient {
     return new InProcessCloudClient(this.model, caller);
@@ -80,21 +88,21 @@ export class InProcessCloudClient implements CloudClient {
   // ---------- organization-manager: directory ----------
 
   async getOrganization(organizationId: string): Promise<Organization> {
-    return this.model.directory.getOrganization(this.caller, { organizationId });
+    return this.read(() => this.model.directory.getOrganization(this.caller, { organizationId }));
   }
 
   async listOrganizations(req?: PageRequest): Promise<Page<Organization>> {
-    return this.model.directory.listOrganizations(this.caller, paging(req));
+    return this.read(() => this.model.directory.listOrganizations(this.caller, paging(req)));
   }
 
   async listMembers(organizationId: string, req?: PageRequest): Promise<Page<User>> {
-    return this.model.directory.listMembers(this.caller, { organizationId, ...paging(req) });
+    return this.read(() => this.model.directory.listMembers(this.caller, { organizationId, ...paging(req) }));
   }
 
   // ---------- organization-manager: OS Login ----------
 
   async getOsLoginSettings(organizationId: string): Promise<OsLoginSettings> {
-    return this.model.osLogin.getSettings(this.caller, { organizationId });
+    return this.read(() => this.model.osLogin.getSettings(this.caller, { organizationId }));
   }
 
   async updateOsLoginSettings(req: UpdateOsLoginSettingsRequest, opts?: CallOptions): Promise<OsLoginSettings> {
@@ -106,11 +114,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async getOsLoginProfile(osLoginProfileId: string): Promise<OsLoginProfile> {
-    return this.model.osLogin.getProfile(this.caller, { osLoginProfileId });
+    return this.read(() => this.model.osLogin.getProfile(this.caller, { osLoginProfileId }));
   }
 
   async listOsLoginProfiles(req: ListOsLoginProfilesRequest): Promise<Page<OsLoginProfile>> {
-    return this.model.osLogin.listProfiles(this.caller, req);
+    return this.read(() => this.model.osLogin.listProfiles(this.caller, req));
   }
 
   async updateOsLoginProfile(req: UpdateOsLoginProfileRequest, opts?: CallOptions): Promise<OsLoginProfile> {
@@ -130,11 +138,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async getUserSshKey(userSshKeyId: string): Promise<UserSshKey> {
-    return this.model.userSshKeys.get(this.caller, { userSshKeyId });
+    return this.read(() => this.model.userSshKeys.get(this.caller, { userSshKeyId }));
   }
 
   async listUserSshKeys(req: ListUserSshKeysRequest): Promise<Page<UserSshKey>> {
-    return this.model.userSshKeys.list(this.caller, req);
+    return this.read(() => this.model.userSshKeys.list(this.caller, req));
   }
 
   async updateUserSshKey(req: UpdateUserSshKeyRequest, opts?: CallOptions): Promise<UserSshKey> {
@@ -152,19 +160,19 @@ export class InProcessCloudClient implements CloudClient {
   // ---------- resource-manager ----------
 
   async getCloud(cloudId: string): Promise<Cloud> {
-    return this.model.directory.getCloud(this.caller, { cloudId });
+    return this.read(() => this.model.directory.getCloud(this.caller, { cloudId }));
   }
 
   async listClouds(req: PageRequest & { organizationId?: string } = {}): Promise<Page<Cloud>> {
-    return this.model.directory.listClouds(this.caller, { organizationId: req.organizationId, ...paging(req) });
+    return this.read(() => this.model.directory.listClouds(this.caller, { organizationId: req.organizationId, ...paging(req) }));
   }
 
   async getFolder(folderId: string): Promise<Folder> {
-    return this.model.directory.getFolder(this.caller, { folderId });
+    return this.read(() => this.model.directory.getFolder(this.caller, { folderId }));
   }
 
   async listFolders(req: PageRequest & { cloudId: string }): Promise<Page<Folder>> {
-    return this.model.directory.listFolders(this.caller, { cloudId: req.cloudId, ...paging(req) });
+    return this.read(() => this.model.directory.listFolders(this.caller, { cloudId: req.cloudId, ...paging(req) }));
   }
 
   // ---------- iam ----------
@@ -174,11 +182,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async getServiceAccount(serviceAccountId: string): Promise<ServiceAccount> {
-    return this.model.serviceAccounts.get(this.caller, { serviceAccountId });
+    return this.read(() => this.model.serviceAccounts.get(this.caller, { serviceAccountId }));
   }
 
   async listServiceAccounts(req: PageRequest & { folderId: string; filter?: string }): Promise<Page<ServiceAccount>> {
-    return this.model.serviceAccounts.list(this.caller, { folderId: req.folderId, filter: req.filter, ...paging(req) });
+    return this.read(() => this.model.serviceAccounts.list(this.caller, { folderId: req.folderId, filter: req.filter, ...paging(req) }));
   }
 
   async updateServiceAccount(req: UpdateServiceAccountRequest, opts?: CallOptions): Promise<ServiceAccount> {
@@ -195,11 +203,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async getKey(keyId: string): Promise<Key> {
-    return this.model.keys.get(this.caller, { keyId });
+    return this.read(() => this.model.keys.get(this.caller, { keyId }));
   }
 
   async listKeys(req: PageRequest & { serviceAccountId: string }): Promise<Page<Key>> {
-    return this.model.keys.list(this.caller, { serviceAccountId: req.serviceAccountId, ...paging(req) });
+    return this.read(() => this.model.keys.list(this.caller, { serviceAccountId: req.serviceAccountId, ...paging(req) }));
   }
 
   async updateKey(req: { keyId: string; description?: string; updateMask?: string[] }, opts?: CallOptions): Promise<Key> {
@@ -217,11 +225,11 @@ export class InProcessCloudClient implements CloudClient {
   }
 
   async getInstance(instanceId: string, view: "BASIC" | "FULL" = "FULL"): Promise<Instance> {
-    return this.model.instances.get(this.caller, { instanceId, view });
+    return this.read(() => this.model.instances.get(this.caller, { instanceId, view }));
   }
 
   async listInstances(req: PageRequest & { folderId: string; filter?: string; view?: "BASIC" | "FULL" }): Promise<Page<Instance>> {
-    return this.model.instances.list(this.caller, { folderId: req.folderId, filter: req.filter, view: req.view, ...paging(req) });
+    return this.read(() => this.model.instances.list(this.caller, { folderId: req.folderId, filter: req.filter, view: req.view, ...paging(req) }));
   }
 
   async updateInstance(req: UpdateInstanceRequest, opts?: CallOptions): Promise<Instance> {
@@ -239,7 +247,7 @@ export class InProcessCloudClient implements CloudClient {
   // ---------- access bindings ----------
 
   async listAccessBindings(resource: ResourceRef, req?: PageRequest): Promise<Page<AccessBinding>> {
-    return this.model.access.listAccessBindings(this.caller, { resource, ...paging(req) });
+    return this.read(() => this.model.access.listAccessBindings(this.caller, { resource, ...paging(req) }));
   }
 
   async setAccessBindings(resource: ResourceRef, accessBindings: AccessBinding[], opts?: CallOptions): Promise<void> {
@@ -253,7 +261,7 @@ export class InProcessCloudClient implements CloudClient {
   // ---------- operations ----------
 
   async getOperation(operationId: string): Promise<Operation> {
-    return this.model.ctx.getOperationAs(this.caller, operationId);
+    return this.read(() => this.model.ctx.getOperationAs(this.caller, operationId));
   }
 
   /** The model belongs to whoever opened it; this client holds no connection of its own. */

@@ -54,3 +54,20 @@ describe("InProcessCloudClient.getOperation", () => {
     await expect(admin.as(member(ALICE)).getOperation(op.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("InProcessCloudClient reads", () => {
+  it("GIVEN a failing read WHEN it rejects THEN its read transaction is closed; inside an open group a read sees the group's uncommitted writes", async () => {
+    const model = openModel();
+    model.ctx.store.enableGroupCommit();
+    const client = new InProcessCloudClient(model);
+    await expect(client.getOsLoginProfile("olpnosuchprofile0001")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(model.ctx.db.inTransaction).toBe(false);
+    const pending = client.createOsLoginProfile({ organizationId: ORG, subjectId: ALICE, login: "alice-ops" });
+    // The create has joined a group that commits on the next turn; the read runs inside it.
+    expect(model.ctx.db.inTransaction).toBe(true);
+    const seen = await client.listOsLoginProfiles({ organizationId: ORG });
+    expect(seen.items.map((p) => p.login)).toEqual(["alice-ops"]);
+    await pending;
+    expect(model.ctx.db.inTransaction).toBe(false);
+  });
+});
