@@ -73,7 +73,7 @@ export class GuestDirectory {
 
   private readScope(): GuestScope | undefined {
     // One statement for instance → folder → cloud → organization, the enable-oslogin flag and the
-    // organization's settings: this runs on every request.
+    // organization's settings (run again after every change to the database).
     const row = this.ctx
       .sql(
         `SELECT c.organization_id AS org, json_extract(i.doc, '$.metadata."enable-oslogin"') AS flag, s.doc AS settings
