@@ -11,7 +11,7 @@ import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnost
 import { evaluate, EvalError } from "../expr/eval.js";
 import { deepEqual } from "../expr/values.js";
 import { buildGraph, resourceDependencies, type Graph } from "../graph.js";
-import { instanceAddress, providerAddress, type IndexKey, type State } from "../state/state.js";
+import { instanceAddress, providerAddress, type IndexKey, type InstanceState, type State } from "../state/state.js";
 import type { DefinitionLookup, Drift, EngineHooks, OutputChange, Plan, ResourceChange } from "../types.js";
 import { ValueTable } from "../values-table.js";
 import { currentValue, providerKeyOf, refresh } from "./refresh.js";
@@ -444,26 +444,7 @@ class Planner {
         continue;
       }
       const def = this.input.definitions(inst.type, "resource");
-      this.addChange({
-        address: addr,
-        resource,
-        mode: "managed",
-        type: inst.type,
-        name: inst.name,
-        indexKey: inst.indexKey,
-        each: inst.each,
-        providerKey: providerKeyOf(inst.provider),
-        provider: inst.provider,
-        action: "delete",
-        reason,
-        createBeforeDestroy: false,
-        before: prior,
-        after: null,
-        changedPaths: [],
-        requiresReplace: [],
-        dependencies: inst.dependencies,
-        schemaVersion: def?.schemaVersion ?? inst.schemaVersion,
-      });
+      this.addChange(deletion(addr, inst, reason, prior, def?.schemaVersion ?? inst.schemaVersion));
     }
     // Gone objects still in state: the apply drops them (shown as drift).
     if (this.input.mode === "refresh-only") return;
@@ -473,27 +454,8 @@ class Planner {
         const inst = d.instance;
         const def = this.input.definitions(inst.type, "resource");
         if (!def) continue;
-        this.addChange({
-          address: addr,
-          resource: addr.replace(/\[.*\]$/, ""),
-          mode: "managed",
-          type: inst.type,
-          name: inst.name,
-          indexKey: inst.indexKey,
-          each: inst.each,
-          providerKey: providerKeyOf(inst.provider),
-          provider: inst.provider,
-          action: "delete",
-          reason: "deposed: the old object of an interrupted create_before_destroy replacement",
-          createBeforeDestroy: false,
-          before: currentValue(def, inst),
-          after: null,
-          changedPaths: [],
-          requiresReplace: [],
-          dependencies: inst.dependencies,
-          schemaVersion: def.schemaVersion,
-          deposed: d.key,
-        });
+        const reason = "deposed: the old object of an interrupted create_before_destroy replacement";
+        this.addChange({ ...deletion(addr, inst, reason, currentValue(def, inst), def.schemaVersion), deposed: d.key });
       }
     }
     const creating = new Set(this.changes.filter((c) => c.action === "create" || c.action === "replace").map((c) => c.address));
@@ -574,3 +536,26 @@ function setPath(v: ObjectValue, path: (string | number)[], value: Value): Objec
   return copy;
 }
 
+/** The delete of an object the state holds (no longer configured, destroyed, or deposed). */
+function deletion(address: string, inst: InstanceState, reason: string, before: ObjectValue, schemaVersion: number): ResourceChange {
+  return {
+    address,
+    resource: address.replace(/\[.*\]$/, ""),
+    mode: "managed",
+    type: inst.type,
+    name: inst.name,
+    indexKey: inst.indexKey,
+    each: inst.each,
+    providerKey: providerKeyOf(inst.provider),
+    provider: inst.provider,
+    action: "delete",
+    reason,
+    createBeforeDestroy: false,
+    before,
+    after: null,
+    changedPaths: [],
+    requiresReplace: [],
+    dependencies: inst.dependencies,
+    schemaVersion,
+  };
+}
