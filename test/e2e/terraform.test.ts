@@ -59,6 +59,22 @@ async function withCloud<T>(dir: string, fn: (cloud: InProcessCloudClient) => Pr
   }
 }
 
+/**
+ * Runs `oslogin terraform setup` into <work>/tf and returns the environment terraform runs with:
+ * that CLI config (our filesystem mirror), no prompts, the provider's TLS cache under <work>, and `extra`.
+ */
+function terraformEnv(work: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(work, "tf"), "--json"], { encoding: "utf8" }));
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TF_CLI_CONFIG_FILE: setup.cliConfigFile,
+    TF_IN_AUTOMATION: "1",
+    OSLOGIN_TFPLUGIN_CACHE_DIR: join(work, "tls-cache"),
+    ...extra,
+  };
+}
+
 function seed(dir: string): void {
   const model = CloudModel.open({ dataDir: dir });
   try {
@@ -99,15 +115,7 @@ describe("real terraform with oslogin-kit's provider (quickstart stack)", SLOW, 
     stackDir = join(work, "cdktf.out/stacks/quickstart");
     dataDir = join(work, "cloud-terraform");
     seed(dataDir);
-    const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(work, "tf"), "--json"], { encoding: "utf8" }));
-    tfEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: setup.cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      OSLOGIN_TF_DATA_DIR: dataDir,
-      OSLOGIN_TFPLUGIN_CACHE_DIR: join(work, "tls-cache"),
-    };
+    tfEnv = terraformEnv(work, { OSLOGIN_TF_DATA_DIR: dataDir });
   });
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -294,16 +302,8 @@ describe("real terraform with oslogin-kit's provider through `oslogin serve` (gR
     // root_certs (our extension) trusts the emulator's self-signed certificate.
     synthesized.provider.yandex[0].root_certs = ready.tlsCertFile;
     writeFileSync(join(stack, "cdk.tf.json"), JSON.stringify(synthesized, null, 2));
-    const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(dir, "tf"), "--json"], { encoding: "utf8" }));
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: setup.cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      // The token stays out of the stack file: the provider reads YC_TOKEN like the real one.
-      YC_TOKEN: readFileSync(ready.adminTokenFile, "utf8").trim(),
-      OSLOGIN_TFPLUGIN_CACHE_DIR: join(dir, "tls-cache"),
-    };
+    // The token stays out of the stack file: the provider reads YC_TOKEN like the real one.
+    env = terraformEnv(dir, { YC_TOKEN: readFileSync(ready.adminTokenFile, "utf8").trim() });
   });
   afterAll(async () => {
     if (serve && serve.exitCode === null) {
@@ -344,15 +344,7 @@ describe("real terraform interrupted (Ctrl-C) while our provider applies", SLOW,
     execFileSync(process.execPath, [join(ROOT, "dist/examples/fleet/main.js")], { cwd: dir, env: { ...process.env, FLEET_SIZE: "10" }, stdio: "pipe" });
     stack = join(dir, "cdktf.out/stacks/fleet");
     seed(join(dir, "cloud"));
-    const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(dir, "tf"), "--json"], { encoding: "utf8" }));
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: setup.cliConfigFile,
-      TF_IN_AUTOMATION: "1",
-      OSLOGIN_TF_DATA_DIR: join(dir, "cloud"),
-      OSLOGIN_TFPLUGIN_CACHE_DIR: join(dir, "tls-cache"),
-    };
+    env = terraformEnv(dir, { OSLOGIN_TF_DATA_DIR: join(dir, "cloud") });
     tf(["init", "-input=false"], { cwd: stack, env });
   });
   afterAll(async () => {
