@@ -21,8 +21,6 @@ export interface Http1Request {
 export interface Http1Response {
   status: number;
   body: string;
-  /** Extra response headers (name → value), written after the defaults. */
-  headers?: Record<string, string>;
 }
 
 export type Http1Handler = (req: Http1Request) => Http1Response;
@@ -159,7 +157,6 @@ class Connection {
 
   private write(res: Http1Response, headOnly: boolean, close: boolean): void {
     let head = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? "Unknown"}\r\n${this.fixedHeaders}Content-Length: ${Buffer.byteLength(res.body)}\r\n`;
-    for (const [name, value] of Object.entries(res.headers ?? {})) head += `${name}: ${value}\r\n`;
     if (close) head += "Connection: close\r\n";
     this.socket.write(headOnly ? `${head}\r\n` : `${head}\r\n${res.body}`);
   }
