@@ -63,6 +63,11 @@ export class Store {
     }
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
+    // Savepoints (every mutation of a commit group, every nested transaction) keep their undo pages
+    // in a statement journal, by default a temporary file per savepoint: several pwrite calls and
+    // an open + unlink per mutation. In memory they cost a copy; the data is undo information that a
+    // crash discards anyway, so durability is unchanged.
+    db.pragma("temp_store = MEMORY");
     const store = new Store(db);
     store.migrate(migrations);
     return store;

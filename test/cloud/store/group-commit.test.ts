@@ -51,6 +51,12 @@ describe("Store group commit", () => {
     expect(seenByOther()).toEqual(["a", "c"]);
   });
 
+  it("GIVEN a store on disk THEN savepoint undo pages are kept in memory (temp_store = MEMORY), not in a temporary file per mutation", () => {
+    open();
+    // 2 = MEMORY. A file per savepoint cost an open, an unlink and several pwrite calls per grouped mutation.
+    expect(store.db.pragma("temp_store", { simple: true })).toBe(2);
+  });
+
   it("GIVEN an open group WHEN a write is made outside grouped() THEN the group commits first and that write is durable on return", async () => {
     open();
     const grouped = store.grouped(() => insert("a"));
