@@ -87,6 +87,16 @@ describe("GIVEN oslogin serve on a data directory", () => {
       expect(r.status).toBe(200);
       written.profiles.push({ id: r.body.response.id, login: `restart-${i}`, uid });
     }
+    // Requests in flight together share one commit (group commit): each answer still means "on disk".
+    const together = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call(s, "POST", "/organization-manager/v1/osLoginProfiles", { organizationId: ORG, subjectId: ALICE, login: `together-${i}`, uid: String(20000 + i) }),
+      ),
+    );
+    together.forEach((r, i) => {
+      expect(r.status).toBe(200);
+      written.profiles.push({ id: r.body.response.id, login: `together-${i}`, uid: String(20000 + i) });
+    });
     const key = await call(s, "POST", "/organization-manager/v1/userSshKeys", {
       organizationId: ORG,
       subjectId: ALICE,

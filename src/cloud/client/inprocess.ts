@@ -39,7 +39,6 @@ import {
   type User,
   type UserSshKey,
 } from "../model/types.js";
-import { CloudError } from "../errors.js";
 import type { CallOptions, CloudClient, PageRequest } from "./cloud-client.js";
 
 /** The response an Operation carries (the model only returns done, successful operations). */
@@ -59,17 +58,9 @@ export class InProcessCloudClient implements CloudClient {
     readonly caller: Caller = ADMIN,
   ) {}
 
-  /** Runs a mutation and resolves with its result once it is committed (see Store.grouped). */
-  private async write<T>(mutation: () => T): Promise<Awaited<T>> {
-    const { value, durable } = this.model.ctx.store.grouped(mutation);
-    const result = await value;
-    try {
-      await durable;
-    } catch (e) {
-      // The whole group rolled back: nothing of this mutation exists, and trying again is safe.
-      throw new CloudError("UNAVAILABLE", `the change could not be committed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return result;
+  /** Runs a mutation and resolves with its result once it is committed (ModelContext.acknowledged). */
+  private write<T>(mutation: () => T): Promise<Awaited<T>> {
+    return this.model.ctx.acknowledged(mutation);
   }
 
   /**

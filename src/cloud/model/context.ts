@@ -101,6 +101,23 @@ export class ModelContext {
     }
   }
 
+  /**
+   * Runs a request's work (a mutation, a read, or both) in the store's current commit group and
+   * resolves with its result once what it wrote or could have seen is committed: what a server or
+   * client may acknowledge. A failed group commit rolled the whole group back, so nothing of this
+   * request exists and trying again is safe: UNAVAILABLE says so.
+   */
+  async acknowledged<T>(work: () => T): Promise<Awaited<T>> {
+    const { value, durable } = this.store.grouped(work);
+    const result = await value;
+    try {
+      await durable;
+    } catch (e) {
+      throw new CloudError("UNAVAILABLE", `the change could not be committed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return result;
+  }
+
   /** Runs `apply` as one atomic, audited, idempotent mutation and returns its (done) Operation. */
   mutate(spec: MutationSpec, apply: () => MutationResult): Operation {
     const actor = actorOf(spec.caller);

@@ -175,6 +175,8 @@ export class Store {
   /**
    * Runs fn (which may write) letting its transactions join the current group. `durable` resolves
    * once they are committed and rejects if the commit failed: acknowledge the result only then.
+   * A fn that only read while a group was open gets that group's commit too: on this connection it
+   * saw the group's uncommitted writes, which a crash before the commit would undo.
    * Without group commit every transaction has committed when fn returns, and `durable` is resolved.
    */
   grouped<T>(fn: () => T): { value: T; durable: Promise<void> } {
@@ -184,7 +186,7 @@ export class Store {
     try {
       const value = fn();
       // fn's transactions set `joined` (TypeScript's narrowing cannot see that).
-      const joined = this.joined as Group | undefined;
+      const joined = (this.joined as Group | undefined) ?? this.group;
       return { value, durable: joined?.done ?? COMMITTED };
     } finally {
       this.joining = outer;

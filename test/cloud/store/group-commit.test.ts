@@ -51,6 +51,22 @@ describe("Store group commit", () => {
     expect(seenByOther()).toEqual(["a", "c"]);
   });
 
+  it("GIVEN an open group WHEN a grouped call only reads THEN its result waits for that group's commit (it saw the uncommitted write)", async () => {
+    open();
+    const write = store.grouped(() => insert("a"));
+    const read = store.grouped(() => seenHere());
+    expect(read.value).toEqual(["a"]);
+    expect(seenByOther()).toEqual([]);
+    expect(read.durable).toBe(write.durable);
+    await read.durable;
+    expect(seenByOther()).toEqual(["a"]);
+    // With no group open, a read has nothing to wait for.
+    let settled = false;
+    void store.grouped(() => seenHere()).durable.then(() => (settled = true));
+    await null; // one microtask: enough for an already resolved promise, not for a commit
+    expect(settled).toBe(true);
+  });
+
   it("GIVEN a store on disk THEN savepoint undo pages are kept in memory (temp_store = MEMORY), not in a temporary file per mutation", () => {
     open();
     // 2 = MEMORY. A file per savepoint cost an open, an unlink and several pwrite calls per grouped mutation.

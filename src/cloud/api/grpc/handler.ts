@@ -109,13 +109,14 @@ function callContext(deps: HandlerDeps, md: Metadata): CallContext {
 
 function unary(deps: HandlerDeps, path: string, impl: MethodImpl) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-    const run = async (): Promise<unknown> => {
+    const run = (): unknown => {
       const request = call.request;
       if (request instanceof DecodeFailure) throw request.error;
       if (typeof impl !== "function") return impl.handle(request as never);
       return impl(request as never, callContext(deps, call.metadata));
     };
-    run().then(
+    // Calls arriving together share one commit; each is answered once its own is on disk.
+    deps.model.ctx.acknowledged(run).then(
       (response) => callback(null, response),
       (e: unknown) => callback(toStatus(e, deps, path)),
     );

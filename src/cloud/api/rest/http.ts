@@ -25,6 +25,11 @@ export interface HttpGatewayOptions {
   bodyLimit?: number;
   /** One line per internal error; the CLI prints it to stderr. */
   log?: (line: string) => void;
+  /**
+   * Runs a route's handler and resolves when its result may be sent (ModelContext.acknowledged:
+   * after the commit it joined). Default: as soon as the handler returns.
+   */
+  acknowledged?: <T>(handler: () => T) => Promise<Awaited<T>>;
 }
 
 export interface HttpGateway {
@@ -91,7 +96,8 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
       idempotencyKey = keyHeader;
     }
 
-    const result = await route.handle({ caller, params, query, body, idempotencyKey, text, contentType });
+    const run = () => route.handle({ caller, params, query, body, idempotencyKey, text, contentType });
+    const result = await (opts.acknowledged ? opts.acknowledged(run) : run());
     send(res, 200, toJsonText(result ?? {}));
   }
 

@@ -44,5 +44,6 @@ export function startRestServer(model: CloudModel, opts: RestServerOptions): Pro
     port: opts.port,
     bodyLimit: opts.bodyLimit,
     log: opts.log,
+    acknowledged: (handler) => model.ctx.acknowledged(handler),
   });
 }
