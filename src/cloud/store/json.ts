@@ -6,11 +6,6 @@ export function encodeJson(value: unknown): string {
   return JSON.stringify(withInt64Markers(value));
 }
 
-/** Sets an own, enumerable property: unlike assignment, a key named "__proto__" stays a plain property. */
-function defineOwn(o: Record<string, unknown>, k: string, value: unknown): void {
-  Object.defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
-}
-
 /**
  * The value with every bigint replaced by {"$int64": "<decimal>"}: containers are copied only on the
  * way to a bigint, so a document without any is returned as it is (objects with toJSON, e.g. dates,
@@ -32,11 +27,11 @@ function withInt64Markers(v: unknown): unknown {
   for (const k of Object.keys(o)) {
     const r = withInt64Markers(o[k]);
     if (r === o[k]) continue;
-    if (!out) {
-      out = {};
-      for (const key of Object.keys(o)) defineOwn(out, key, o[key]);
-    }
-    defineOwn(out, k, r);
+    // Spread copies every key as an own property ("__proto__" included), so the assignment below
+    // always writes an own data property, never the prototype. (Object.defineProperty per key did
+    // the same but turned the copies into slow dictionary objects: ~15% of a create's CPU.)
+    out ??= { ...o };
+    out[k] = r;
   }
   return out ?? o;
 }
@@ -72,7 +67,8 @@ function reviveInt64(v: unknown): unknown {
     const e = o[k];
     if (e === null || typeof e !== "object") continue;
     const r = reviveInt64(e);
-    if (r !== e) defineOwn(o, k, r);
+    // k is an own key (JSON.parse defines "__proto__" as one too): assignment replaces its value.
+    if (r !== e) o[k] = r;
   }
   return o;
 }

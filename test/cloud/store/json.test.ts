@@ -11,6 +11,14 @@ describe("stored JSON", () => {
       '{"at":"2030-01-01T00:00:00.000Z","n":[{"$int64":"1"},null]}',
     );
     expect(encodeJson({ plain: [1, "a", { b: null }] })).toBe('{"plain":[1,"a",{"b":null}]}');
+    // An own "__proto__" key (as JSON.parse makes them) is encoded as data, and the copy's prototype is untouched.
+    const own = JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>;
+    own.a = 2n;
+    expect(encodeJson(own)).toBe('{"__proto__":{"polluted":true},"a":{"$int64":"2"}}');
+    const ownBig = JSON.parse('{"__proto__":0}') as Record<string, unknown>;
+    ownBig["__proto__"] = 3n;
+    expect(encodeJson(ownBig)).toBe('{"__proto__":{"$int64":"3"}}');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it("GIVEN documents without int64 WHEN decoded THEN plain values, and text that merely mentions the marker stays text", () => {
