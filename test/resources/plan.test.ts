@@ -200,6 +200,8 @@ describe("helpers", () => {
     ["the nic block left out", { nic: undefined }, [["nic", 0]]],
     ["the disk unknown", { disk: UNKNOWN }, [["disk"]]],
     ["a map and a nic address changed", { tags: { a: "b" }, nic: [{ nat: false, ip: "10.0.0.9" }] }, [["tags"], ["nic", 0, "ip"]]],
+    ["the nic block unknown", { nic: UNKNOWN }, [["nic"]]],
+    ["an optional+computed value unknown in config", { uid: UNKNOWN }, [["uid"]]],
   ])("GIVEN %s WHEN planned THEN the changed paths are exactly diffPaths(prior, planned)", (_what, edit, paths) => {
     const config = applyDefaults(widget.schema, { ...prior, id: null, secret: null, ...edit } as never);
     const expected = diffPaths(widget.schema, prior as never, planUpdateValue(widget.schema, prior as never, config));
