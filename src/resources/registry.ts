@@ -36,11 +36,14 @@ export const PROVIDER_SOURCES: Readonly<Record<ProviderName, string>> = {
   null: "hashicorp/null",
 };
 
-const byKey = new Map(DEFINITIONS.map((d) => [`${d.kind}.${d.type}`, d]));
+// One map per kind: a plan looks up every instance's type, and building a "kind.type" key per
+// lookup cost more than the lookup.
+const byKind: Record<ResourceDefinition["kind"], Map<string, ResourceDefinition>> = { resource: new Map(), data: new Map() };
+for (const d of DEFINITIONS) byKind[d.kind].set(d.type, d);
 
 /** The definition of a managed resource ("resource") or data source ("data") type, or undefined. */
 export function findDefinition(type: string, kind: ResourceDefinition["kind"] = "resource"): ResourceDefinition | undefined {
-  return byKey.get(`${kind}.${type}`);
+  return byKind[kind]?.get(type);
 }
 
 /** Like findDefinition, for callers that already know the type exists (throws naming the type). */

@@ -11,7 +11,9 @@ export interface Reference {
   traversal: string;
 }
 
-export function references(e: Expr, out: Reference[] = [], bound: ReadonlySet<string> = new Set()): Reference[] {
+const NOTHING_BOUND: ReadonlySet<string> = new Set();
+
+export function references(e: Expr, out: Reference[] = [], bound: ReadonlySet<string> = NOTHING_BOUND): Reference[] {
   switch (e.k) {
     case "lit":
     case "splatItem":
