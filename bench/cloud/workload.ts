@@ -1,6 +1,7 @@
 // What bench/cloud creates and reads, shared by the runner and its client workers: the seed (three
 // organizations, as the quota is 4,000 profiles each), the requests, and the rate loop.
 import { generateKeyPairSync } from "node:crypto";
+import { ed25519PublicBlob } from "../../src/cloud/ca/openssh-cert.js";
 
 export const ORGS = [1, 2, 3].map((n) => ({
   id: `bpfbenchorg${n}`,
@@ -17,16 +18,18 @@ const target = (i: number) => {
 export const profileReq = (i: number) => ({ ...target(i), login: `bench-${i}` });
 export const keyReq = (i: number, keys: string[]) => ({ ...target(i), name: `k${i}`, data: keys[i] });
 
-/** Distinct ed25519 public keys in OpenSSH format (one per key create; fingerprints must differ per subject). */
+/**
+ * Distinct ed25519 public keys in OpenSSH format (one per key create; fingerprints must differ per
+ * subject). Exported as DER, not JWK: Node 20's JWK export of an Ed25519 key holds the key's mutex
+ * while it allocates, and a GC that finalizes the generating job then waits on the same mutex
+ * forever (seen twice as a bench run stuck idle; gdb: ExportJWKEdKey -> GC -> ~KeyGenJob ->
+ * pthread_mutex_lock). The DER export takes no lock.
+ */
 export function sshKeys(n: number): string[] {
-  const out: string[] = [];
-  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  for (let i = 0; i < n; i++) {
-    const jwk = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
-    const blob = Buffer.concat([str(Buffer.from("ssh-ed25519")), str(Buffer.from(jwk.x!, "base64url"))]);
-    out.push(`ssh-ed25519 ${blob.toString("base64")} bench-${i}`);
-  }
-  return out;
+  return Array.from({ length: n }, (_, i) => {
+    const raw = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "der" }).subarray(-32);
+    return `ssh-ed25519 ${ed25519PublicBlob(raw).toString("base64")} bench-${i}`;
+  });
 }
 
 /** The four measured calls, whatever carries them. */

@@ -4,7 +4,7 @@
 // ops/s and as ops per CPU-second (what the process itself spent: less sensitive to a loaded machine).
 //
 //   npx tsx bench/model/run.ts [--count 10000]
-import { generateKeyPairSync } from "node:crypto";
+import { sshKeys } from "../cloud/workload.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,14 +25,6 @@ const target = (n: number) => {
   const org = ORGS[n % ORGS.length]!;
   return { organizationId: org.id, subjectId: org.members[Math.floor(n / ORGS.length) % org.members.length]!.id };
 };
-
-function sshKeys(n: number): string[] {
-  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  return Array.from({ length: n }, (_, k) => {
-    const x = Buffer.from(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!, "base64url");
-    return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(x)]).toString("base64")} bench-${k}`;
-  });
-}
 
 interface Row {
   store: string;
