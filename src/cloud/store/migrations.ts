@@ -146,4 +146,15 @@ export const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    name: "no second subject index on user SSH keys",
+    sql: `
+      -- UNIQUE (organization_id, subject_id, fingerprint) already serves lookups by organization and
+      -- subject; the separate (organization_id, subject_id) index only cost every key create one
+      -- more B-tree page to write (~15% of grouped key creates, bench/cloud). Listing a subject's
+      -- keys in creation order now sorts its few keys (about 1 us more, bench/metadata).
+      DROP INDEX user_ssh_keys_subject;
+    `,
+  },
 ];
