@@ -26,6 +26,7 @@ import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../src/cloud/model/types.js";
 import { startBackgroundCheckpoints } from "../../src/cloud/store/checkpointer.js";
+import { machineSpeedLine } from "../machine-speed.js";
 import type { ClientRequest, ClientWorkerData, WireKind } from "./client-worker.js";
 import { clientCalls, grpcCalls, restClient, type Served } from "./wire-calls.js";
 import { ORGS, SEED, keyReq, profileReq, runPhase, sshKeys, type Calls, type Phase } from "./workload.js";
@@ -195,6 +196,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
+  const speed = machineSpeedLine();
   const keys = sshKeys(COUNT + WARMUP);
   const rows: Row[] = [];
   for (const mode of MODES) {
@@ -205,7 +207,7 @@ async function main(): Promise<void> {
   }
   console.log(
     `${COUNT} profiles + ${COUNT} user SSH keys; over the wire ${CONCURRENCY} requests in flight; SQLite WAL on disk ` +
-      `(except in-memory); ${WARMUP} unmeasured warm-up calls of each kind first; ${cpus().length} CPUs, load average before the run ${loadBefore.toFixed(1)}`,
+      `(except in-memory); ${WARMUP} unmeasured warm-up calls of each kind first; ${cpus().length} CPUs, load average before the run ${loadBefore.toFixed(1)}; ${speed}`,
   );
   console.log("");
   console.log("| mode | profile creates/s | profile gets/s | key creates/s | key gets/s | peak RSS (server) |");

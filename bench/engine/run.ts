@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { machineSpeedLine } from "../machine-speed.js";
 
 // Works from bench/engine (tsx) and from dist/bench/engine (compiled).
 const here = import.meta.dirname;
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const i = argv.indexOf("--size");
   const size = i >= 0 ? Number(argv[i + 1]) : 2000;
   const withoutKeys = argv.includes("--without-keys");
+  const speed = machineSpeedLine();
   const work = mkdtempSync(path.join(tmpdir(), "oslogin-bench-engine-"));
   const outDir = path.join(work, "cdktf.out");
   const dataDir = path.join(work, ".oslogin");
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     ["destroy", fmt(destroy.ms), fmt(destroy.wallMs), destroy.detail, `${destroy.rssMB.toFixed(0)} MB`],
   ];
   const keys = stack.resource.yandex_iam_service_account_key ? Object.keys(stack.resource.yandex_iam_service_account_key).length : 0;
-  console.log(`Engine on examples/fleet, FLEET_SIZE=${size} (${resources} resources, ${withoutKeys ? "authorized keys removed" : `${keys} of them authorized keys`}), embedded cloud (SQLite in ${dataDir}), parallelism 10, Node ${process.version}\n`);
+  console.log(`Engine on examples/fleet, FLEET_SIZE=${size} (${resources} resources, ${withoutKeys ? "authorized keys removed" : `${keys} of them authorized keys`}), embedded cloud (SQLite in ${dataDir}), parallelism 10, Node ${process.version}; ${speed}\n`);
   console.log("| phase | engine time | process wall time | result | peak RSS |");
   console.log("| --- | --- | --- | --- | --- |");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
