@@ -386,6 +386,7 @@ export const computeInstance = defineResource({
   },
   async readMany(ctx, states) {
     return refreshByListing(
+      ctx,
       states,
       (s) => String(s.folder_id),
       (folderId) => listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view: "FULL" })),

@@ -93,6 +93,12 @@ export interface ResourceContext {
   provider: ProviderConfig;
   /** Set by the engine for creates so a retried create after a crash does not duplicate. */
   idempotencyKey?: string;
+  /**
+   * Runs one of the independent calls a bulk read makes (readMany: one List per scope) under the
+   * engine's parallelism cap, retried like every engine call. Without it (terraform's provider) a
+   * bulk read makes its calls one after another.
+   */
+  limit?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 export interface ImportSpec {

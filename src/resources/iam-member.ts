@@ -7,7 +7,7 @@ import { listAll } from "../cloud/client/cloud-client.js";
 import type { AccessBinding, ResourceKind } from "../cloud/model/types.js";
 import { checkMember, checkRole } from "./checks.js";
 import { computed, defineResource, optional, required, types, type ObjectValue, type ResourceDefinition } from "./define.js";
-import { groupBy, orGone, parseMember, sameBinding } from "./support.js";
+import { eachScope, groupBy, orGone, parseMember, sameBinding } from "./support.js";
 
 export interface IamMemberSpec {
   type: string;
@@ -83,8 +83,9 @@ export function defineIamMember(spec: IamMemberSpec): ResourceDefinition {
       return found(await bindingsOf(ctx, String(state[scope])), state);
     },
     async readMany(ctx, states) {
-      const byScope = new Map<string, AccessBinding[] | null>();
-      for (const id of groupBy(states, (s) => String(s[scope])).keys()) byScope.set(id, await bindingsOf(ctx, id));
+      const scopes = [...groupBy(states, (s) => String(s[scope])).keys()];
+      const bindings = await eachScope(ctx, scopes, (id) => bindingsOf(ctx, id));
+      const byScope = new Map(scopes.map((id, i) => [id, bindings[i]]));
       return states.map((s) => found(byScope.get(String(s[scope])) ?? null, s));
     },
     async update(_ctx, prior, config) {

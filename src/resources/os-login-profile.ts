@@ -82,6 +82,7 @@ export const osLoginProfile = defineResource({
   },
   async readMany(ctx, states) {
     return refreshByListing(
+      ctx,
       states,
       (s) => String(s.organization_id),
       (organizationId) => listAll((pageToken) => ctx.cloud.listOsLoginProfiles({ organizationId, pageToken, pageSize: 1000n })),

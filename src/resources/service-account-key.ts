@@ -94,6 +94,7 @@ export const serviceAccountKey = defineResource({
   },
   async readMany(ctx, states) {
     return refreshByListing(
+      ctx,
       states,
       (s) => String(s.service_account_id),
       // A deleted service account takes its keys with it: its keys are then all gone.

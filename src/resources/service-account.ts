@@ -73,6 +73,7 @@ export const serviceAccount = defineResource({
   },
   async readMany(ctx, states) {
     return refreshByListing(
+      ctx,
       states,
       (s) => String(s.folder_id),
       (folderId) => listAll((pageToken) => ctx.cloud.listServiceAccounts({ folderId, pageToken, pageSize: 1000 })),

@@ -2,7 +2,7 @@
 // NOT_FOUND into "gone", and keeping a state's spelling of values the API reports equivalently.
 import { isCloudError } from "../cloud/errors.js";
 import type { AccessBinding, Subject } from "../cloud/model/types.js";
-import { isUnknown, type ObjectValue, type ProviderConfig, type Value } from "./define.js";
+import { isUnknown, type ObjectValue, type ProviderConfig, type ResourceContext, type Value } from "./define.js";
 
 /** A string attribute; null, "" and UNKNOWN read as undefined (not given). */
 export function str(v: Value | undefined): string | undefined {
@@ -102,6 +102,7 @@ export const sameBinding = (b: AccessBinding, roleId: string, member: string): b
  * scope's objects when `list` answers null (the scope itself is gone).
  */
 export async function refreshByListing<T extends { id: string }>(
+  ctx: ResourceContext,
   states: readonly ObjectValue[],
   scopeOf: (s: ObjectValue) => string,
   list: (scopeId: string) => Promise<readonly T[] | null>,
@@ -109,13 +110,25 @@ export async function refreshByListing<T extends { id: string }>(
   toState: (item: T, s: ObjectValue) => ObjectValue,
 ): Promise<(ObjectValue | null)[]> {
   const found = new Map<string, T>();
-  for (const scope of groupBy(states, scopeOf).keys()) {
-    for (const item of (await list(scope)) ?? []) found.set(item.id, item);
-  }
+  const scopes = [...groupBy(states, scopeOf).keys()];
+  for (const items of await eachScope(ctx, scopes, list)) for (const item of items ?? []) found.set(item.id, item);
   return states.map((s) => {
     const item = found.get(idOf(s));
     return item ? toState(item, s) : null;
   });
+}
+
+/**
+ * read(scope) for every scope, results in the scopes' order: concurrently under the engine's cap
+ * (ctx.limit), else one at a time. A fleet has a scope per VM for instance bindings: one after
+ * another, 2,000 VMs were 2,000 round trips in a row.
+ */
+export async function eachScope<R>(ctx: ResourceContext, scopes: readonly string[], read: (scopeId: string) => Promise<R>): Promise<R[]> {
+  const { limit } = ctx;
+  if (limit) return Promise.all(scopes.map((scope) => limit(() => read(scope))));
+  const out: R[] = [];
+  for (const scope of scopes) out.push(await read(scope));
+  return out;
 }
 
 /** Groups objects by a key so bulk refreshes make one List call per scope. */

@@ -76,6 +76,7 @@ export const userSshKey = defineResource({
   async readMany(ctx, states) {
     // One List per organization instead of one Get per key.
     return refreshByListing(
+      ctx,
       states,
       (s) => String(s.organization_id),
       (organizationId) => listAll((pageToken) => ctx.cloud.listUserSshKeys({ organizationId, pageToken, pageSize: 1000n })),

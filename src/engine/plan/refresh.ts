@@ -88,7 +88,7 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
   input.hooks?.refreshStart?.(count);
   const tasks: Promise<void>[] = [];
   for (const g of groups.values()) {
-    const ctx = { cloud: input.cloud, provider: input.providers.get(g.providerKey) ?? input.providers.get(g.providerKey.split(".")[0]) ?? {} };
+    const provider = input.providers.get(g.providerKey) ?? input.providers.get(g.providerKey.split(".")[0]) ?? {};
     const priors = g.items.map(([, inst]) => currentValue(g.def, inst));
     const record = (i: number, v: ObjectValue | null) => {
       const [addr, inst] = g.items[i];
@@ -103,16 +103,20 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
     };
     const retry = (addr: string) => (attempt: number, delayMs: number, code: string) => input.hooks?.retry?.({ address: addr, attempt, delayMs, code });
     if (g.def.readMany) {
-      const readMany = g.def.readMany.bind(g.def);
+      // Not one limiter task: each of its calls (one List per scope) is, so a type with a scope per
+      // object (bindings per VM) lists its scopes side by side, within the same cap.
+      const limit = <T>(call: () => Promise<T>) => limiter.run(() => withRetry(call, input.retry, retry(g.def.type)));
+      const ctx = { cloud: input.cloud, provider, limit };
       tasks.push(
-        limiter
-          .run(() => withRetry(() => readMany(ctx, priors), input.retry, retry(g.def.type)))
+        g.def
+          .readMany(ctx, priors)
           .then(
             (res) => res.forEach((v, i) => record(i, v)),
             (e) => void diagnostics.push(diagnosticFromError(g.items[0][0], `Refreshing ${g.def.type} failed`, e)),
           ),
       );
     } else {
+      const ctx = { cloud: input.cloud, provider };
       g.items.forEach(([addr], i) => {
         tasks.push(
           limiter
