@@ -29,7 +29,7 @@ function withInt64Markers(v: unknown): unknown {
     if (r === o[k]) continue;
     // Spread copies every key as an own property ("__proto__" included), so the assignment below
     // always writes an own data property, never the prototype. (Object.defineProperty per key did
-    // the same but turned the copies into slow dictionary objects: ~15% of a create's CPU.)
+    // the same but turned the copies into slow dictionary objects: ~4 µs more per create.)
     out ??= { ...o };
     out[k] = r;
   }
