@@ -381,35 +381,6 @@ function planUpdateInto(
   return result;
 }
 
-/**
- * True when planUpdateInto(schema, prior, config) would record no changed path: the same
- * comparisons, without building the value. (A no-op plan of 10k objects allocated a planned copy
- * of each only to find nothing had changed.)
- */
-function unchanged(schema: BlockSchema, prior: ObjectValue, config: ObjectValue): boolean {
-  const shape = shapeOf(schema);
-  for (const [name, attr] of shape.attributes) {
-    const v = config[name] ?? null;
-    if (keepsPrior(attr, v)) {
-      if (!(name in prior) || isUnknown(prior[name])) return false;
-    } else if (!valuesEqual(prior[name] ?? null, v)) return false;
-  }
-  for (const [name, block] of shape.blocks) {
-    const items = config[name];
-    const before = prior[name];
-    if (!Array.isArray(items)) {
-      if (!valuesEqual(before ?? [], items ?? [])) return false;
-    } else if (!Array.isArray(before)) {
-      // Planned as fresh elements: unchanged only when there are none and there were none.
-      if (items.length > 0 || (before !== null && before !== undefined)) return false;
-    } else {
-      if (before.length !== items.length) return false;
-      for (let i = 0; i < items.length; i++) if (!unchanged(block.block, before[i] as ObjectValue, items[i] as ObjectValue)) return false;
-    }
-  }
-  return true;
-}
-
 const keepsPrior = (attr: AttributeSchema, configValue: Value): boolean =>
   !!attr.computed && (!attr.optional || configValue === null);
 
@@ -456,8 +427,6 @@ export function planResourceChange(
   if (prior === null) {
     return { action: "create", planned: planCreateValue(def.schema, withDefaults), requiresReplace: [], changed: [] };
   }
-  // Most objects of a plan are unchanged: answer those without building the planned value.
-  if (unchanged(def.schema, prior, withDefaults)) return { action: "noop", planned: prior, requiresReplace: [], changed: [] };
   const changed: AttributePath[] = [];
   const proposed = planUpdateInto(def.schema, prior, withDefaults, [], changed);
   if (changed.length === 0) return { action: "noop", planned: prior, requiresReplace: [], changed: [] };
