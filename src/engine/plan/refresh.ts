@@ -29,15 +29,17 @@ export interface RefreshResult {
 export function providerKeyOf(providerAddr: string): string {
   // Every instance in state names its provider: a stack has a handful of distinct ones.
   let key = providerKeys.get(providerAddr);
-  if (key === undefined) {
-    const m = /^provider\["([^"]+)"\](?:\.(.+))?$/.exec(providerAddr);
-    const name = m ? m[1].split("/").pop()! : "";
-    key = !m ? providerAddr : m[2] ? `${name}.${m[2]}` : name;
-    providerKeys.set(providerAddr, key);
-  }
+  if (key === undefined) providerKeys.set(providerAddr, (key = parseProviderKey(providerAddr)));
   return key;
 }
 const providerKeys = new Map<string, string>();
+
+function parseProviderKey(providerAddr: string): string {
+  const m = /^provider\["([^"]+)"\](?:\.(.+))?$/.exec(providerAddr);
+  if (!m) return providerAddr;
+  const name = m[1].split("/").pop()!;
+  return m[2] ? `${name}.${m[2]}` : name;
+}
 
 /** True when every attribute and block of the schema is present (what completeState would add). */
 function isComplete(schema: BlockSchema, v: ObjectValue): boolean {
