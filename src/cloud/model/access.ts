@@ -80,8 +80,19 @@ const bindingKey = (b: AccessBinding) => `${b.roleId}\u0000${b.subject.type}\u00
 export class AccessService {
   private readonly stmts: ReturnType<typeof prepare>;
 
+  /** The existence probe per resource kind (a refresh asks once per VM: built once, not per call). */
+  private readonly existsByKind: Record<ResourceKind, Database.Statement>;
+
   constructor(private readonly ctx: ModelContext) {
     this.stmts = prepare(ctx.db);
+    const s = this.stmts;
+    this.existsByKind = {
+      organization: s.organizationExists,
+      cloud: s.cloudExists,
+      folder: s.folderExists,
+      serviceAccount: s.serviceAccountExists,
+      instance: s.instanceExists,
+    };
     ctx.authorizer = (caller, permission, resource) => this.authorize(caller, permission, resource);
   }
 
@@ -133,15 +144,7 @@ export class AccessService {
   }
 
   resourceExists(r: ResourceRef): boolean {
-    const s = this.stmts;
-    const stmt = {
-      organization: s.organizationExists,
-      cloud: s.cloudExists,
-      folder: s.folderExists,
-      serviceAccount: s.serviceAccountExists,
-      instance: s.instanceExists,
-    }[r.kind];
-    return stmt.get(r.id) !== undefined;
+    return this.existsByKind[r.kind].get(r.id) !== undefined;
   }
 
   // ---------- ListAccessBindings ----------

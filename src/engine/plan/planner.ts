@@ -206,6 +206,18 @@ class Planner {
     }
   }
 
+  private readonly providerAddresses = new Map<string, string>();
+
+  /** The state spelling of a provider key, once per key (not once per resource). */
+  private providerAddressOf(key: string): string {
+    let address = this.providerAddresses.get(key);
+    if (address === undefined) {
+      address = providerAddress(key, this.input.config.requiredProviders[key.split(".")[0]]?.source);
+      this.providerAddresses.set(key, address);
+    }
+    return address;
+  }
+
   private providerConfig(key: string): ProviderConfig {
     return this.providers.get(key) ?? {};
   }
@@ -282,7 +294,7 @@ class Planner {
       return;
     }
     const deps = resourceDependencies(this.graph, r.address);
-    const provider = providerAddress(r.provider, this.input.config.requiredProviders[r.provider.split(".")[0]]?.source);
+    const provider = this.providerAddressOf(r.provider);
     const each: "list" | "map" | undefined = expansion === "single" ? undefined : expansion;
     for (const inst of instances) {
       const address = instanceAddress(r.address, inst.key);
