@@ -10,6 +10,7 @@ import { ExprSyntaxError, type Expr } from "../expr/ast.js";
 import { parseExpression, parseTemplate } from "../expr/parse.js";
 import { references, type Reference } from "../expr/refs.js";
 import type { Lifecycle, LocalBlock, OutputBlock, ProviderBlock, ResourceBlock, StackConfig, VariableBlock } from "./config.js";
+import { readTextFile } from "../../util/read-text.js";
 
 export interface LoadResult {
   config?: StackConfig;
@@ -59,7 +60,7 @@ export function loadStack(outDir: string, stack?: string): LoadResult {
   }
   let text: string;
   try {
-    text = readFileSync(chosen.file, "utf8");
+    text = readTextFile(chosen.file);
   } catch {
     return { diagnostics: [errorAt(undefined, "Missing stack file", `${chosen.file} does not exist; run "oslogin synth" again`)] };
   }

@@ -2,10 +2,11 @@
 // or a crash never sees half a file), with the previous version kept as a backup once per run.
 // Writes are coalesced: at most one in flight, and the next one carries every change made
 // meanwhile, so "state after every resource" costs O(writes) not O(resources x state size).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { copyFile, open, rename } from "node:fs/promises";
 import path from "node:path";
 import { emptyState, stateFromJson, stateToJson, type State } from "./state.js";
+import { readTextFile } from "../../util/read-text.js";
 
 export interface StatePaths {
   dir: string;
@@ -28,7 +29,7 @@ export function statePaths(dataDir: string, stack: string): StatePaths {
 /** Reads the state (a fresh empty one when none exists); a string is why it cannot be read. */
 export function readState(paths: StatePaths): State | string {
   if (!existsSync(paths.state)) return emptyState();
-  const r = stateFromJson(readFileSync(paths.state, "utf8"));
+  const r = stateFromJson(readTextFile(paths.state));
   return typeof r === "string" ? `${paths.state}: ${r}` : r;
 }
 
