@@ -1,7 +1,7 @@
 // Refresh: read every managed object in state from the cloud, by List where the type has readMany
 // (one call per type and scope instead of one Get per object), and report drift separately.
-import type { ObjectValue, ProviderConfig, ResourceDefinition } from "../../resources/define.js";
-import { completed, diffPaths } from "../../resources/plan.js";
+import type { BlockSchema, ObjectValue, ProviderConfig, ResourceDefinition } from "../../resources/define.js";
+import { completeState, diffPaths } from "../../resources/plan.js";
 import type { CloudClient } from "../../cloud/client/cloud-client.js";
 import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
@@ -41,6 +41,23 @@ function parseProviderKey(providerAddr: string): string {
   return m[2] ? `${name}.${m[2]}` : name;
 }
 
+/** True when every attribute and block of the schema is present (what completeState would add). */
+function isComplete(schema: BlockSchema, v: ObjectValue): boolean {
+  for (const name in schema.attributes) if (v[name] === undefined) return false;
+  for (const name in schema.blocks ?? {}) {
+    const items = v[name];
+    if (!Array.isArray(items)) return false;
+    const block = schema.blocks![name].block;
+    for (const item of items) if (item === null || typeof item !== "object" || !isComplete(block, item as ObjectValue)) return false;
+  }
+  return true;
+}
+
+/** completeState without a copy when nothing is missing (refresh of 10k objects allocates less). */
+export function completed(schema: BlockSchema, v: ObjectValue): ObjectValue {
+  return isComplete(schema, v) ? v : completeState(schema, v);
+}
+
 /** The state value in the current schema version (older versions go through upgradeState). */
 export function currentValue(def: ResourceDefinition, inst: InstanceState): ObjectValue {
   const raw = inst.schemaVersion < def.schemaVersion && def.upgradeState ? def.upgradeState(inst.schemaVersion, inst.attributes) : inst.attributes;
@@ -78,17 +95,13 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
     const record = (i: number, v: ObjectValue | null) => {
       const [addr, inst] = g.items[i];
       const now = v === null ? null : completed(g.def.schema, v);
+      values.set(addr, now);
       const before = priors[i];
-      if (now === null) {
-        values.set(addr, null);
-        drift.push({ address: addr, type: inst.type, kind: "deleted", paths: [], before, after: null });
-        return;
+      if (now === null) drift.push({ address: addr, type: inst.type, kind: "deleted", paths: [], before, after: null });
+      else {
+        const paths = diffPaths(g.def.schema, before, now);
+        if (paths.length) drift.push({ address: addr, type: inst.type, kind: "changed", paths, before, after: now });
       }
-      const paths = diffPaths(g.def.schema, before, now);
-      if (paths.length) drift.push({ address: addr, type: inst.type, kind: "changed", paths, before, after: now });
-      // Unchanged: keep the state's object and let the cloud's copy die young. Holding both for
-      // 10k objects made every scavenge of the plan copy twice as much.
-      values.set(addr, paths.length ? now : before);
     };
     const retry = (addr: string) => (attempt: number, delayMs: number, code: string) => input.hooks?.retry?.({ address: addr, attempt, delayMs, code });
     if (g.def.readMany) {
