@@ -109,9 +109,10 @@ class Planner {
     const outputs = this.planOutputs();
     if (hasErrors(this.diags)) return { diagnostics: this.diags };
 
-    const forgetData = [...state.instances.entries()]
-      .filter(([addr, i]) => i.mode === "data" && (this.input.mode === "destroy" || !this.declaredInstances.has(addr)))
-      .map(([addr]) => addr);
+    const forgetData: string[] = [];
+    for (const [addr, i] of state.instances) {
+      if (i.mode === "data" && (this.input.mode === "destroy" || !this.declaredInstances.has(addr))) forgetData.push(addr);
+    }
     const plan: Plan = {
       formatVersion: 1,
       stack: config.stack,
