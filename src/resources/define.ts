@@ -143,6 +143,8 @@ export function defineResource(def: ResourceDefinition): ResourceDefinition {
   // Every definition gets the same keys in the same order (absent ones undefined), so all of them
   // share one hidden class: planning reads def.schema, def.check... for 10k instances of mixed
   // types, and optimized code specialized to one type's object deoptimized at the next type.
+  // `satisfies` requires every member: one added to ResourceDefinition but not copied here does
+  // not compile (instead of being dropped silently).
   return {
     type: def.type,
     kind: def.kind,
@@ -159,7 +161,7 @@ export function defineResource(def: ResourceDefinition): ResourceDefinition {
     update: def.update,
     delete: def.delete,
     upgradeState: def.upgradeState,
-  };
+  } satisfies Record<keyof ResourceDefinition, unknown>;
 }
 
 // ----- schema shorthands, so definitions read like the real provider's schema tables -----
