@@ -27,6 +27,16 @@ export function runProcess(cmd: string, args: string[], opts: { timeoutMs?: numb
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
+    // A program that exits without reading its input closes the pipe first: the write then fails
+    // with EPIPE, which says nothing about the run (its status and output do). Unhandled, it was an
+    // error event that failed the whole suite.
+    p.stdin.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") {
+        clearTimeout(timer);
+        p.kill("SIGKILL");
+        reject(e);
+      }
+    });
     p.stdin.end(opts.input ?? "");
   });
 }
