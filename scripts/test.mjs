@@ -72,7 +72,10 @@ const status = run("npx", [
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, "utf8"));
   const failed = r.numFailedTests + (r.numFailedTestSuites ?? 0) - countSuitesFailedByTests(r);
-  console.log(`${r.numPassedTests} passed, ${failed} failed`);
+  // vitest also fails a run for errors outside any test (an unhandled rejection or error event):
+  // the JSON report has no count for them, so such a run is one failure, not "0 failed".
+  if (status !== 0 && failed === 0) console.error("vitest failed the run for errors outside the tests (see \"Unhandled Errors\" above)");
+  console.log(`${r.numPassedTests} passed, ${status !== 0 && failed === 0 ? 1 : failed} failed`);
 } else {
   console.log("0 passed, 1 failed");
 }
