@@ -61,3 +61,33 @@ describe("GIVEN before and after desired states", () => {
     expect(renderAccessMarkdown([])).toBe("## Access changes\n\nNo change to who can log in to OS Login VMs.\n");
   });
 });
+
+describe("GIVEN counted VMs, service accounts, bindings and profiles that are all new", () => {
+  // Each binding and profile depends on every instance of the counted resources it references:
+  // the review matches the instance with the same count index.
+  const deps = ["yandex_compute_instance.vm", "yandex_iam_service_account.sa"];
+  const after = [0, 1, 2].flatMap((i) => [
+    obj(`yandex_compute_instance.vm[${i}]`, { id: UNKNOWN, name: `vm-${i}`, metadata: { "enable-oslogin": "true" } }),
+    obj(`yandex_iam_service_account.sa[${i}]`, { id: UNKNOWN, name: `sa-${i}` }),
+    obj(`yandex_compute_instance_iam_member.login[${i}]`, { instance_id: UNKNOWN, role: i === 2 ? "compute.osAdminLogin" : "compute.osLogin", member: UNKNOWN }, deps),
+    obj(`yandex_organizationmanager_os_login_profile.p[${i}]`, { subject_id: UNKNOWN, login: `yc-sa-${i}`, uid: String(5000 + i), is_default: true }, ["yandex_iam_service_account.sa"]),
+  ]);
+
+  it("WHEN diffed from nothing THEN each VM gains exactly its own service account, as that account's login", () => {
+    const rows = accessDiff([], after).map((r) => [r.vmName, r.member, r.memberName, r.change, r.login, r.uid]);
+    expect(rows).toEqual([
+      ["vm-0", "serviceAccount:(new yandex_iam_service_account.sa[0])", "sa-0", "gains login", "yc-sa-0", "5000"],
+      ["vm-1", "serviceAccount:(new yandex_iam_service_account.sa[1])", "sa-1", "gains login", "yc-sa-1", "5001"],
+      ["vm-2", "serviceAccount:(new yandex_iam_service_account.sa[2])", "sa-2", "gains sudo", "yc-sa-2", "5002"],
+    ]);
+  });
+
+  it("WHEN nothing changes THEN there are no rows, and with unchanged rows asked for, one per VM", () => {
+    expect(accessDiff(after, after)).toEqual([]);
+    expect(accessDiff(after, after, {}, true).map((r) => [r.vmName, r.change, r.login])).toEqual([
+      ["vm-0", "unchanged", "yc-sa-0"],
+      ["vm-1", "unchanged", "yc-sa-1"],
+      ["vm-2", "unchanged", "yc-sa-2"],
+    ]);
+  });
+});
