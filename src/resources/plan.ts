@@ -128,7 +128,7 @@ export interface NormalizeResult {
  */
 export function normalizeConfig(schema: BlockSchema, raw: unknown, path: AttributePath = []): NormalizeResult {
   const diagnostics: Diagnostic[] = [];
-  const value = normalizeBlock(schema, raw, path, diagnostics);
+  const value = normalizeBlock(schema, raw, [...path], diagnostics);
   return { value, diagnostics };
 }
 
@@ -136,10 +136,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !isUnknown(v);
 }
 
+/**
+ * `path` is the walk's path stack: a block element's index is pushed before descending and popped
+ * after, and a path is copied only into a diagnostic. A valid config (every config of a no-op plan)
+ * then allocates no paths at all.
+ */
 function normalizeBlock(schema: BlockSchema, raw: unknown, path: AttributePath, out: Diagnostic[]): ObjectValue {
   const src: Record<string, unknown> = isPlainObject(raw) ? raw : {};
   if (raw !== null && raw !== undefined && !isPlainObject(raw)) {
-    out.push(diag.error("Incorrect block value type", path, "An object is required here."));
+    out.push(diag.error("Incorrect block value type", [...path], "An object is required here."));
   }
   const blocks = schema.blocks ?? {};
   for (const key in src) {
@@ -188,7 +193,14 @@ function normalizeBlock(schema: BlockSchema, raw: unknown, path: AttributePath, 
     if (block.minItems !== undefined && items.length < block.minItems) {
       out.push(diag.error(`Insufficient ${name} blocks`, [...path, name], `At least ${block.minItems} "${name}" blocks are required.`));
     }
-    result[name] = items.map((item, i) => normalizeBlock(block.block, item, [...path, name, i], out));
+    const normalized: ObjectValue[] = new Array(items.length);
+    path.push(name, 0);
+    for (let i = 0; i < items.length; i++) {
+      path[path.length - 1] = i;
+      normalized[i] = normalizeBlock(block.block, items[i], path, out);
+    }
+    path.length -= 2;
+    result[name] = normalized;
   }
   return result;
 }
@@ -201,43 +213,39 @@ const INTEGER_TEXT = /^-?\d+$/;
 
 /**
  * Terraform's implicit conversions for one value; a diagnostic (and null) when there is none. The
- * value's path is `parent` + `key`, built only for a diagnostic or to descend into a collection.
+ * value's path is `parent` + `key`: `parent` is the walk's path stack (see normalizeBlock), copied
+ * only into a diagnostic.
  */
 function convertValue(type: ValueType, v: unknown, parent: AttributePath, key: string | number, name: string, out: Diagnostic[]): Value {
   if (isUnknown(v)) return UNKNOWN;
-  const fail = (): Value => {
-    out.push(
-      diag.error("Incorrect attribute value type", [...parent, key], `Inappropriate value for attribute "${name}": ${typeName(type)} required.`),
-    );
-    return null;
-  };
   switch (type.kind) {
     case "string":
       if (typeof v === "string") return v;
       if (typeof v === "number" && Number.isFinite(v)) return String(v);
       if (typeof v === "bigint") return v.toString();
       if (typeof v === "boolean") return v ? "true" : "false";
-      return fail();
+      break;
     case "number":
       if (typeof v === "number" && Number.isFinite(v)) return v;
       if (typeof v === "bigint") return Number(v);
       if (typeof v === "string" && NUMBER_TEXT.test(v.trim())) return Number(v.trim());
-      return fail();
+      break;
     case "int64":
       if (typeof v === "bigint") return v.toString();
       if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
       if (typeof v === "string" && INTEGER_TEXT.test(v.trim())) return BigInt(v.trim()).toString();
-      return fail();
+      break;
     case "bool":
       if (typeof v === "boolean") return v;
       if (v === "true") return true;
       if (v === "false") return false;
-      return fail();
+      break;
     case "list":
     case "set": {
-      if (!Array.isArray(v)) return fail();
-      const path = [...parent, key];
-      const items = v.map((e, i) => (e === null || e === undefined ? nullElement(path, i, out) : convertValue(type.element, e, path, i, name, out)));
+      if (!Array.isArray(v)) break;
+      parent.push(key);
+      const items = v.map((e, i) => (e === null || e === undefined ? nullElement(parent, i, out) : convertValue(type.element, e, parent, i, name, out)));
+      parent.pop();
       if (type.kind === "list") return items;
       const seen = new Set<string>();
       return items.filter((e) => {
@@ -248,15 +256,24 @@ function convertValue(type: ValueType, v: unknown, parent: AttributePath, key: s
       });
     }
     case "map": {
-      if (!isPlainObject(v)) return fail();
-      const path = [...parent, key];
+      if (!isPlainObject(v)) break;
       const m: ObjectValue = {};
-      for (const [k, e] of Object.entries(v)) {
-        m[k] = e === null || e === undefined ? nullElement(path, k, out) : convertValue(type.element, e, path, k, name, out);
+      parent.push(key);
+      for (const k in v) {
+        const e = v[k];
+        m[k] = e === null || e === undefined ? nullElement(parent, k, out) : convertValue(type.element, e, parent, k, name, out);
       }
+      parent.pop();
       return m;
     }
   }
+  // Every case that converts returns; the ones that break cannot.
+  return conversionFailed(type, parent, key, name, out);
+}
+
+function conversionFailed(type: ValueType, parent: AttributePath, key: string | number, name: string, out: Diagnostic[]): null {
+  out.push(diag.error("Incorrect attribute value type", [...parent, key], `Inappropriate value for attribute "${name}": ${typeName(type)} required.`));
+  return null;
 }
 
 function nullElement(path: AttributePath, key: string | number, out: Diagnostic[]): Value {
@@ -327,6 +344,12 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
  */
 export function diffPaths(schema: BlockSchema, a: ObjectValue, b: ObjectValue, path: AttributePath = []): AttributePath[] {
   const out: AttributePath[] = [];
+  diffInto(schema, a, b, [...path], out);
+  return out;
+}
+
+/** diffPaths over a path stack (see normalizeBlock): equal values allocate no paths. */
+function diffInto(schema: BlockSchema, a: ObjectValue, b: ObjectValue, path: AttributePath, out: AttributePath[]): void {
   for (let attr = shapeOf(schema).attributes; attr; attr = attr.next) {
     const name = attr.name;
     if (!valuesEqual(a[name] ?? null, b[name] ?? null)) out.push([...path, name]);
@@ -340,12 +363,14 @@ export function diffPaths(schema: BlockSchema, a: ObjectValue, b: ObjectValue, p
       continue;
     }
     const n = Math.max(x.length, y.length);
+    path.push(name, 0);
     for (let i = 0; i < n; i++) {
-      if (i >= x.length || i >= y.length) out.push([...path, name, i]);
-      else out.push(...diffPaths(block.block, x[i] as ObjectValue, y[i] as ObjectValue, [...path, name, i]));
+      path[path.length - 1] = i;
+      if (i >= x.length || i >= y.length) out.push([...path]);
+      else diffInto(block.block, x[i] as ObjectValue, y[i] as ObjectValue, path, out);
     }
+    path.length -= 2;
   }
-  return out;
 }
 
 // ---------------------------------------------------------------- planning
@@ -387,7 +412,8 @@ export function planUpdateValue(schema: BlockSchema, prior: ObjectValue, config:
  * planUpdateValue that also records, in `changed` when given, the paths where the planned value
  * differs from `prior`: exactly diffPaths(schema, prior, planned), in the same order, found while
  * building the value (an attribute kept from prior needs no comparison). A no-op plan of 10k
- * resources spent more in diffPaths than in building the values.
+ * resources spent more in diffPaths than in building the values. `path` is a path stack, as in
+ * normalizeBlock.
  */
 function planUpdateInto(
   schema: BlockSchema,
@@ -416,14 +442,21 @@ function planUpdateInto(
     const items = config[name];
     const before = prior[name];
     const both = Array.isArray(before) && Array.isArray(items);
-    const planned: Value = Array.isArray(items)
-      ? items.map((item, i) =>
+    let planned: Value = items ?? [];
+    if (Array.isArray(items)) {
+      const elements: ObjectValue[] = new Array(items.length);
+      path.push(name, 0);
+      for (let i = 0; i < items.length; i++) {
+        path[path.length - 1] = i;
+        elements[i] =
           both && i < before.length
             ? // Elements on both sides: their differences are found in the recursion, as diffPaths does.
-              planUpdateInto(block.block, before[i] as ObjectValue, item as ObjectValue, [...path, name, i], changed)
-            : planCreateValue(block.block, item as ObjectValue),
-        )
-      : (items ?? []);
+              planUpdateInto(block.block, before[i] as ObjectValue, items[i] as ObjectValue, path, changed)
+            : planCreateValue(block.block, items[i] as ObjectValue);
+      }
+      path.length -= 2;
+      planned = elements;
+    }
     result[name] = planned;
     if (!changed) continue;
     if (!Array.isArray(before) || !Array.isArray(planned)) {

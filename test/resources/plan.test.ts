@@ -96,6 +96,13 @@ describe("normalizeConfig", () => {
     ]);
   });
 
+  it("GIVEN errors in a later block element and a map element WHEN normalized under a path THEN each names its full path, and the given path is left as it was", () => {
+    const at = ["outer", 2];
+    const r = normalizeConfig(widget.schema, { zone: "a", tags: { a: "x", b: null }, nic: [{ nat: true }, { nat: "maybe" }] }, at);
+    expect(r.diagnostics.map((d) => formatPath(d.path ?? []))).toEqual(["outer[2].tags.b", "outer[2].nic[1].nat"]);
+    expect(at).toEqual(["outer", 2]);
+  });
+
   it("GIVEN meta-arguments and UNKNOWN values WHEN normalized THEN meta-arguments are ignored and UNKNOWN kept", () => {
     const r = normalizeConfig(widget.schema, { zone: UNKNOWN, depends_on: ["x"], lifecycle: {}, "//": {} });
     expect(r.diagnostics).toEqual([]);
@@ -176,6 +183,12 @@ describe("helpers", () => {
 
   it("GIVEN added block elements WHEN diffed THEN the element index is reported", () => {
     expect(diffPaths(widget.schema, prior, { ...prior, nic: [...prior.nic, { nat: true, ip: null }] })).toEqual([["nic", 1]]);
+    const under = ["x"];
+    expect(diffPaths(widget.schema, prior, { ...prior, disk: [{ image: "img", serial: "SN2" }], nic: [{ nat: false, ip: "10.0.0.6" }] }, under)).toEqual([
+      ["x", "disk", 0, "serial"],
+      ["x", "nic", 0, "ip"],
+    ]);
+    expect(under).toEqual(["x"]);
   });
 
   it("GIVEN a schema WHEN asking for sensitive paths and defaults THEN they are exact", () => {

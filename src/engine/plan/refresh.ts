@@ -1,7 +1,7 @@
 // Refresh: read every managed object in state from the cloud, by List where the type has readMany
 // (one call per type and scope instead of one Get per object), and report drift separately.
-import type { BlockSchema, ObjectValue, ProviderConfig, ResourceDefinition } from "../../resources/define.js";
-import { completeState, diffPaths } from "../../resources/plan.js";
+import type { ObjectValue, ProviderConfig, ResourceDefinition } from "../../resources/define.js";
+import { completed, diffPaths } from "../../resources/plan.js";
 import type { CloudClient } from "../../cloud/client/cloud-client.js";
 import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
@@ -39,23 +39,6 @@ function parseProviderKey(providerAddr: string): string {
   if (!m) return providerAddr;
   const name = m[1].split("/").pop()!;
   return m[2] ? `${name}.${m[2]}` : name;
-}
-
-/** True when every attribute and block of the schema is present (what completeState would add). */
-function isComplete(schema: BlockSchema, v: ObjectValue): boolean {
-  for (const name in schema.attributes) if (v[name] === undefined) return false;
-  for (const name in schema.blocks ?? {}) {
-    const items = v[name];
-    if (!Array.isArray(items)) return false;
-    const block = schema.blocks![name].block;
-    for (const item of items) if (item === null || typeof item !== "object" || !isComplete(block, item as ObjectValue)) return false;
-  }
-  return true;
-}
-
-/** completeState without a copy when nothing is missing (refresh of 10k objects allocates less). */
-export function completed(schema: BlockSchema, v: ObjectValue): ObjectValue {
-  return isComplete(schema, v) ? v : completeState(schema, v);
 }
 
 /** The state value in the current schema version (older versions go through upgradeState). */
