@@ -2,6 +2,7 @@
 // `oslogin`: the command-line entry point. Dispatches to src/cli/commands/*.
 import { commands } from "./commands/index.js";
 import { UsageError } from "./args.js";
+import { tuneV8ForOneShot } from "./v8-tuning.js";
 
 const HELP = `oslogin: OS Login access as code, with an embedded Yandex Cloud emulator
 
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`oslogin: unknown command ${JSON.stringify(name)}\n\n${HELP}`);
     return 2;
   }
+  if (!entry.server) tuneV8ForOneShot();
   const cmd = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(cmd.help);

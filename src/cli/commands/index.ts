@@ -2,12 +2,13 @@
 // `oslogin --help` and small commands start fast.
 import type { Command } from "../command.js";
 
-export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+/** `server`: runs until stopped, so it keeps V8's default tuning (see src/cli/v8-tuning.ts). */
+export const commands: Record<string, { summary: string; server?: true; load: () => Promise<Command> }> = {
   terraform: { summary: "Set up the real terraform to use our providers offline", load: async () => (await import("./terraform.js")).default },
-  serve: { summary: "Run the Yandex Cloud emulator (REST + gRPC over TLS) on a data directory", load: async () => (await import("./serve.js")).default },
+  serve: { summary: "Run the Yandex Cloud emulator (REST + gRPC over TLS) on a data directory", server: true, load: async () => (await import("./serve.js")).default },
   cert: { summary: "Export a 1-hour SSH certificate and key pair from the organization CA", load: async () => (await import("./cert.js")).default },
   ca: { summary: "Print an organization's SSH CA public key (for TrustedUserCAKeys)", load: async () => (await import("./ca.js")).default },
-  metadata: { summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)", load: async () => (await import("./metadata.js")).default },
+  metadata: { summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)", server: true, load: async () => (await import("./metadata.js")).default },
   inventory: { summary: "Ansible dynamic inventory of OS Login VMs with a 1-hour certificate", load: async () => (await import("./inventory.js")).default },
   "ssh-config": { summary: "ssh_config Host blocks for the inventory's VMs", load: async () => (await import("./ssh-config.js")).default },
   synth: { summary: "Run the CDKTF app (cdktf.json) to write cdktf.out", load: async () => (await import("./synth.js")).default },
