@@ -107,9 +107,10 @@ function identity(o: DesiredObject): string {
  * object made the review of a no-op plan take longer than the plan itself.
  */
 class DesiredState {
-  private readonly position = new Map<DesiredObject, number>();
   /** Objects whose id is not known yet, by `type resource`: what an unknown reference points to. */
   private readonly unknownIds = new Map<string, DesiredObject[]>();
+  /** The same by `type resource index`, the first one and its position (counted resources). */
+  private readonly unknownIdsByIndex = new Map<string, { at: number; obj: DesiredObject }>();
   private readonly byAddress = new Map<string, DesiredObject>();
   /** Service accounts and OS Login members by `type id` (the first one, as a scan would find). */
   private readonly byId = new Map<string, DesiredObject>();
@@ -122,23 +123,35 @@ class DesiredState {
     readonly objs: DesiredObject[],
     readonly ctx: AccessContext,
   ) {
-    objs.forEach((o, i) => {
-      this.position.set(o, i);
+    objs.forEach((o, at) => {
       if (!this.byAddress.has(o.address)) this.byAddress.set(o.address, o);
-      if (isUnknown(o.value.id)) push(this.unknownIds, `${o.type} ${o.resource}`, o);
-      else if (typeof o.value.id === "string" && !this.byId.has(`${o.type} ${o.value.id}`)) this.byId.set(`${o.type} ${o.value.id}`, o);
+      if (isUnknown(o.value.id)) {
+        push(this.unknownIds, `${o.type} ${o.resource}`, o);
+        const k = `${o.type} ${o.resource} ${indexText(o.indexKey)}`;
+        if (!this.unknownIdsByIndex.has(k)) this.unknownIdsByIndex.set(k, { at, obj: o });
+      } else if (typeof o.value.id === "string" && !this.byId.has(`${o.type} ${o.value.id}`)) this.byId.set(`${o.type} ${o.value.id}`, o);
       if (o.mode === "data" && typeof o.value.member === "string") this.dataMembers.push(o);
       if (o.type === "yandex_organizationmanager_os_login_profile" && o.mode === "managed") this.profileRecords.push(o);
     });
   }
 
-  /** For an unknown reference, the new object of `type` that `o` depends on (same index if counted). */
+  /**
+   * For an unknown reference, the new object of `type` that `o` depends on: the only one, or
+   * among several (a counted resource) the first with `o`'s index.
+   */
   referenced(o: DesiredObject, type: string): DesiredObject | undefined {
-    const candidates: DesiredObject[] = [];
-    for (const dep of new Set(o.dependencies)) candidates.push(...(this.unknownIds.get(`${type} ${dep}`) ?? []));
-    if (candidates.length <= 1) return candidates[0];
-    candidates.sort((a, b) => this.position.get(a)! - this.position.get(b)!);
-    return candidates.find((x) => x.indexKey === o.indexKey);
+    let candidates = 0;
+    let only: DesiredObject | undefined;
+    let sameIndex: { at: number; obj: DesiredObject } | undefined;
+    for (const dep of new Set(o.dependencies)) {
+      const all = this.unknownIds.get(`${type} ${dep}`);
+      if (!all) continue;
+      candidates += all.length;
+      only = all[0];
+      const hit = this.unknownIdsByIndex.get(`${type} ${dep} ${indexText(o.indexKey)}`);
+      if (hit && (!sameIndex || hit.at < sameIndex.at)) sameIndex = hit;
+    }
+    return candidates <= 1 ? only : sameIndex?.obj;
   }
 
   resolveId(o: DesiredObject, v: Value | undefined, type: string): string | undefined {
@@ -206,6 +219,9 @@ class DesiredState {
     return this.ctx.names?.get(subject) ?? subject;
   }
 }
+
+/** An index key as text that keeps 0 and "0" apart. */
+const indexText = (k: number | string | undefined): string => (k === undefined ? "-" : typeof k === "number" ? `#${k}` : `"${k}`);
 
 const subjectOf = (member: string): string => (member.includes(":") ? member.slice(member.indexOf(":") + 1) : member);
 
