@@ -8,6 +8,7 @@
 // references (its recorded dependencies, same count index when both are counted).
 import { isUnknown, type ObjectValue, type Value } from "../resources/define.js";
 import type { Plan, ResourceChange } from "../engine/types.js";
+import { compareInstanceAddresses } from "../engine/state/state.js";
 
 export type AccessLevel = "none" | "login" | "sudo";
 
@@ -321,7 +322,7 @@ export function accessDiff(before: DesiredObject[], after: DesiredObject[], ctx:
       via: now.via,
     });
   }
-  return rows.sort((p, q) => (p.vm === q.vm ? (p.member < q.member ? -1 : 1) : p.vm < q.vm ? -1 : 1));
+  return rows.sort((p, q) => compareInstanceAddresses(p.vm, q.vm) || (p.member < q.member ? -1 : p.member > q.member ? 1 : 0));
 }
 
 /** Subjects referenced by access rows, for the CLI to resolve names and profiles in the cloud. */

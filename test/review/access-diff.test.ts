@@ -82,6 +82,14 @@ describe("GIVEN counted VMs, service accounts, bindings and profiles that are al
     ]);
   });
 
+  it("WHEN there are more than ten THEN rows follow the count index (vm[9] before vm[10]), as the plan lists them", () => {
+    const many = Array.from({ length: 12 }, (_, i) => [
+      obj(`yandex_compute_instance.vm[${i}]`, { id: UNKNOWN, name: `vm-${i}`, metadata: { "enable-oslogin": "true" } }),
+      obj(`yandex_compute_instance_iam_member.login[${i}]`, { instance_id: UNKNOWN, role: "compute.osLogin", member: "userAccount:alice" }, ["yandex_compute_instance.vm"]),
+    ]).flat();
+    expect(accessDiff([], many).map((r) => r.vmName)).toEqual(Array.from({ length: 12 }, (_, i) => `vm-${i}`));
+  });
+
   it("WHEN nothing changes THEN there are no rows, and with unchanged rows asked for, one per VM", () => {
     expect(accessDiff(after, after)).toEqual([]);
     expect(accessDiff(after, after, {}, true).map((r) => [r.vmName, r.change, r.login])).toEqual([

@@ -70,6 +70,15 @@ export function instanceAddress(resource: string, key?: IndexKey): string {
   return typeof key === "number" ? `${resource}[${key}]` : `${resource}[${JSON.stringify(key)}]`;
 }
 
+/** Orders instance addresses as terraform lists them: by resource, then by index (vm[2] before vm[10]). */
+export function compareInstanceAddresses(a: string, b: string): number {
+  const x = COUNTED.exec(a);
+  const y = x && COUNTED.exec(b);
+  if (x && y && x[1] === y[1]) return Number(x[2]) - Number(y[2]);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+const COUNTED = /^(.*)\[(\d+)\]$/;
+
 export function instanceAddressOf(i: Pick<InstanceState, "mode" | "type" | "name" | "indexKey">): string {
   return instanceAddress(resourceAddress(i.mode, i.type, i.name), i.indexKey);
 }
