@@ -72,7 +72,7 @@ export async function openCloud(dataDir: string, endpoint: string | undefined): 
     cloud,
     close: async () => {
       await cloud.close();
-      model.close();
+      await model.closeWhenIdle();
     },
   };
 }

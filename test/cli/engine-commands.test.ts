@@ -1,5 +1,6 @@
 // The engine commands as a user runs them: a real process, exit codes, human and JSON output.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { profilesStack, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
@@ -33,6 +34,8 @@ describe("GIVEN a synthesized stack and a seeded data dir", () => {
     expect(apply.code).toBe(0);
     expect(apply.out).toMatch(/yandex_organizationmanager_os_login_profile\.alice\[0\]: Creation complete after \d+\.\ds \[id=\w+\]/);
     expect(apply.out).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    // The apply closed the cloud last, after its checkpoint thread: the WAL went into cloud.db.
+    expect(existsSync(path.join(dir, ".oslogin/cloud.db-wal"))).toBe(false);
     const stale = oslogin(dir, "apply", "tf.plan");
     expect(stale.code).toBe(1);
     expect(stale.err).toMatch(/Error: Saved plan is stale: the state changed since the plan was made/);

@@ -135,7 +135,7 @@ State: ${path.relative(".", path.join(dataDir, "stacks", "quickstart", "terrafor
       return EXIT.OK;
     } finally {
       await cloud.close();
-      model.close();
+      await model.closeWhenIdle();
     }
   },
 };

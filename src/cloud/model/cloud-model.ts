@@ -70,4 +70,14 @@ export class CloudModel {
     void this.checkpoints?.stop();
     this.ctx.store.close();
   }
+
+  /**
+   * close() once the checkpoint thread has stopped, so this connection is the last to close and
+   * SQLite moves the WAL into cloud.db and deletes it. A CLI apply used to exit with the thread
+   * still open and leave up to 64 MB of WAL beside cloud.db for the next command to tidy.
+   */
+  async closeWhenIdle(): Promise<void> {
+    await this.checkpoints?.stop();
+    this.close();
+  }
 }

@@ -1,12 +1,14 @@
 // Background checkpoints: the main connection checkpoints inside commits only past a high cap, a
 // worker moves WAL pages into the database file, a WAL grown by a burst is trimmed back to the
 // cap, and stopping restores SQLite's automatic checkpoint.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startBackgroundCheckpoints, WAL_CAP_BYTES } from "../../../src/cloud/store/checkpointer.js";
 import { Store } from "../../../src/cloud/store/store.js";
+import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
+import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 
 const dir = mkdtempSync(join(tmpdir(), "oslogin-ckpt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +58,20 @@ describe("GIVEN a store on disk with background checkpoints", () => {
     expect(wal()).toBeLessThanOrEqual(cap);
     await bg.stop();
     store.close();
+  });
+
+  it("WHEN a model with group commit closes when idle THEN its connection closes last and the WAL is gone", async () => {
+    const d = join(dir, "model");
+    const model = CloudModel.open({ dataDir: d, groupCommit: true });
+    model.directory.seedFromYaml(readFileSync(join(import.meta.dirname, "../../../examples/quickstart/seed.yaml"), "utf8"));
+    // A write through group commit (as the engine writes) starts the checkpoint thread; wait
+    // until it has the file open.
+    await new InProcessCloudClient(model).createServiceAccount({ folderId: "b1gquickstartfolder1", name: "wal-test" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(join(d, "cloud.db-wal"))).toBe(true);
+    await model.closeWhenIdle();
+    // Immediately: close() alone returns while the thread still holds the file, so the WAL stays.
+    expect(existsSync(join(d, "cloud.db-wal"))).toBe(false);
   });
 
   it("WHEN the store is in memory THEN there is nothing to checkpoint", () => {
