@@ -42,7 +42,7 @@ async function phase(name: string, dataDir: string, outDir: string): Promise<voi
     detail = name === "destroy" ? `${r.applied?.destroyed} destroyed` : `${r.applied?.added} created`;
   }
   const ms = performance.now() - started;
-  model.close();
+  await model.closeWhenIdle(); // as the CLI closes it
   process.stdout.write(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
 }
 
