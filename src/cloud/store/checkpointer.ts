@@ -88,6 +88,9 @@ export function startBackgroundCheckpoints(
     async stop() {
       if (!running) return;
       restore();
+      // While someone waits for the exit, the thread must keep the process alive (an unref'd
+      // worker does not, and a CLI awaiting stop() would end there, its exit code never set).
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },

@@ -1,7 +1,8 @@
 // Background checkpoints: the main connection checkpoints inside commits only past a high cap, a
 // worker moves WAL pages into the database file, a WAL grown by a burst is trimmed back to the
 // cap, and stopping restores SQLite's automatic checkpoint.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -73,6 +74,30 @@ describe("GIVEN a store on disk with background checkpoints", () => {
     // Immediately: close() alone returns while the thread still holds the file, so the WAL stays.
     expect(existsSync(join(d, "cloud.db-wal"))).toBe(false);
   });
+
+  it("WHEN a process with nothing else left to do closes when idle THEN it goes on to what follows", () => {
+    // The checkpoint thread never keeps a CLI alive on its own; waiting for it to stop must.
+    const d = join(dir, "process");
+    const src = (p: string) => JSON.stringify(join(import.meta.dirname, "../../../src", p));
+    const script = join(dir, "close-when-idle.mts");
+    writeFileSync(
+      script,
+      `import { readFileSync } from "node:fs";
+import { CloudModel } from ${src("cloud/model/cloud-model.ts")};
+import { InProcessCloudClient } from ${src("cloud/client/inprocess.ts")};
+const model = CloudModel.open({ dataDir: ${JSON.stringify(d)}, groupCommit: true });
+model.directory.seedFromYaml(readFileSync(${JSON.stringify(join(import.meta.dirname, "../../../examples/quickstart/seed.yaml"))}, "utf8"));
+await new InProcessCloudClient(model).createServiceAccount({ folderId: "b1gquickstartfolder1", name: "wal-test" });
+await new Promise((r) => setTimeout(r, 300));
+await model.closeWhenIdle();
+console.log("closed");
+process.exitCode = 7;
+`,
+    );
+    const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), script], { encoding: "utf8" });
+    expect([r.status, r.stdout]).toEqual([7, "closed\n"]);
+    expect(existsSync(join(d, "cloud.db-wal"))).toBe(false);
+  }, 30_000);
 
   it("WHEN the store is in memory THEN there is nothing to checkpoint", () => {
     const store = Store.open();
