@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `oslogin-inventory`: the executable Ansible runs as an inventory script (`ansible -i <it>`),
 // i.e. `oslogin inventory` with Ansible's --list / --host arguments.
+import command from "./commands/inventory.js";
+import { UsageError } from "./args.js";
 import { tuneV8ForOneShot } from "./v8-tuning.js";
+
 tuneV8ForOneShot();
-const { default: command } = await import("./commands/inventory.js");
-const { UsageError } = await import("./args.js");
 
 command.run(process.argv.slice(2)).then(
   (code) => {

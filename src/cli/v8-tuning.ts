@@ -11,7 +11,10 @@ import v8 from "node:v8";
 
 export const ONE_SHOT_V8_FLAGS = "--no-turbo-inlining";
 
-/** Set before the command's modules load; OSLOGIN_V8_DEFAULTS=1 keeps V8's defaults (to compare). */
+/**
+ * Call before the command runs (TurboFan reads the flag when it starts each optimization, and
+ * loading modules optimizes nothing); OSLOGIN_V8_DEFAULTS=1 keeps V8's defaults (to compare).
+ */
 export function tuneV8ForOneShot(): void {
   if (process.env.OSLOGIN_V8_DEFAULTS === "1") return;
   v8.setFlagsFromString(ONE_SHOT_V8_FLAGS);
