@@ -4,7 +4,7 @@ import { formatDiagnostic, type EngineDiagnostic } from "../engine/diagnostics.j
 import type { EngineHooks } from "../engine/types.js";
 import type { Style } from "./render/style.js";
 
-/** Exit codes of the engine commands (documented in README and each --help). */
+/** Exit codes of the engine commands (documented in docs/cli.md and each --help). */
 export const EXIT = {
   OK: 0,
   ERROR: 1,

@@ -1,4 +1,4 @@
-// How a resource type is declared once (see DESIGN.md). Everything that knows a resource type (the
+// How a resource type is declared once (docs/constructs.md). Everything that knows a resource type (the
 // engine's planner, the terraform provider's schema, the constructs' props, the conformance suite)
 // reads one ResourceDefinition built with defineResource().
 //

@@ -1,5 +1,5 @@
 // Terraform's type system (cty) as seen through our schema: the type JSON of an attribute and the
-// implied object type of a block (shared/reference/terraform-plugin-protocol.md §4.4, §4.6).
+// implied object type of a block (docs/reference.md, "Values" and "Type JSON").
 import type { BlockSchema, ValueType } from "../resources/define.js";
 
 export type CtyType = string | [string, CtyType] | ["object", Record<string, CtyType>];

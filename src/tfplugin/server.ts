@@ -1,6 +1,6 @@
 // A go-plugin (v1.6, as terraform 1.11 uses it) gRPC server for one provider: the handshake line,
 // AutoMTLS, the controller/stdio/broker/health services, and the tfplugin6.Provider service.
-// Facts: shared/reference/terraform-plugin-protocol.md §3 and §5.
+// Facts: docs/reference.md, "Terraform's plugin protocol 6".
 //
 // This module returns values; the process entry (src/cli/terraform-provider.ts) prints the handshake
 // line and exits.

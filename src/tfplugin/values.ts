@@ -1,6 +1,6 @@
 // DynamicValue <-> our Value conventions (src/resources/define.ts), always against a block schema.
 //
-// Wire facts (shared/reference/terraform-plugin-protocol.md §4): msgpack, every attribute present
+// Wire facts (docs/reference.md, "Values"): msgpack, every attribute present
 // (nil when null), nested LIST/SET blocks as arrays ([] when absent), unknown = an extension. We send
 // ext 0 with one zero byte (`d4 00 00`, what terraform-plugin-go writes) and treat ANY received
 // extension as unknown, because terraform 1.11 sends refined unknowns as ext 12.

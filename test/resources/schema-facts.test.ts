@@ -1,6 +1,6 @@
 // Each standard type's schema against the real terraform-provider-yandex facts recorded in
-// shared/reference/yandex-cloud-api.md section 5 (v0.222.0). The tables below are transcribed from
-// the reference, not derived from our code, so a drift in either shows up here.
+// the provider's source (v0.222.0; see docs/reference.md). The tables below are transcribed from
+// the provider, not derived from our code, so a drift in either shows up here.
 import { describe, expect, it } from "vitest";
 import type { AttributeSchema, BlockSchema, ResourceDefinition } from "../../src/resources/define.js";
 import { DEFINITIONS, findDefinition } from "../../src/resources/registry.js";

@@ -31,7 +31,7 @@ The provider reaches the cloud named in the stack's provider "yandex" block: end
 (what \`oslogin serve\` prints), token (or YC_TOKEN) or service_account_key_file, and
 root_certs = "<data-dir>/tls/cert.pem" (or insecure = true) to trust the emulator's
 certificate. With OSLOGIN_TF_DATA_DIR=<data-dir> in terraform's environment it uses
-that embedded cloud in process instead. See README "The real terraform, offline".
+that embedded cloud in process instead. See docs/terraform.md.
 
 Example:
   npm run build && oslogin terraform setup --dir ~/.oslogin/terraform`;

@@ -1,5 +1,5 @@
 // The OS Login part of a VM's metadata server, as the 20210907 guest agent (libnss_oslogin,
-// google_authorized_keys, pam_oslogin_*) calls it: shared/reference/guest-oslogin.md section 2.
+// google_authorized_keys, pam_oslogin_*) calls it: docs/reference.md and docs/vm-access.md.
 // Protocol only: (method, target, headers) in, (status, JSON body) out; server.ts puts it on HTTP.
 //
 // It answers as ONE instance. A user is visible (users?..., groups membership) and authorized

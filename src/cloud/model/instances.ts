@@ -5,7 +5,7 @@
 // which defaults to OS_LOGIN when the instance's organization has OS Login on (either mode) and to
 // INSTANCE_METADATA otherwise.
 //
-// Emulator choices (documented in README.md): instance names are unique per folder (empty names
+// Emulator choices (documented in docs/emulator.md): instance names are unique per folder (empty names
 // repeat freely); resources may be changed while RUNNING (there is no Stop/Start to require);
 // subnets, disks and images are not modelled, their ids are taken as given.
 import { createHash } from "node:crypto";

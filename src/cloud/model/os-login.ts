@@ -1,7 +1,7 @@
 // OsLoginService (organizationmanager.v1): organization settings and OS Login profiles, plus the
 // emulator's rules the real API leaves to documentation: how default profiles are created when OS
 // Login is turned on (login derivation, collisions, uid allocation) and what happens to the default
-// when it is deleted. The rules are described for users in README.md, "Emulator rules".
+// when it is deleted. The rules are described for users in docs/emulator.md.
 import { CloudError, errors } from "../errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext, MutationResult } from "./context.js";
@@ -53,7 +53,7 @@ const OFF: OsLoginSettings = {
 /** Either mode on = OS Login is on for the organization. */
 export const osLoginOn = (s: OsLoginSettings) => s.userSshKeySettings.enabled || s.sshCertificateSettings.enabled;
 
-// ---------- login derivation (documented in README.md, "Emulator rules") ----------
+// ---------- login derivation (documented in docs/emulator.md) ----------
 
 /**
  * The documented derivation of a default login from a member's name: keep only Latin letters,

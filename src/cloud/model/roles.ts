@@ -2,7 +2,7 @@
 // resource applies to that resource and everything below it
 // (organization > cloud > folder > {service account, instance}).
 // Permission names: "<service>.<resource>.<verb>". "*" means every permission.
-// Meanings of the OS Login roles follow the Yandex docs (shared/reference/yandex-cloud-api.md 4.4).
+// Meanings of the OS Login roles follow the Yandex docs (docs/reference.md, "Roles").
 
 export interface RoleDefinition {
   description: string;

@@ -1,6 +1,6 @@
 // The real API's validation rules in one place, shared by the emulator (which enforces them) and
 // by resource checks and constructs (which report them before any call). Sources:
-// shared/reference/yandex-cloud-api.md (proto annotations and docs).
+// the public protos' annotations and the documentation, summarized in docs/reference.md.
 
 /** OsLoginProfile.login, since the May 2026 proto change. */
 export const LOGIN_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,31}$/;

@@ -1,5 +1,5 @@
 // The metadata endpoint's protocol, request by request, against the real model (in-memory SQLite):
-// exact JSON shapes the 20210907 agent parses (shared/reference/guest-oslogin.md section 2).
+// exact JSON shapes the 20210907 agent parses (docs/reference.md, "The OS Login guest agent").
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 // The REST surface as a whole: exactly these routes, so adding or dropping one is a visible change
-// (README "REST surface" lists the same table).
+// (docs/api.md, "REST surface", lists the same table).
 import { describe, expect, it } from "vitest";
 import { Router } from "../../../src/cloud/api/rest/router.js";
 import { restRoutes } from "../../../src/cloud/api/rest/server.js";

@@ -1,5 +1,5 @@
-// An emulated VM for end-to-end tests, built only from real parts (shared/reference/guest-oslogin.md
-// sections 3-6): a network namespace whose loopback also owns 169.254.169.254, where
+// An emulated VM for end-to-end tests, built only from real parts (docs/vm-access.md, "Running a VM
+// namespace by hand"): a network namespace whose loopback also owns 169.254.169.254, where
 // `oslogin metadata` answers for one instance; a private mount namespace with an nsswitch.conf
 // that adds libnss_oslogin, tmpfs over /home and /run (sshd's privsep dir; also hides any host
 // nscd socket so every lookup reaches the endpoint); and a private sshd with
