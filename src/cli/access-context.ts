@@ -2,10 +2,16 @@
 // OS Login profiles, read once per organization the plan's providers name.
 import { listAll, type CloudClient } from "../cloud/client/cloud-client.js";
 import type { Plan } from "../engine/types.js";
-import { accessDiff, desiredFromPlan, type AccessContext, type AccessRow } from "../review/access-diff.js";
+import { resourceAddress, type State } from "../engine/state/state.js";
+import { accessDiff, desiredFromPlan, type AccessContext, type AccessRow, type DesiredObject } from "../review/access-diff.js";
 
 export async function accessContext(cloud: CloudClient, plan: Plan): Promise<AccessContext> {
-  const orgs = new Set(Object.values(plan.providerScopes ?? {}).map((s) => s.organization_id).filter((x): x is string => !!x));
+  const orgs = Object.values(plan.providerScopes ?? {}).map((s) => s.organization_id).filter((x): x is string => !!x);
+  return contextFor(cloud, orgs, plan.providerScopes);
+}
+
+async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>, providerScopes?: AccessContext["providerScopes"]): Promise<AccessContext> {
+  const orgs = new Set(organizationIds);
   const profiles = new Map<string, { login: string; uid: string }>();
   const names = new Map<string, string>();
   for (const org of orgs) {
@@ -18,10 +24,36 @@ export async function accessContext(cloud: CloudClient, plan: Plan): Promise<Acc
       // The review is advisory: without directory access it shows ids instead of names.
     }
   }
-  return { profiles, names, providerScopes: plan.providerScopes };
+  return { profiles, names, providerScopes };
 }
 
 export async function accessRows(cloud: CloudClient, plan: Plan, includeUnchanged = false): Promise<AccessRow[]> {
   const { before, after } = desiredFromPlan(plan);
   return accessDiff(plan.mode === "destroy" ? before : before, plan.mode === "destroy" ? [] : after, await accessContext(cloud, plan), includeUnchanged);
+}
+
+/** `provider["registry.terraform.io/yandex-cloud/yandex"].west` -> "yandex.west", the plan's provider key. */
+const providerKeyOf = (provider: string): string => {
+  const m = /^provider\["(?:[^"]*\/)?([^"/]+)"\](?:\.(.+))?$/.exec(provider);
+  return m ? (m[2] ? `${m[1]}.${m[2]}` : m[1]) : provider;
+};
+
+/**
+ * Who can log in where now: the access matrix of what the state records (the applied objects, with
+ * their real ids), with logins, uids and names from the cloud. `oslogin access` and the quickstart's
+ * table show these rows.
+ */
+export async function currentAccessRows(cloud: CloudClient, state: State): Promise<AccessRow[]> {
+  const objs: DesiredObject[] = [...state.instances.entries()].map(([address, i]) => ({
+    address,
+    resource: resourceAddress(i.mode, i.type, i.name),
+    type: i.type,
+    mode: i.mode,
+    indexKey: i.indexKey,
+    dependencies: i.dependencies,
+    value: i.attributes,
+    providerKey: providerKeyOf(i.provider),
+  }));
+  const orgs = objs.map((o) => o.value.organization_id).filter((x): x is string => typeof x === "string");
+  return accessDiff([], objs, await contextFor(cloud, orgs), true).filter((r) => r.after !== "none");
 }

@@ -9,6 +9,8 @@ import { accessRows } from "./access-context.js";
 import type { Session } from "./engine-session.js";
 import { applySummary, EXIT, printDiagnostics } from "./engine-output.js";
 import { hasChanges, planToJson, renderPlan } from "./render/plan.js";
+import { diagnosticsError } from "./errors.js";
+import { jsonFailure, printJsonResult } from "./views/json.js";
 
 async function askYes(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -21,6 +23,8 @@ async function askYes(question: string): Promise<boolean> {
 }
 
 export interface ApplyFlowOptions {
+  /** The command as the JSON envelope names it. */
+  command: string;
   autoApprove: boolean;
   /** What the summary calls it. */
   destroy?: boolean;
@@ -48,20 +52,25 @@ export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: A
 }
 
 export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unknown): number {
-  printDiagnostics(r.diagnostics, s.style);
   const failed = hasErrors(r.diagnostics);
+  const cancelled = !failed && !r.applied && !!r.plan && hasChanges(r.plan);
   if (s.json) {
-    console.log(JSON.stringify({ ok: !failed, ...(r.plan ? { plan: planToJson(r.plan) } : {}), applied: r.applied ?? null, access_changes: rows ?? [], diagnostics: r.diagnostics }));
-  } else if (r.applied) {
+    const result = { ...(r.plan ? { plan: planToJson(r.plan) } : {}), applied: r.applied ?? null, access_changes: rows ?? [] };
+    if (failed) console.log(jsonFailure(o.command, EXIT.ERROR, diagnosticsError(r.diagnostics).message, r.diagnostics, result));
+    else if (cancelled) console.log(jsonFailure(o.command, EXIT.ERROR, "Apply cancelled.", r.diagnostics, result));
+    else printJsonResult(o.command, { ...result, diagnostics: r.diagnostics });
+    if (failed) printDiagnostics(r.diagnostics, s.style);
+    return failed || cancelled ? EXIT.ERROR : EXIT.OK;
+  }
+  printDiagnostics(r.diagnostics, s.style);
+  if (r.applied) {
     console.log("");
     console.log(applySummary(r.applied, !!o.destroy, s.style));
-  } else if (r.plan && !failed && !hasChanges(r.plan)) {
-    // "No changes." was printed with the plan.
-  } else if (r.plan && !failed) {
+  } else if (cancelled) {
     console.log("Apply cancelled.");
-    return EXIT.ERROR;
   }
-  return failed ? EXIT.ERROR : EXIT.OK;
+  // Without changes, "No changes." was printed with the plan.
+  return failed || cancelled ? EXIT.ERROR : EXIT.OK;
 }
 
 export async function planAndApply(s: Session, req: PlanRequest, o: ApplyFlowOptions): Promise<number> {

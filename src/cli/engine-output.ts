@@ -17,9 +17,26 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  error (bad configuration, cloud error, lock held, stale plan...)
   2  usage error; with plan --detailed-exitcode: success and there are changes`;
 
+/**
+ * Diagnostics on stderr, one line each. The same problem at many addresses (one cause, e.g. a
+ * missing organization, behind a thousand resources) is one line naming how many and the first few;
+ * the very same diagnostic twice is printed once.
+ */
 export function printDiagnostics(diags: readonly EngineDiagnostic[], st: Style): void {
+  const groups = new Map<string, EngineDiagnostic[]>();
   for (const d of diags) {
-    const line = formatDiagnostic(d);
+    const k = JSON.stringify([d.severity, d.summary, d.detail ?? "", d.path ?? []]);
+    const g = groups.get(k);
+    if (g) g.push(d);
+    else groups.set(k, [d]);
+  }
+  for (const g of groups.values()) {
+    const d = g[0];
+    const where = g.filter((x) => x.address).map((x) => x.address!);
+    const line =
+      g.length > 1 && where.length === g.length
+        ? formatDiagnostic({ ...d, address: `${g.length} objects: ${where.slice(0, 3).join(", ")}${g.length > 3 ? ", ..." : ""}` })
+        : formatDiagnostic(d);
     console.error(d.severity === "error" ? st.red(line) : st.yellow(line));
   }
 }

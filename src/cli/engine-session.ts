@@ -2,6 +2,7 @@
 // quickstart) share: their common flags, opening the cloud (embedded in process on the data dir,
 // or a running `oslogin serve` through the SDK with --endpoint), and an Engine wired to hooks
 // that print progress. Only src/cli prints.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { CloudClient } from "../cloud/client/cloud-client.js";
 import { Engine } from "../engine/engine.js";
@@ -9,6 +10,9 @@ import type { EngineHooks } from "../engine/types.js";
 import { findDefinition } from "../resources/registry.js";
 import { bool, int, str, UsageError, type FlagSpec, type ParsedArgs } from "./args.js";
 import { makeStyle, type Style } from "./render/style.js";
+import type { State } from "../engine/state/state.js";
+import { CliError } from "./errors.js";
+import { requireDataDir, requireOrganizations, resolveStack, stackOrganizations, notSeeded } from "./checks.js";
 
 export const DEFAULT_DATA_DIR = ".oslogin";
 export const DEFAULT_OUT_DIR = "cdktf.out";
@@ -41,7 +45,7 @@ export interface Session {
   cloud: CloudClient;
   dataDir: string;
   outDir: string;
-  stack?: string;
+  stack: string;
   json: boolean;
   style: Style;
   close(): Promise<void>;
@@ -77,37 +81,63 @@ export async function openCloud(dataDir: string, endpoint: string | undefined): 
   };
 }
 
-export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean) => EngineHooks = () => ({})): Promise<Session> {
+/**
+ * What a command needs before it opens the cloud: "config" commands (plan, apply, destroy, refresh,
+ * import) a synthesized stack whose organizations are in the cloud; "state" commands (state rm/mv,
+ * force-unlock) a stack with state in an existing data directory. Both are checked before anything
+ * is created (src/cli/checks.ts).
+ */
+export type SessionNeeds = "config" | "state";
+
+export interface SessionBase {
+  dataDir: string;
+  outDir: string;
+  stack: string;
+  json: boolean;
+  style: Style;
+}
+
+/** Flags, style and the checked stack, without opening the cloud (what read-only state commands use). */
+export function sessionBase(args: ParsedArgs, needs: SessionNeeds): SessionBase {
   const dataDir = path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR);
   const outDir = path.resolve(str(args, "out-dir") ?? DEFAULT_OUT_DIR);
   const json = bool(args, "json");
   const style = makeStyle(!bool(args, "no-color") && !json && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  if (needs === "state") requireDataDir(dataDir);
+  const stack = resolveStack({ outDir, dataDir, stack: str(args, "stack"), stateOnly: needs === "state" });
+  return { dataDir, outDir, stack, json, style };
+}
+
+/** The stack's state, read without the lock and without opening the cloud (state list/show, output, access). */
+export async function readStackState(base: SessionBase): Promise<State> {
+  const { readState, statePaths } = await import("../engine/state/store.js");
+  const st = readState(statePaths(base.dataDir, base.stack));
+  if (typeof st === "string") throw new CliError(`cannot read the state: ${st}`);
+  return st;
+}
+
+export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean) => EngineHooks = () => ({}), needs: SessionNeeds = "config"): Promise<Session> {
   const parallelism = int(args, "parallelism", 10, 1, 1000);
   const lockTimeoutMs = parseDuration("lock-timeout", str(args, "lock-timeout"));
-  const { cloud, close } = await openCloud(dataDir, str(args, "endpoint"));
+  const base = sessionBase(args, needs);
+  const endpoint = str(args, "endpoint");
+  const orgs = needs === "config" ? stackOrganizations(base.outDir, base.stack) : [];
+  // No data directory yet means no organization in it: say so rather than create an empty cloud.
+  if (!endpoint && orgs.length && !existsSync(base.dataDir)) throw notSeeded(orgs[0], { dataDir: base.dataDir });
+  const { cloud, close } = await openCloud(base.dataDir, endpoint);
+  try {
+    if (needs === "config") await requireOrganizations(cloud, orgs, { dataDir: base.dataDir, endpoint });
+  } catch (e) {
+    await close();
+    throw e;
+  }
   const engine = new Engine({
     cloud,
     definitions: (type, kind) => findDefinition(type, kind),
-    dataDir,
+    dataDir: base.dataDir,
     parallelism,
     lockTimeoutMs,
-    hooks: hooks(style, json),
+    hooks: hooks(base.style, base.json),
   });
-  return { engine, cloud, dataDir, outDir, stack: str(args, "stack"), json, style, close };
-}
-
-/** The stack name for state-only commands: --stack, else the only stack in cdktf.out, else the only state dir. */
-export async function stackName(s: Session): Promise<string | undefined> {
-  if (s.stack) return s.stack;
-  const { listStacks } = await import("../engine/config/load.js");
-  const l = listStacks(s.outDir);
-  if (l.stacks.length === 1) return l.stacks[0].name;
-  const { readdirSync } = await import("node:fs");
-  try {
-    const dirs = readdirSync(path.join(s.dataDir, "stacks"));
-    if (dirs.length === 1) return dirs[0];
-  } catch {
-    // no state yet
-  }
-  return undefined;
+  return { ...base, engine, cloud, close };
 }

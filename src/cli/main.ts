@@ -2,6 +2,10 @@
 // `oslogin`: the command-line entry point. Dispatches to src/cli/commands/*.
 import { commands } from "./commands/index.js";
 import { UsageError } from "./args.js";
+import { CliError } from "./errors.js";
+import { printDiagnostics } from "./engine-output.js";
+import { makeStyle } from "./render/style.js";
+import { jsonFailure } from "./views/json.js";
 import { tuneV8ForOneShot } from "./v8-tuning.js";
 
 const HELP = `oslogin: OS Login access as code, with an embedded Yandex Cloud emulator
@@ -14,6 +18,17 @@ ${Object.entries(commands)
   .join("\n")}
 
 Exit codes: 0 success, 1 error, 2 usage error (see each command's --help for more).`;
+
+/** Commands whose first argument is a subcommand: the JSON envelope names both ("state list"). */
+const WITH_SUBCOMMANDS = new Set(["state", "ca", "cert", "terraform", "inventory"]);
+
+/** A failure the user can act on, printed the one way every command prints it (docs/cli.md). */
+function report(label: string, json: boolean, exitCode: number, message: string, diagnostics: CliError["diagnostics"] = []): number {
+  if (json) console.log(jsonFailure(label, exitCode, message, diagnostics));
+  if (diagnostics.length) printDiagnostics(diagnostics, makeStyle(!json && process.stderr.isTTY === true && !process.env.NO_COLOR));
+  else console.error(`oslogin ${label}: ${message}`);
+  return exitCode;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -36,13 +51,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(cmd.help);
     return 0;
   }
+  const label = WITH_SUBCOMMANDS.has(name) && rest[0] && !rest[0].startsWith("-") ? `${name} ${rest[0]}` : name;
+  const json = rest.includes("--json");
   try {
     return await cmd.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`oslogin ${name}: ${e.message}`);
-      return 2;
-    }
+    if (e instanceof UsageError) return report(label, json, 2, e.message);
+    if (e instanceof CliError) return report(label, json, e.exitCode, e.message, e.diagnostics);
+    if (json) console.log(jsonFailure(label, 1, e instanceof Error ? e.message : String(e)));
     throw e;
   }
 }

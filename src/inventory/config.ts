@@ -97,6 +97,10 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env, cwd = 
       raw = doc as Record<string, unknown>;
     }
   }
+  if (text === undefined && !Object.keys(ENV_KEYS).some((k) => env[k])) {
+    // Nothing configured at all: say where the config goes, not which key the empty one lacks.
+    throw new InventoryConfigError(`no inventory config: write ${path} (see "oslogin inventory --help" for its keys) or set OSLOGIN_INVENTORY_CONFIG`);
+  }
   for (const [envName, key] of Object.entries(ENV_KEYS)) {
     const v = env[envName];
     if (v) raw[key] = key === "folders" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v;

@@ -355,6 +355,14 @@ export function renderAccessMarkdown(rows: AccessRow[], summary?: string): strin
   return out.join("\n") + "\n";
 }
 
+/** Who can log in where now, as a Markdown table (`oslogin access --md`). */
+export function renderAccessNowMarkdown(rows: AccessRow[]): string {
+  const now = rows.filter((r) => r.after !== "none");
+  if (now.length === 0) return "## Who can log in where\n\nNobody can log in to an OS Login VM of this stack.\n";
+  const body = now.map((r) => [`\`${r.vmName}\``, `${r.memberName} (\`${r.member}\`)`, `\`${r.login}\``, r.uid, r.after === "sudo" ? "yes" : "no", r.via]);
+  return ["## Who can log in where", "", table(["VM", "Member", "Login", "UID", "Sudo", "Via"], body)].join("\n") + "\n";
+}
+
 /** Plain text lines for the terminal. */
 export function renderAccessText(rows: AccessRow[], paint: { green(s: string): string; red(s: string): string; bold(s: string): string } = { green: (s) => s, red: (s) => s, bold: (s) => s }): string {
   if (rows.length === 0) return `${paint.bold("Access changes:")} none.`;

@@ -58,7 +58,7 @@ describe("GIVEN a synthesized stack and a seeded data dir", () => {
       "yandex_organizationmanager_os_login_settings.org",
     ]);
     const outputs = JSON.parse(oslogin(dir, "output", "--json").out);
-    expect(outputs).toEqual({ first_uid: { value: "(sensitive value)", sensitive: true }, logins: { value: ["alice-extra-0"], sensitive: false } });
+    expect(outputs).toEqual({ ok: true, command: "output", outputs: { first_uid: { value: "(sensitive value)", sensitive: true }, logins: { value: ["alice-extra-0"], sensitive: false } } });
 
     const usage = oslogin(dir, "import", "only-one-arg");
     expect(usage.code).toBe(2);

@@ -54,12 +54,12 @@ const command: Command = {
           return EXIT.ERROR;
         }
         const r = await s.engine.applySaved(plan, { outDir: s.outDir, stack: s.stack });
-        return finish(s, r, { autoApprove: true, destroy: plan.mode === "destroy" }, r.applied ? await accessRows(s.cloud, plan) : undefined);
+        return finish(s, r, { command: "apply", autoApprove: true, destroy: plan.mode === "destroy" }, r.applied ? await accessRows(s.cloud, plan) : undefined);
       }
       return await planAndApply(
         s,
         { outDir: s.outDir, stack: s.stack, replace: (args.flags.replace as string[] | undefined) ?? [] },
-        { autoApprove: bool(args, "auto-approve") },
+        { command: "apply", autoApprove: bool(args, "auto-approve") },
       );
     } finally {
       await s.close();

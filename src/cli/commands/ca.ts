@@ -1,10 +1,12 @@
 // `oslogin ca public-key`: the organization's SSH CA public key, for sshd's TrustedUserCAKeys.
 import { resolve } from "node:path";
-import { CloudError } from "../../cloud/errors.js";
 import { CloudModel } from "../../cloud/model/cloud-model.js";
 import { ADMIN } from "../../cloud/model/types.js";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
+import { cloudFailure, requireDataDir } from "../checks.js";
+import { DEFAULT_DATA_DIR } from "../engine-session.js";
+import { printJsonResult } from "../views/json.js";
 
 const HELP = `Usage: oslogin ca public-key --organization-id ID [--data-dir D] [--json]
 
@@ -15,7 +17,7 @@ the CA on first use. Put it in the file sshd's TrustedUserCAKeys names so certif
 Flags:
   --organization-id ID   the organization
   --data-dir D           the emulator's data directory (default: ./.oslogin)
-  --json                 print {"organizationId","publicKey","createdAt"}
+  --json                 print {organizationId, publicKey, createdAt} in the JSON envelope
 
 Example:
   oslogin ca public-key --organization-id bpfquickstartorg0001 > /etc/ssh/oslogin_trusted_ca.pub`;
@@ -31,17 +33,16 @@ const command: Command = {
     if (a.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(a.positionals[0])}`);
     const organizationId = str(a, "organization-id");
     if (!organizationId) throw new UsageError("--organization-id is required");
-    const model = CloudModel.open({ dataDir: resolve(str(a, "data-dir") ?? ".oslogin") });
+    const dataDir = resolve(str(a, "data-dir") ?? DEFAULT_DATA_DIR);
+    requireDataDir(dataDir);
+    const model = CloudModel.open({ dataDir });
     try {
       const ca = model.certificates.getAuthorityPublicKey(ADMIN, organizationId);
-      console.log(bool(a, "json") ? JSON.stringify(ca) : ca.publicKey);
+      if (bool(a, "json")) printJsonResult("ca public-key", { ...ca });
+      else console.log(ca.publicKey);
       return 0;
     } catch (e) {
-      if (e instanceof CloudError) {
-        console.error(`oslogin ca public-key: ${e.code}: ${e.message}`);
-        return 1;
-      }
-      throw e;
+      throw cloudFailure(e, undefined) ?? e;
     } finally {
       model.close();
     }

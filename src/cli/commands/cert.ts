@@ -3,13 +3,14 @@
 // so `ssh -i <identity> <login>@<vm>` picks the certificate up next to the key.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { CloudError } from "../../cloud/errors.js";
 import { parseCertificate } from "../../cloud/ssh/certificate-info.js";
 import { generateEd25519KeyPair } from "../../cloud/ssh/keypair.js";
 import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { DEFAULT_DATA_DIR, openCloud } from "../engine-session.js";
+import { cloudFailure, requireDataDir } from "../checks.js";
+import { printJsonResult } from "../views/json.js";
 
 const HELP = `Usage: oslogin cert export (--organization-id ID | --cloud-id ID) [--login L | --subject-id S] [flags]
 
@@ -28,7 +29,7 @@ Flags:
   --data-dir D           the emulator's data directory, used in-process as the emulator admin
                          (default: ./.oslogin); the admin must name --login or --subject-id
   --endpoint H:P         ask a running \`oslogin serve\` over gRPC (TLS, the official SDK) instead
-  --json                 print {"identity","certificate","login","validBefore"} instead of text
+  --json                 print {identity, certificate, login, validBefore} in the JSON envelope
 
 Example:
   oslogin cert export --organization-id bpfquickstartorg0001 --login alice --directory /tmp/keys
@@ -63,7 +64,10 @@ const command: Command = {
     }
     const directory = resolve(str(a, "directory") ?? resolve(process.env.HOME ?? ".", ".ssh"));
 
-    const { cloud, close } = await openCloud(resolve(str(a, "data-dir") ?? DEFAULT_DATA_DIR), str(a, "endpoint"));
+    const dataDir = resolve(str(a, "data-dir") ?? DEFAULT_DATA_DIR);
+    const endpoint = str(a, "endpoint");
+    if (!endpoint) requireDataDir(dataDir);
+    const { cloud, close } = await openCloud(dataDir, endpoint);
     try {
       const pair = generateEd25519KeyPair(`${login ?? subjectId}@${organizationId ?? cloudId}`);
       let certificate: string;
@@ -76,11 +80,7 @@ const command: Command = {
           publicKey: pair.publicKey,
         }));
       } catch (e) {
-        if (e instanceof CloudError) {
-          console.error(`oslogin cert export: ${e.code}: ${e.message}`);
-          return 1;
-        }
-        throw e;
+        throw cloudFailure(e, endpoint) ?? e;
       }
       const info = parseCertificate(certificate);
       const certLogin = info.principals[0];
@@ -89,7 +89,7 @@ const command: Command = {
       writeSecretFileAtomic(base, pair.privateKey);
       writeSecretFileAtomic(`${base}-cert.pub`, certificate + "\n");
       if (bool(a, "json")) {
-        console.log(JSON.stringify({ identity: base, certificate: `${base}-cert.pub`, login: certLogin, validBefore: info.validBefore.toISOString() }));
+        printJsonResult("cert export", { identity: base, certificate: `${base}-cert.pub`, login: certLogin, validBefore: info.validBefore.toISOString() });
       } else {
         console.log(`Identity: ${base}`);
         console.log(`Certificate: ${base}-cert.pub`);

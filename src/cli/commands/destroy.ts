@@ -31,7 +31,7 @@ const command: Command = {
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const s = await openSession(args, progressHooks);
     try {
-      return await planAndApply(s, { outDir: s.outDir, stack: s.stack, mode: "destroy" }, { autoApprove: bool(args, "auto-approve"), destroy: true });
+      return await planAndApply(s, { outDir: s.outDir, stack: s.stack, mode: "destroy" }, { command: "destroy", autoApprove: bool(args, "auto-approve"), destroy: true });
     } finally {
       await s.close();
     }

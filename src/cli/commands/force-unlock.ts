@@ -1,9 +1,10 @@
 // `oslogin force-unlock ID`: remove a state lock left by a process that cannot release it.
 import { parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession, stackName } from "../engine-session.js";
-import { EXIT, EXIT_CODES_HELP, printDiagnostics } from "../engine-output.js";
-import { errorAt } from "../../engine/diagnostics.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { diagnosticsError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
+import { EXIT, EXIT_CODES_HELP } from "../engine-output.js";
 
 const help = `oslogin force-unlock: remove the stack's state lock
 
@@ -27,17 +28,12 @@ const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, COMMON_FLAGS);
     if (args.positionals.length !== 1) throw new UsageError("expected the LOCK_ID");
-    const s = await openSession(args);
+    const s = await openSession(args, undefined, "state");
     try {
-      const stack = await stackName(s);
-      if (!stack) {
-        printDiagnostics([errorAt(undefined, "Which stack?", "pass --stack NAME")], s.style);
-        return EXIT.ERROR;
-      }
-      const r = s.engine.forceUnlock(stack, args.positionals[0]);
-      printDiagnostics(r.diagnostics, s.style);
-      if (!r.holder) return EXIT.ERROR;
-      console.log(s.json ? JSON.stringify({ ok: true, holder: r.holder }) : `Unlocked the state of stack ${stack} (was held by ${r.holder}).`);
+      const r = s.engine.forceUnlock(s.stack, args.positionals[0]);
+      if (!r.holder) throw diagnosticsError(r.diagnostics);
+      if (s.json) printJsonResult("force-unlock", { stack: s.stack, holder: r.holder });
+      else console.log(`Unlocked the state of stack ${s.stack} (was held by ${r.holder}).`);
       return EXIT.OK;
     } finally {
       await s.close();

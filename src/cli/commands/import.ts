@@ -1,6 +1,8 @@
 // `oslogin import ADDR ID`: adopt an object that already exists in the cloud into state.
 import { parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
+import { diagnosticsError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics } from "../engine-output.js";
 import { hasErrors } from "../../engine/diagnostics.js";
@@ -37,13 +39,10 @@ const command: Command = {
     const s = await openSession(args);
     try {
       const r = await s.engine.import({ outDir: s.outDir, stack: s.stack }, addr, id);
+      if (!r.instance || hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
       printDiagnostics(r.diagnostics, s.style);
-      if (!r.instance || hasErrors(r.diagnostics)) {
-        if (s.json) console.log(JSON.stringify({ ok: false, diagnostics: r.diagnostics }));
-        return EXIT.ERROR;
-      }
       const shown = redactResource(findDefinition(r.instance.type, "resource"), r.instance.attributes);
-      if (s.json) console.log(JSON.stringify({ ok: true, address: addr, attributes: shown }));
+      if (s.json) printJsonResult("import", { address: addr, attributes: shown });
       else console.log(s.style.green(`Import successful: ${addr} is now managed (id ${String(r.instance.attributes.id ?? id)}).`) + '\nRun "oslogin plan" to compare it with the configuration.');
       return EXIT.OK;
     } finally {

@@ -18,6 +18,7 @@ export const commands: Record<string, { summary: string; server?: true; load: ()
   refresh: { summary: "Update state from the cloud without changing the cloud", load: async () => (await import("./refresh.js")).default },
   import: { summary: "Adopt an existing object into state", load: async () => (await import("./import.js")).default },
   state: { summary: "List, show, remove or rename objects in state", load: async () => (await import("./state.js")).default },
+  access: { summary: "Who can log in to which OS Login VM now (login, uid, sudo, via)", load: async () => (await import("./access.js")).default },
   output: { summary: "Print the stack's outputs", load: async () => (await import("./output.js")).default },
   "force-unlock": { summary: "Remove a stuck state lock by its ID", load: async () => (await import("./force-unlock.js")).default },
   quickstart: { summary: "Seed the organization, synth, plan and apply the quickstart (npm start)", load: async () => (await import("./quickstart.js")).default },

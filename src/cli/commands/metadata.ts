@@ -12,6 +12,8 @@ import { startMetadataServer } from "../../cloud/metadata/server.js";
 import { CloudModel } from "../../cloud/model/cloud-model.js";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
+import { CliError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 
 const HELP = `Usage: oslogin metadata --instance ID [--listen HOST:PORT] [--data-dir D] [--workers N] [--verbose] [--json]
 
@@ -98,20 +100,19 @@ const command: Command = {
     const dataDir = resolve(str(a, "data-dir") ?? ".oslogin");
     const workers = int(a, "workers", 1, 1, 64);
     if (!existsSync(join(dataDir, "cloud.db"))) {
-      console.error(`oslogin metadata: no emulator database at ${join(dataDir, "cloud.db")} (start \`oslogin serve --data-dir ${dataDir}\` or seed it first)`);
-      return 1;
+      throw new CliError(`no emulator database at ${join(dataDir, "cloud.db")}: run "oslogin seed FILE" or "oslogin serve --data-dir ${dataDir}" first`);
     }
     const model = CloudModel.open({ dataDir });
     model.ctx.store.tuneForRandomReads();
     if (!model.ctx.sql("SELECT 1 FROM instances WHERE id = ?").get(instanceId)) {
-      console.error(`oslogin metadata: instance ${JSON.stringify(instanceId)} not found in ${dataDir}`);
       model.close();
-      return 1;
+      throw new CliError(`instance ${JSON.stringify(instanceId)} not found in ${dataDir}: see "oslogin state list" and "oslogin state show ADDR" for the ids of the stack's VMs`);
     }
     const printListening = (boundPort: number) => {
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}/computeMetadata/v1/oslogin/`;
       const text = workers > 1 ? ` (${workers} workers)` : "";
-      console.log(bool(a, "json") ? JSON.stringify({ instanceId, url, workers }) : `metadata endpoint for instance ${instanceId} listening on ${url}${text}`);
+      if (bool(a, "json")) printJsonResult("metadata", { instanceId, url, workers });
+      else console.log(`metadata endpoint for instance ${instanceId} listening on ${url}${text}`);
     };
     if (workers > 1 && cluster.isPrimary) {
       model.close();

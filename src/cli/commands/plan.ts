@@ -4,6 +4,8 @@ import path from "node:path";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { accessRows } from "../access-context.js";
+import { diagnosticsError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
 import { hasChanges, planToJson, renderPlan, summarize } from "../render/plan.js";
@@ -64,11 +66,8 @@ const command: Command = {
         refresh: refreshFlag !== "false",
         replace: (args.flags.replace as string[] | undefined) ?? [],
       });
-      printDiagnostics(r.diagnostics.filter((d) => d.severity === "warning" || hasErrors(r.diagnostics)), s.style);
-      if (!r.plan || hasErrors(r.diagnostics)) {
-        if (s.json) console.log(JSON.stringify({ error: true, diagnostics: r.diagnostics }));
-        return EXIT.ERROR;
-      }
+      if (!r.plan || hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
+      printDiagnostics(r.diagnostics, s.style);
       const plan = r.plan;
       const rows = await accessRows(s.cloud, plan);
       const out = str(args, "out");
@@ -77,7 +76,7 @@ const command: Command = {
         const sum = summarize(plan);
         process.stdout.write(renderAccessMarkdown(rows, `Plan for stack \`${plan.stack}\`: ${sum.add} to add, ${sum.change} to change, ${sum.destroy} to destroy.`));
       } else if (s.json) {
-        console.log(JSON.stringify({ ...(planToJson(plan) as object), access_changes: rows, ...(out ? { plan_file: path.resolve(out) } : {}) }));
+        printJsonResult("plan", { ...(planToJson(plan) as object), access_changes: rows, ...(out ? { plan_file: path.resolve(out) } : {}) });
       } else {
         console.log(renderPlan(plan, s.style));
         console.log("");

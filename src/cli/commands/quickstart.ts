@@ -5,16 +5,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { accessRows } from "../access-context.js";
+import { currentAccessRows, type accessRows } from "../access-context.js";
 import { confirmer, finish } from "../apply-flow.js";
 import { DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, type Session } from "../engine-session.js";
-import { EXIT, printDiagnostics, progressHooks } from "../engine-output.js";
+import { EXIT, progressHooks } from "../engine-output.js";
 import { makeStyle } from "../render/style.js";
 import { appFromCdktfJson, runSynth } from "./synth.js";
 import { Engine } from "../../engine/engine.js";
 import { hasErrors } from "../../engine/diagnostics.js";
 import { findDefinition } from "../../resources/registry.js";
-import { renderAccessTable } from "../../review/access-diff.js";
+import { diagnosticsError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
+import { accessView } from "../views/access.js";
 import { writeQuickstartAnsibleFiles } from "../quickstart-ansible.js";
 
 const SEED_FILE = "examples/quickstart/seed.yaml";
@@ -97,27 +99,25 @@ const command: Command = {
       });
       const session: Session = { engine, cloud, dataDir, outDir, stack: "quickstart", json, style, close: async () => {} };
       const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
-      const r = await engine.run({ outDir, stack: "quickstart" }, confirmer(session, { autoApprove: true }, box));
-      const code = finish(session, r, { autoApprove: true }, box.rows);
-      if (code !== EXIT.OK) return code;
-
-      // The table comes from a fresh (no-op) plan, where every id is known.
-      const quiet = new Engine({ cloud, definitions: (type, kind) => findDefinition(type, kind), dataDir });
-      const after = await quiet.plan({ outDir, stack: "quickstart" });
-      if (!after.plan || hasErrors(after.diagnostics)) {
-        printDiagnostics(after.diagnostics, style);
-        return EXIT.ERROR;
+      const r = await engine.run({ outDir, stack: "quickstart" }, confirmer(session, { command: "quickstart", autoApprove: true }, box));
+      // With --json the one document is the quickstart's own, below; finish() prints failures.
+      if (!json || hasErrors(r.diagnostics)) {
+        const code = finish(session, r, { command: "quickstart", autoApprove: true }, box.rows);
+        if (code !== EXIT.OK) return code;
       }
+
       const ansible = writeQuickstartAnsibleFiles(dataDir, "quickstart");
-      const rows = await accessRows(cloud, { ...after.plan, changes: after.plan.changes.map((c) => ({ ...c, before: null })) }, true);
+      const applied = engine.currentState("quickstart");
+      if (!applied.state) throw diagnosticsError(applied.diagnostics);
+      const rows = await currentAccessRows(cloud, applied.state);
       if (json) {
         const files = typeof ansible === "string" ? { ansibleError: ansible } : { ansible };
-        console.log(JSON.stringify({ ok: true, dataDir, ...files, access: rows.filter((x) => x.after !== "none") }));
+        printJsonResult("quickstart", { dataDir, ...files, access: accessView.json("quickstart", rows).access });
         return EXIT.OK;
       }
       say("");
       say(style.bold("4/4 Who can log in where"));
-      say(renderAccessTable(rows));
+      say(accessView.text(rows).trimEnd());
       if (typeof ansible === "string") say(`(Ansible files not written: ${ansible})`);
       else {
         say(`\nAnsible: the service account's key is in ${path.relative(".", ansible.keyFile)} (0600); ` +
@@ -125,6 +125,7 @@ const command: Command = {
       }
       say(`
 Next steps:
+  oslogin access                           who can log in where (--md for Markdown, --json)
   oslogin inventory --list                 the Ansible inventory of these OS Login VMs
   oslogin ssh-config                       ssh_config blocks (1-hour certificate for the Ansible account)
   oslogin plan                             change examples/quickstart/main.ts, synth, and review the access diff

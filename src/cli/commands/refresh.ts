@@ -28,7 +28,7 @@ const command: Command = {
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const s = await openSession(args, progressHooks);
     try {
-      return await planAndApply(s, { outDir: s.outDir, stack: s.stack, mode: "refresh-only" }, { autoApprove: true });
+      return await planAndApply(s, { outDir: s.outDir, stack: s.stack, mode: "refresh-only" }, { command: "refresh", autoApprove: true });
     } finally {
       await s.close();
     }

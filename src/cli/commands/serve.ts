@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
+import { printJsonResult } from "../views/json.js";
 
 export const DEFAULT_DATA_DIR = ".oslogin";
 export const DEFAULT_REST_PORT = 18080;
@@ -110,7 +111,7 @@ const command: Command = {
       ...(seeded ? { seeded } : {}),
     };
     if (json) {
-      console.log(JSON.stringify(summary));
+      printJsonResult("serve", { ...summary });
     } else {
       console.log(`oslogin serve: the emulator is running
   data dir     ${dataDir} (database ${server.files.database})

@@ -7,6 +7,9 @@ import type { Command } from "../command.js";
 import { DEFAULT_OUT_DIR } from "../engine-session.js";
 import { EXIT } from "../engine-output.js";
 import { listStacks } from "../../engine/config/load.js";
+import { cdktfApp } from "../checks.js";
+import { CliError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 
 const help = `oslogin synth: run the CDKTF app to produce cdktf.out
 
@@ -18,16 +21,34 @@ so build first with "npx tsc -p ."), with CDKTF_OUTDIR set, then lists the stack
 Flags:
   --app CMD      run this command instead of cdktf.json's "app"
   --out-dir D    where the app writes (default: ${DEFAULT_OUT_DIR})
-  --json         print {outDir, stacks} as JSON
+  --json         print {outDir, stacks, ms} in the JSON envelope (docs/cli.md)
 
 Exit codes: 0 success, 1 the app failed or wrote no manifest, 2 usage error.
 
 Example:
   npx tsc -p . && oslogin synth && oslogin plan`;
 
+/**
+ * What a failed app printed, without Node's stack frames: an error in the user's app (a failed
+ * validation, a typo) is theirs to read, and the frames of cdktf and node internals only bury it.
+ * OSLOGIN_DEBUG=1 keeps them.
+ */
+export function withoutStackFrames(stderr: string): string {
+  if (process.env.OSLOGIN_DEBUG === "1") return stderr;
+  return stderr
+    .split("\n")
+    .filter((l) => !/^\s+at .+/.test(l) && !/^Node\.js v\d/.test(l))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n");
+}
+
 export function runSynth(app: string, outDir: string): { ok: boolean; message?: string; stacks: string[] } {
-  const r = spawnSync(app, { shell: true, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CDKTF_OUTDIR: outDir } });
-  if (r.status !== 0) return { ok: false, message: `the app exited with ${r.status ?? r.signal}: ${app}`, stacks: [] };
+  const r = spawnSync(app, { shell: true, stdio: ["ignore", "inherit", "pipe"], encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outDir } });
+  if (r.status !== 0) {
+    process.stderr.write(withoutStackFrames(r.stderr ?? ""));
+    return { ok: false, message: `the app exited with ${r.status ?? r.signal}: ${app}`, stacks: [] };
+  }
+  process.stderr.write(r.stderr ?? "");
   const l = listStacks(outDir);
   if (l.diagnostics.length) return { ok: false, message: l.diagnostics[0].detail ?? l.diagnostics[0].summary, stacks: [] };
   return { ok: true, stacks: l.stacks.map((s) => s.name) };
@@ -49,19 +70,12 @@ const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, { app: { value: true }, "out-dir": { value: true }, json: {} });
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
-    const app = str(args, "app") ?? appFromCdktfJson();
-    if (!app) {
-      console.error('oslogin synth: no app to run: ./cdktf.json has no "app"; pass --app CMD');
-      return EXIT.ERROR;
-    }
+    const app = str(args, "app") ?? cdktfApp();
     const outDir = path.resolve(str(args, "out-dir") ?? DEFAULT_OUT_DIR);
     const started = Date.now();
     const r = runSynth(app, outDir);
-    if (!r.ok) {
-      console.error(`oslogin synth: ${r.message}`);
-      return EXIT.ERROR;
-    }
-    if (bool(args, "json")) console.log(JSON.stringify({ outDir, stacks: r.stacks, ms: Date.now() - started }));
+    if (!r.ok) throw new CliError(r.message ?? "failed");
+    if (bool(args, "json")) printJsonResult("synth", { outDir, stacks: r.stacks, ms: Date.now() - started });
     else console.log(`Synthesized ${r.stacks.join(", ")} into ${path.relative(".", outDir) || "."} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     return EXIT.OK;
   },

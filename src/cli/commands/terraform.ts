@@ -4,6 +4,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError, bool, parseArgs, str } from "../args.js";
 import type { Command } from "../command.js";
+import { CliError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 
 const DEFAULT_DIR = ".oslogin/terraform";
 
@@ -21,7 +23,7 @@ Running setup again is safe: unchanged files are left alone.
 
 Flags:
   --dir D    where to write terraformrc and mirror/ (default: ${DEFAULT_DIR})
-  --json     print {cliConfigFile, mirrorDir, providers} as JSON instead of the two lines
+  --json     print {cliConfigFile, mirrorDir, providers} in the JSON envelope instead of the two lines
 
 Then, in a synthesized stack (cdktf.out/stacks/<stack>):
   export TF_CLI_CONFIG_FILE=<dir>/terraformrc
@@ -61,11 +63,10 @@ const command: Command = {
     try {
       result = setupTerraformMirror({ dir: resolve(str(args, "dir") ?? DEFAULT_DIR), entry });
     } catch (e) {
-      console.error(`oslogin terraform setup: ${e instanceof Error ? e.message : String(e)}`);
-      return 1;
+      throw new CliError(e instanceof Error ? e.message : String(e));
     }
     if (bool(args, "json")) {
-      console.log(JSON.stringify(result, null, 2));
+      printJsonResult("terraform setup", { ...result });
       return 0;
     }
     for (const p of result.providers) {

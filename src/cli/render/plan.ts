@@ -121,6 +121,17 @@ export function renderChange(c: ResourceChange, st: Style): string {
   return lines.join("\n");
 }
 
+/**
+ * One object of state as `oslogin state show` prints it: terraform's layout, every attribute that
+ * has a value, aligned, nested values indented under it, sensitive ones already redacted by the caller.
+ */
+export function renderStateObject(o: { address: string; mode: "managed" | "data"; type: string; name: string; attributes: ObjectValue }): string {
+  const kw = o.mode === "data" ? "data" : "resource";
+  const keys = Object.keys(o.attributes).filter((k) => !isEmpty(o.attributes[k]));
+  const w = Math.max(0, ...keys.map((k) => k.length));
+  return [`# ${o.address}:`, `${kw} "${o.type}" "${o.name}" {`, ...keys.map((k) => `    ${k.padEnd(w)} = ${literal(o.attributes[k], "    ")}`), "}"].join("\n");
+}
+
 function renderDrift(p: Plan, st: Style): string[] {
   if (p.drift.length === 0) return [];
   const out = [st.bold("Objects have changed outside of oslogin:"), ""];

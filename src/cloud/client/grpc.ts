@@ -111,7 +111,8 @@ function toCloudError(e: unknown): CloudError {
     // waitForOperation rejects with the Operation itself when it carries an error.
     if (err.error && typeof err.id === "string") return new CloudError(CODE_NAMES[err.error.code] ?? "UNKNOWN", err.error.message);
     if (typeof err.code === "number" && typeof err.details === "string") {
-      return new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details);
+      // grpc-js ends a failed connection's message with "Resolution note: " and nothing after it.
+      return new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details.replace(/\.? Resolution note: ?$/, ""));
     }
     if (e instanceof Error && e.message === "Timeout reached") {
       return new CloudError("DEADLINE_EXCEEDED", "the operation did not finish before the client's timeout");

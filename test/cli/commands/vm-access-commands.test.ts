@@ -75,7 +75,7 @@ describe("oslogin cert export", () => {
 describe("oslogin metadata", () => {
   it("GIVEN an instance that does not exist THEN exit 1 naming it", async () => {
     const r = await oslogin("metadata", "--instance", "fhmnosuchinstance", "--listen", "127.0.0.1:0", "--data-dir", dataDir);
-    expect([r.status, r.stderr]).toEqual([1, `oslogin metadata: instance "fhmnosuchinstance" not found in ${dataDir}\n`]);
+    expect([r.status, r.stderr]).toEqual([1, `oslogin metadata: instance "fhmnosuchinstance" not found in ${dataDir}: see "oslogin state list" and "oslogin state show ADDR" for the ids of the stack's VMs\n`]);
   });
   it("GIVEN --workers 2 WHEN serving THEN two worker processes answer on one port, and SIGTERM stops all of them with exit 0", async () => {
     const child = spawn(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), join(REPO_ROOT, "src/cli/main.ts"),

@@ -1,0 +1,131 @@
+// What commands check before they do any work, written once so every command answers a missing or
+// wrong --stack, data directory, cdktf.json or unreachable cloud with the same one line that says
+// what to do (docs/cli.md, "What every command checks first"). Each check throws a CliError.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { CloudClient } from "../cloud/client/cloud-client.js";
+import { isCloudError } from "../cloud/errors.js";
+import { listStacks } from "../engine/config/load.js";
+import { CliError } from "./errors.js";
+
+const shown = (dir: string) => path.relative(".", dir) || ".";
+
+/** Stacks with state in the data directory (a directory under stacks/ holding a state file). */
+function stacksWithState(dataDir: string): string[] {
+  try {
+    return readdirSync(path.join(dataDir, "stacks"))
+      .filter((n) => existsSync(path.join(dataDir, "stacks", n, "terraform.tfstate")))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The stack a command works on. Commands that plan (`synth`ed configuration needed) pick among the
+ * stacks of cdktf.out; state-only commands (state, output, access, force-unlock) also accept a stack
+ * that only has state. A name that is neither is an error before anything is created.
+ */
+export function resolveStack(o: { outDir: string; dataDir: string; stack?: string; stateOnly?: boolean }): string {
+  const synthesized = listStacks(o.outDir).stacks.map((s) => s.name);
+  const known = o.stateOnly ? [...new Set([...synthesized, ...stacksWithState(o.dataDir)])].sort() : synthesized;
+  if (!o.stateOnly && synthesized.length === 0) {
+    throw new CliError(`no synthesized app in ${shown(o.outDir)}: run "oslogin synth" first, or pass --out-dir`);
+  }
+  if (o.stack !== undefined) {
+    if (known.includes(o.stack)) return o.stack;
+    throw new CliError(
+      known.length
+        ? `no stack ${JSON.stringify(o.stack)}: the stacks are ${known.join(", ")}; pass one of them with --stack`
+        : `no stack ${JSON.stringify(o.stack)}: there is no state in ${shown(o.dataDir)} and no synthesized app in ${shown(o.outDir)}`,
+    );
+  }
+  if (known.length === 1) return known[0];
+  if (known.length === 0) throw new CliError(`no state in ${shown(o.dataDir)}: run "oslogin apply" first, or pass --data-dir`);
+  throw new CliError(`there are ${known.length} stacks (${known.join(", ")}): pass one with --stack`);
+}
+
+/** A command that only reads the data directory must not create it. */
+export function requireDataDir(dataDir: string): void {
+  if (!existsSync(dataDir)) {
+    throw new CliError(`no data directory ${shown(dataDir)}: run "oslogin seed FILE" or "oslogin apply" first, or pass --data-dir`);
+  }
+}
+
+/** The app command of ./cdktf.json, or what to do when there is none. */
+export function cdktfApp(dir = "."): string {
+  const file = path.resolve(dir, "cdktf.json");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new CliError(`no cdktf.json in ${path.resolve(dir)}: run "oslogin init" to scaffold an app, or run from the app's directory (or pass --app CMD)`);
+  }
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const app = typeof j === "object" && j !== null ? (j as { app?: unknown }).app : undefined;
+  if (typeof app !== "string" || !app.trim()) throw new CliError(`${file} has no "app": add the command that runs your CDKTF app, e.g. "app": "npx tsx main.ts"`);
+  return app;
+}
+
+/** What a failed first call to the cloud means, in one line (an unreachable endpoint above all). */
+export function cloudFailure(e: unknown, endpoint: string | undefined): CliError | undefined {
+  if (!isCloudError(e)) return undefined;
+  if (endpoint && (e.code === "UNAVAILABLE" || e.code === "DEADLINE_EXCEEDED")) {
+    const cause = /ECONNREFUSED|connection refused/i.test(e.message) ? "connection refused" : e.code === "DEADLINE_EXCEEDED" ? "no answer" : firstLine(e.message);
+    return new CliError(`cannot reach oslogin serve at ${endpoint} (${cause}): start "oslogin serve" or drop --endpoint`);
+  }
+  return new CliError(`${e.code}: ${firstLine(e.message)}`);
+}
+
+const firstLine = (s: string) => s.split("\n")[0];
+
+/** The organization a stack names is not in the cloud (or there is no cloud yet). */
+export function notSeeded(organizationId: string, where: { dataDir: string; endpoint?: string }): CliError {
+  const at = where.endpoint ? `the cloud at ${where.endpoint}` : `the cloud at ${shown(where.dataDir)}`;
+  return new CliError(`organization ${organizationId} is not in ${at}: seed it with "oslogin seed FILE" (a YAML file of organizations, members, clouds and folders)`);
+}
+
+/**
+ * One call before the engine runs: the organizations the stack's providers name must exist. An
+ * unreachable endpoint or an unseeded cloud is then one line, instead of a retry per resource and
+ * an error per resource with the same cause.
+ */
+export async function requireOrganizations(cloud: CloudClient, organizationIds: Iterable<string>, where: { dataDir: string; endpoint?: string }): Promise<void> {
+  const ids = [...new Set(organizationIds)];
+  if (ids.length === 0 && where.endpoint) {
+    // Nothing to look up: still ask once, so an unreachable endpoint fails here and not per resource.
+    try {
+      await cloud.listOrganizations({ pageSize: 1 });
+    } catch (e) {
+      throw cloudFailure(e, where.endpoint) ?? e;
+    }
+  }
+  for (const id of ids) {
+    try {
+      await cloud.getOrganization(id);
+    } catch (e) {
+      if (isCloudError(e) && e.code === "NOT_FOUND") throw notSeeded(id, where);
+      throw cloudFailure(e, where.endpoint) ?? e;
+    }
+  }
+}
+
+/** The literal organization ids the stack's yandex providers name (expressions are left to the engine). */
+export function stackOrganizations(outDir: string, stack: string): string[] {
+  const file = listStacks(outDir).stacks.find((s) => s.name === stack)?.file;
+  if (!file) return [];
+  try {
+    const j = JSON.parse(readFileSync(file, "utf8")) as { provider?: { yandex?: unknown } };
+    const blocks = Array.isArray(j.provider?.yandex) ? j.provider.yandex : j.provider?.yandex ? [j.provider.yandex] : [];
+    return blocks
+      .map((b) => (typeof b === "object" && b !== null ? (b as { organization_id?: unknown }).organization_id : undefined))
+      .filter((v): v is string => typeof v === "string" && !v.includes("${"));
+  } catch {
+    return []; // the engine reports a malformed stack with its own diagnostics
+  }
+}
