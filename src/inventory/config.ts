@@ -76,7 +76,7 @@ export const ENV_KEYS: Record<string, string> = {
 };
 
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): InventoryConfig {
-  const explicit = env.OSLOGIN_INVENTORY_CONFIG;
+  const explicit = env.OSLOGIN_INVENTORY_CONFIG || undefined;
   const path = resolve(cwd, explicit ?? DEFAULT_CONFIG_FILE);
   let raw: Record<string, unknown> = {};
   let text: string | undefined;
