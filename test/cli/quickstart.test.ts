@@ -40,6 +40,25 @@ describe("GIVEN an empty directory", () => {
     expect(inv.label_role_web.hosts).toEqual(["web-1", "web-2"]);
     expect(inv._meta.hostvars["db-1"]).toMatchObject({ ansible_user: "yc-sa-ansible", ansible_become: true });
 
+    // `oslogin access`: the same rows, from state and the cloud, as JSON and Markdown.
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", tsx, path.join(root, "src/cli/main.ts"), ...args], { cwd: dir, encoding: "utf8" });
+    const access = cli("access", "--json");
+    expect([access.status, access.stderr]).toEqual([0, ""]);
+    const doc = JSON.parse(access.stdout);
+    const sa = doc.access[0].member;
+    expect(sa).toMatch(/^serviceAccount:ajs[a-z0-9]{17}$/);
+    const ansible = (vm: string) => ({ vm, member: sa, member_name: "ansible", login: "yc-sa-ansible", uid: "5000", sudo: true, via: "folder b1gquickstartfolder1" });
+    expect({ ok: doc.ok, command: doc.command, stack: doc.stack }).toEqual({ ok: true, command: "access", stack: "quickstart" });
+    expect(doc.access.map(({ vm_address: _, ...row }: Record<string, unknown>) => row)).toEqual([
+      ansible("db-1"),
+      ansible("web-1"),
+      { vm: "web-1", member: "userAccount:ajealice000000000001", member_name: "Alice", login: "alice", uid: "10000", sudo: false, via: "instance" },
+      ansible("web-2"),
+    ]);
+    const md = cli("access", "--md").stdout.split("\n");
+    expect(md.slice(0, 4)).toEqual(["## Who can log in where", "", "| VM | Member | Login | UID | Sudo | Via |", "| --- | --- | --- | --- | --- | --- |"]);
+    expect(md).toContain("| `web-1` | Alice (`userAccount:ajealice000000000001`) | `alice` | 10000 | no | instance |");
+
     const second = quickstart(dir);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain("No changes. Your infrastructure matches the configuration.");
