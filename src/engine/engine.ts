@@ -143,15 +143,16 @@ export class Engine {
       if (!s.state) return { diagnostics: s.diagnostics };
       // A plan made before any state existed: the fresh state takes the plan's lineage.
       if (plan.serial === 0 && s.state.serial === 0 && s.state.instances.size === 0) s.state.lineage = plan.lineage;
-      if (s.state.lineage !== plan.lineage || s.state.serial !== plan.serial) {
+      if (s.state.lineage !== plan.lineage) {
         return {
           diagnostics: [
-            errorAt(
-              undefined,
-              "Saved plan is stale",
-              `the state changed since the plan was made (serial ${plan.serial} -> ${s.state.serial}${s.state.lineage !== plan.lineage ? ", different lineage" : ""}); run plan again`,
-            ),
+            errorAt(undefined, "Saved plan is for another state", `the plan was made against lineage ${plan.lineage}, the stack's state has lineage ${s.state.lineage}; run plan again`),
           ],
+        };
+      }
+      if (s.state.serial !== plan.serial) {
+        return {
+          diagnostics: [errorAt(undefined, "Saved plan is stale", `the state changed since the plan was made (serial ${plan.serial} -> ${s.state.serial}); run plan again`)],
         };
       }
       const a = await this.applyLocked(config, s.state, plan);
