@@ -20,8 +20,7 @@ import {
 import { readState, StateWriter, statePaths } from "./state/store.js";
 import type { EngineOptions, Plan } from "./types.js";
 import { resourceDependencies, buildGraph } from "./graph.js";
-import { evaluate } from "./expr/eval.js";
-import { ValueTable } from "./values-table.js";
+import { EvalContext, resolveVariables } from "./eval-context.js";
 
 export interface StackRef {
   /** The synth output directory holding manifest.json (default cdktf.out). */
@@ -144,15 +143,16 @@ export class Engine {
       if (!s.state) return { diagnostics: s.diagnostics };
       // A plan made before any state existed: the fresh state takes the plan's lineage.
       if (plan.serial === 0 && s.state.serial === 0 && s.state.instances.size === 0) s.state.lineage = plan.lineage;
-      if (s.state.lineage !== plan.lineage || s.state.serial !== plan.serial) {
+      if (s.state.lineage !== plan.lineage) {
         return {
           diagnostics: [
-            errorAt(
-              undefined,
-              "Saved plan is stale",
-              `the state changed since the plan was made (serial ${plan.serial} -> ${s.state.serial}${s.state.lineage !== plan.lineage ? ", different lineage" : ""}); run plan again`,
-            ),
+            errorAt(undefined, "Saved plan is for another state", `the plan was made against lineage ${plan.lineage}, the stack's state has lineage ${s.state.lineage}; run plan again`),
           ],
+        };
+      }
+      if (s.state.serial !== plan.serial) {
+        return {
+          diagnostics: [errorAt(undefined, "Saved plan is stale", `the state changed since the plan was made (serial ${plan.serial} -> ${s.state.serial}); run plan again`)],
         };
       }
       const a = await this.applyLocked(config, s.state, plan);
@@ -200,27 +200,12 @@ export class Engine {
         return { diagnostics: [errorAt(canonical, "Resource already managed", `${canonical} is already in state; remove it with "oslogin state rm" first`)] };
       }
       // The provider configuration, for defaults such as organization_id (variables and locals only).
-      const providerCfg = config.providers.get(block.provider);
-      let provider = {};
-      if (providerCfg) {
-        const vt = new ValueTable([]);
-        for (const v of config.variables.values()) {
-          const val = this.opts.variables?.[v.name] ?? process.env[`TF_VAR_${v.name}`] ?? v.default;
-          if (val !== undefined) vt.vars.set(v.name, val);
-        }
-        for (const l of config.locals.values()) {
-          try {
-            vt.locals.set(l.name, evaluate(l.value, vt.scope()));
-          } catch {
-            // a local over resources: not usable by a provider anyway
-          }
-        }
-        try {
-          provider = evaluate(providerCfg.body, vt.scope()) as object;
-        } catch (e) {
-          return { diagnostics: [diagnosticFromError(`provider.${block.provider}`, "Invalid provider configuration", e)] };
-        }
-      }
+      const vars = resolveVariables(config, this.opts.variables ?? {});
+      if (hasErrors(vars.diagnostics)) return { diagnostics: vars.diagnostics };
+      const providers = new EvalContext(config, vars.vars).providerConfigs();
+      const bad = providers.diagnostics.filter((d) => d.address === `provider.${block.provider}`);
+      if (bad.length) return { diagnostics: bad };
+      const provider = providers.providers.get(block.provider) ?? {};
       let value: ObjectValue | null;
       try {
         value = await withRetry(() => def.read({ cloud: this.opts.cloud, provider }, completeState(def.schema, partial)), this.retry);

@@ -11,6 +11,8 @@ Usage: oslogin refresh [common flags]
 
 Objects changed outside oslogin are shown as drift and their new values written to state;
 objects deleted outside oslogin are dropped from state. Nothing in the cloud is changed.
+Outputs are evaluated again with the refreshed values; if one fails to evaluate, refresh
+fails and writes nothing (every output keeps its value).
 
 ${COMMON_HELP}
 

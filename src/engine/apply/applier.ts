@@ -6,16 +6,16 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { CloudClient } from "../../cloud/client/cloud-client.js";
 import { isCloudError } from "../../cloud/errors.js";
-import type { AttributePath, ObjectValue, ResourceDefinition, Value } from "../../resources/define.js";
+import type { AttributePath, ObjectValue, ProviderConfig, ResourceDefinition, Value } from "../../resources/define.js";
 import { completeState, containsUnknown, sensitivePaths, validateConfig } from "../../resources/plan.js";
 import type { StackConfig } from "../config/config.js";
 import { Limiter, transientCode, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
-import { evaluate, EvalError } from "../expr/eval.js";
-import { ctyType, type InstanceState, type State } from "../state/state.js";
+import { EvalError } from "../expr/eval.js";
+import type { InstanceState, State } from "../state/state.js";
 import type { StateWriter } from "../state/store.js";
 import type { ApplyPhaseEvent, DefinitionLookup, EngineHooks, Plan, ResourceChange } from "../types.js";
-import { ValueTable } from "../values-table.js";
+import { EvalContext, outputsForState } from "../eval-context.js";
 import { Completion, WalkNode, Walker } from "./walker.js";
 
 export interface ApplyInput {
@@ -45,15 +45,15 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
 
 class Applier {
   private readonly diags: EngineDiagnostic[] = [];
-  private readonly values: ValueTable;
+  private readonly values: EvalContext;
   private readonly state: State;
   private readonly counts: ApplyResult["counts"] = { added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 };
   private readonly blocks: Map<string, StackConfig["resources"][number]>;
-  private readonly providers = new Map<string, Record<string, Value>>();
+  private providers = new Map<string, ProviderConfig>();
 
   constructor(private readonly input: ApplyInput) {
     this.state = input.writer.state;
-    this.values = new ValueTable(input.config.resources);
+    this.values = new EvalContext(input.config, input.plan.variables);
     this.blocks = new Map(input.config.resources.map((r) => [r.address, r]));
   }
 
@@ -82,44 +82,26 @@ class Applier {
   // ---------------------------------------------------------------- setup
 
   private prepareValues(): void {
-    const { plan, config } = this.input;
-    for (const [k, v] of Object.entries(plan.variables)) this.values.vars.set(k, v);
-    for (const r of config.resources) this.values.initResource(r.address, r.count ? "list" : r.forEach ? "map" : "single");
-    for (const c of plan.changes) {
-      if (c.deposed) continue;
-      if (c.action === "delete") continue;
-      this.values.setInstance(c.resource, c.indexKey, c.action === "noop" ? c.before : c.after);
-    }
-    for (const p of config.providers.values()) {
-      try {
-        this.providers.set(p.key, evaluate(p.body, this.scope()) as Record<string, Value>);
-      } catch (e) {
-        if (!(e instanceof EvalError)) throw e;
-        this.diags.push(errorAt(`provider.${p.key}`, "Invalid provider configuration", e.message));
-      }
-    }
-  }
-
-  private scope(ctx?: { count?: number; each?: { key: string; value: Value } }) {
-    // Locals are evaluated on use: at apply time they may depend on values that just became known.
-    const base = this.values.scope(ctx);
-    return {
-      ref: (names: string[]): Value => {
-        if (names[0] === "local") {
-          const l = this.input.config.locals.get(names[1]);
-          if (!l) throw new EvalError(`local.${names[1]} is not declared`);
-          return evaluate(l.value, this.scope());
-        }
-        return base.ref(names);
-      },
-    };
+    this.values.seedFromPlan(this.input.plan);
+    const p = this.values.providerConfigs();
+    this.diags.push(...p.diagnostics);
+    this.providers = p.providers;
   }
 
   /** Refreshed values become state (drifted attributes, objects gone outside the engine). */
   private recordRefresh(): void {
     const { plan } = this.input;
+    // From the drift, not the changes: a refresh-only plan has no change for what it refreshed.
     for (const d of plan.drift) {
-      if (d.kind === "deleted") this.state.instances.delete(d.address);
+      const inst = this.state.instances.get(d.address);
+      if (d.kind === "deleted" || !d.after) this.state.instances.delete(d.address);
+      else if (inst) {
+        const def = this.input.definitions(inst.type, "resource");
+        if (!def) continue;
+        inst.attributes = d.after;
+        inst.schemaVersion = def.schemaVersion;
+        inst.sensitiveAttributes = concreteSensitivePaths(def, d.after);
+      }
     }
     for (const c of plan.changes) {
       if (c.deposed || c.mode !== "managed" || !c.before) continue;
@@ -259,12 +241,12 @@ class Applier {
         // each.value may hold what was unknown at plan time (for_each over a resource): look again.
         let value: Value = c.eachValue ?? c.indexKey;
         if (block.forEach && containsUnknown(value)) {
-          const all = evaluate(block.forEach, this.scope());
+          const all = this.values.eval(block.forEach);
           if (all !== null && typeof all === "object" && !Array.isArray(all) && c.indexKey in all) value = (all as ObjectValue)[c.indexKey];
         }
         each = { key: c.indexKey, value };
       }
-      raw = evaluate(block.body, this.scope({ count: typeof c.indexKey === "number" ? c.indexKey : undefined, each }));
+      raw = this.values.eval(block.body, { count: typeof c.indexKey === "number" ? c.indexKey : undefined, each });
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
       this.fail(ev, errorAt(c.address, "Invalid expression", e.message));
@@ -406,19 +388,16 @@ class Applier {
       this.state.outputs = {};
       return;
     }
-    const outputs: State["outputs"] = {};
-    for (const o of config.outputs.values()) {
-      try {
-        const v = evaluate(o.value, this.scope());
-        if (containsUnknown(v)) continue;
-        outputs[o.name] = { value: v, type: ctyType(v), ...(o.sensitive ? { sensitive: true } : {}) };
-      } catch (e) {
-        if (!(e instanceof EvalError)) throw e;
-        // An output over a failed resource: leave it out, the resource's own error says why.
-        if (this.counts.failed === 0 && this.counts.skipped === 0) this.diags.push(errorAt(`output.${o.name}`, "Invalid output value", e.message));
-      }
+    // A refresh-only apply changes no value the plan evaluated its outputs with: they stand.
+    let changes = plan.outputs;
+    if (plan.mode === "normal") {
+      const r = this.values.outputs(this.state.outputs, false);
+      changes = r.changes;
+      // An output over a failed resource is still unknown and keeps its value: the resource's own
+      // error says why. One that fails with every resource applied is an error of its own.
+      if (this.counts.failed === 0 && this.counts.skipped === 0) this.diags.push(...r.diagnostics);
     }
-    this.state.outputs = outputs;
+    this.state.outputs = outputsForState(changes, config, this.state.outputs);
   }
 }
 

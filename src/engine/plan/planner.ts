@@ -8,12 +8,12 @@ import type { CloudClient } from "../../cloud/client/cloud-client.js";
 import type { ResourceBlock, StackConfig } from "../config/config.js";
 import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnostic } from "../diagnostics.js";
-import { evaluate, EvalError } from "../expr/eval.js";
+import { EvalError } from "../expr/eval.js";
 import { deepEqual } from "../expr/values.js";
 import { buildGraph, resourceDependencies, type Graph } from "../graph.js";
 import { instanceAddress, providerAddress, type IndexKey, type InstanceState, type State } from "../state/state.js";
-import type { DefinitionLookup, Drift, EngineHooks, OutputChange, Plan, ResourceChange } from "../types.js";
-import { ValueTable } from "../values-table.js";
+import type { DefinitionLookup, Drift, EngineHooks, Plan, ResourceChange } from "../types.js";
+import { EvalContext, resolveVariables } from "../eval-context.js";
 import { currentValue, providerKeyOf, refresh } from "./refresh.js";
 
 export interface PlanInput {
@@ -51,8 +51,8 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
 
 class Planner {
   private readonly diags: EngineDiagnostic[] = [];
-  private readonly values: ValueTable;
-  private readonly providers = new Map<string, ProviderConfig>();
+  private values!: EvalContext;
+  private providers = new Map<string, ProviderConfig>();
   private readonly changes: ResourceChange[] = [];
   private readonly changesByResource = new Map<string, ResourceChange[]>();
   private refreshed = new Map<string, ObjectValue | null>();
@@ -61,9 +61,7 @@ class Planner {
   private graph!: Graph;
   private readonly declaredInstances = new Set<string>();
 
-  constructor(private readonly input: PlanInput) {
-    this.values = new ValueTable(input.config.resources);
-  }
+  constructor(private readonly input: PlanInput) {}
 
   async run(): Promise<PlanResult> {
     const { config, state } = this.input;
@@ -71,9 +69,13 @@ class Planner {
     this.diags.push(...g.diagnostics);
     this.graph = g.graph;
     this.checkTypes();
-    this.resolveVariables();
+    const vars = resolveVariables(config, this.input.variables);
+    this.diags.push(...vars.diagnostics);
     if (hasErrors(this.diags)) return { diagnostics: this.diags };
-    this.evaluateProviders();
+    this.values = new EvalContext(config, vars.vars);
+    const providers = this.values.providerConfigs();
+    this.diags.push(...providers.diagnostics);
+    this.providers = providers.providers;
     if (hasErrors(this.diags)) return { diagnostics: this.diags };
 
     if (this.input.refresh) {
@@ -106,7 +108,8 @@ class Planner {
       else if (node.kind === "resource" || node.kind === "data") await this.planResource(byAddress.get(id)!);
     }
     this.planOrphans();
-    const outputs = this.planOutputs();
+    const outputs = this.values.outputs(state.outputs, this.input.mode === "destroy");
+    this.diags.push(...outputs.diagnostics);
     if (hasErrors(this.diags)) return { diagnostics: this.diags };
 
     const forgetData: string[] = [];
@@ -124,7 +127,7 @@ class Planner {
       variables: Object.fromEntries(this.values.vars),
       changes: this.changes,
       drift: this.drift,
-      outputs,
+      outputs: outputs.changes,
       forgetData,
       providerScopes: Object.fromEntries(
         [...this.providers].map(([k, v]) => [k, { organization_id: v.organization_id, cloud_id: v.cloud_id, folder_id: v.folder_id, zone: v.zone }]),
@@ -155,55 +158,14 @@ class Planner {
     }
   }
 
-  private resolveVariables(): void {
-    for (const v of this.input.config.variables.values()) {
-      let val: Value | undefined = this.input.variables[v.name];
-      const env = process.env[`TF_VAR_${v.name}`];
-      if (val === undefined && env !== undefined) {
-        val = env;
-        if (v.type && v.type !== "string") {
-          try {
-            val = JSON.parse(env) as Value;
-          } catch {
-            this.diags.push(errorAt(`var.${v.name}`, "Invalid value for variable", `TF_VAR_${v.name} must be JSON for type ${v.type}`));
-          }
-        }
-      }
-      if (val === undefined) val = v.default;
-      if (val === undefined) {
-        this.diags.push(errorAt(`var.${v.name}`, "No value for required variable", `set it with TF_VAR_${v.name} or give the variable a default`));
-        continue;
-      }
-      this.values.vars.set(v.name, val);
-    }
-  }
-
-  private evaluateProviders(): void {
-    // Provider configurations may use variables and locals that do not depend on resources: they
-    // must be known before refresh.
-    for (const p of this.input.config.providers.values()) {
-      for (const r of p.refs) {
-        if (r.subject.startsWith("local.")) this.evalLocal(r.subject.slice(6));
-      }
-      try {
-        const v = evaluate(p.body, this.values.scope());
-        if (containsUnknown(v)) throw new EvalError("provider configuration depends on values not known until apply");
-        this.providers.set(p.key, v as ProviderConfig);
-      } catch (e) {
-        if (!(e instanceof EvalError)) throw e;
-        this.diags.push(errorAt(`provider.${p.key}`, "Invalid provider configuration", e.message));
-      }
-    }
-  }
-
+  /** Each local once, in graph order, so an error in one is reported even when nothing uses it. */
   private evalLocal(name: string): void {
-    if (this.values.locals.has(name)) return;
-    const l = this.input.config.locals.get(name)!;
     try {
-      this.values.locals.set(name, evaluate(l.value, this.values.scope()));
+      this.values.local(name);
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
       this.diags.push(errorAt(`local.${name}`, "Invalid local value", e.message));
+      this.values.setLocalUnknown(name);
     }
   }
 
@@ -225,11 +187,10 @@ class Planner {
 
   /** count / for_each -> the instances to plan; undefined when it cannot be decided. */
   private expand(r: ResourceBlock): Instance[] | undefined {
-    const scope = this.values.scope();
     if (r.count) {
       let v: Value;
       try {
-        v = evaluate(r.count, scope);
+        v = this.values.eval(r.count);
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
         this.diags.push(errorAt(r.address, "Invalid count argument", e.message, ["count"]));
@@ -249,7 +210,7 @@ class Planner {
     if (r.forEach) {
       let v: Value;
       try {
-        v = evaluate(r.forEach, scope);
+        v = this.values.eval(r.forEach);
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
         this.diags.push(errorAt(r.address, "Invalid for_each argument", e.message, ["for_each"]));
@@ -307,7 +268,7 @@ class Planner {
       }
       let raw: Value;
       try {
-        raw = evaluate(r.body, this.values.scope({ count: inst.count, each: inst.each }));
+        raw = this.values.eval(r.body, { count: inst.count, each: inst.each });
       } catch (e) {
         if (!(e instanceof EvalError)) throw e;
         this.diags.push(errorAt(address, "Invalid expression", e.message));
@@ -478,33 +439,6 @@ class Planner {
         warningAt(addr, "Interrupted create no longer planned", "an earlier apply was killed while creating this object and the configuration no longer declares it: an object it may have created is not tracked; check the cloud and import or delete it"),
       );
     }
-  }
-
-  private planOutputs(): OutputChange[] {
-    const out: OutputChange[] = [];
-    const prior = this.input.state.outputs;
-    for (const o of this.input.config.outputs.values()) {
-      let after: Value | undefined;
-      if (this.input.mode === "destroy") after = undefined;
-      else {
-        try {
-          after = evaluate(o.value, this.values.scope());
-        } catch (e) {
-          if (!(e instanceof EvalError)) throw e;
-          this.diags.push(errorAt(`output.${o.name}`, "Invalid output value", e.message));
-          continue;
-        }
-      }
-      const before = prior[o.name]?.value;
-      const action: OutputChange["action"] =
-        before === undefined ? (after === undefined ? "noop" : "create") : after === undefined ? "delete" : deepEqual(before, after) ? "noop" : "update";
-      out.push({ name: o.name, action, before, after, sensitive: o.sensitive || !!prior[o.name]?.sensitive });
-    }
-    for (const name of Object.keys(prior)) {
-      if (!this.input.config.outputs.has(name)) out.push({ name, action: "delete", before: prior[name].value, after: undefined, sensitive: !!prior[name].sensitive });
-    }
-    for (const w of out) if (w.sensitive === undefined) w.sensitive = false;
-    return out;
   }
 }
 

@@ -1,39 +1,50 @@
 // Where a stack's state lives on disk and how it is written: temp file + fsync + rename (a reader
-// or a crash never sees half a file), with the previous version kept as a backup once per run.
+// or a crash never sees half a file), with the state as it was before the command kept as a backup
+// (0600, like the state: both hold secrets), and the stack's lineage recorded (see lineage.ts).
 // Writes are coalesced: at most one in flight, and the next one carries every change made
 // meanwhile, so "state after every resource" costs O(writes) not O(resources x state size).
 import { existsSync, mkdirSync } from "node:fs";
-import { copyFile, open, rename } from "node:fs/promises";
+import { open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import { emptyState, stateFromJson, stateToJson, type State } from "./state.js";
 import { readTextFile } from "../../util/read-text.js";
+import { lineageProblem, recordedLineage, recordJson, RECORD_FILE } from "./lineage.js";
 
 export interface StatePaths {
+  stack: string;
   dir: string;
   state: string;
   backup: string;
   lock: string;
+  /** The stack's record of its state's lineage. */
+  record: string;
 }
 
-/** <dataDir>/stacks/<stack>/terraform.tfstate (+ .backup, + .lock.info) */
+/** <dataDir>/stacks/<stack>/terraform.tfstate (+ .backup, + .lock.info, + stack.json) */
 export function statePaths(dataDir: string, stack: string): StatePaths {
   const dir = path.join(path.resolve(dataDir), "stacks", stack);
   return {
+    stack,
     dir,
     state: path.join(dir, "terraform.tfstate"),
     backup: path.join(dir, "terraform.tfstate.backup"),
     lock: path.join(dir, ".terraform.tfstate.lock.info"),
+    record: path.join(dir, RECORD_FILE),
   };
 }
 
-/** Reads the state (a fresh empty one when none exists); a string is why it cannot be read. */
+/**
+ * Reads the state (a fresh empty one when the stack has none yet); a string is why it cannot be
+ * read, or why it is not this stack's (another lineage, or missing after it was written).
+ */
 export function readState(paths: StatePaths): State | string {
-  if (!existsSync(paths.state)) return emptyState();
+  if (!existsSync(paths.state)) return lineageProblem(paths, paths.stack, undefined) ?? emptyState();
   const r = stateFromJson(readTextFile(paths.state));
-  return typeof r === "string" ? `${paths.state}: ${r}` : r;
+  if (typeof r === "string") return `${paths.state}: ${r}`;
+  return lineageProblem(paths, paths.stack, r) ?? r;
 }
 
-export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   const fh = await open(tmp, "w", mode);
@@ -55,6 +66,7 @@ export async function writeFileAtomic(file: string, data: string, mode = 0o600):
 
 export class StateWriter {
   private backedUp = false;
+  private recorded = false;
   private inFlight: Promise<void> | undefined;
   private dirty = false;
   private error: unknown;
@@ -96,14 +108,25 @@ export class StateWriter {
   }
 
   private async writeOnce(): Promise<void> {
-    if (!this.backedUp) {
+    if (!this.recorded) {
+      // Read and checked under the lock already; this guards a caller that changed the lineage.
+      const rec = recordedLineage(this.paths);
+      const mine = typeof rec === "string" ? undefined : rec.lineage;
+      if (mine && mine !== this.state.lineage) throw new Error(`refusing to write a state of lineage ${this.state.lineage} over stack "${this.paths.stack}" of lineage ${mine}`);
+    }
+    // The first write that replaces a state file keeps it: the state before this command, or,
+    // when the command started with none, the first snapshot it wrote.
+    if (!this.backedUp && existsSync(this.paths.state)) {
+      await writeFileAtomic(this.paths.backup, await readFile(this.paths.state));
       this.backedUp = true;
-      if (existsSync(this.paths.state)) {
-        mkdirSync(this.paths.dir, { recursive: true });
-        await copyFile(this.paths.state, this.paths.backup);
-      }
     }
     this.state.serial += 1;
     await writeFileAtomic(this.paths.state, stateToJson(this.state));
+    if (!this.recorded) {
+      // After the state: a crash in between leaves a state without a record, which is adopted,
+      // never a record without its state.
+      if (!existsSync(this.paths.record)) await writeFileAtomic(this.paths.record, recordJson(this.state.lineage));
+      this.recorded = true;
+    }
   }
 }
