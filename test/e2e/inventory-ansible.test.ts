@@ -110,7 +110,7 @@ beforeAll(async () => {
   const ca = model.certificates.getAuthorityPublicKey(ADMIN, Q.organizationId).publicKey;
   controller = await startController(join(work, "controller"));
   for (const [name, inst] of [["web-1", web1], ["web-2", web2]] as const) {
-    const vm = await startVm({ name, instanceId: inst.id, dataDir, workDir: join(work, name), trustedCaKeys: [ca], listenAddress: "0.0.0.0", osLoginSudo: true });
+    const vm = await startVm({ name, instanceId: inst.id, dataDir, workDir: join(work, name), trustedCaKeys: [ca], listenAddress: "0.0.0.0" });
     vms.push(vm);
     await controller.link(vm.pid, natOf(inst));
     // OS Login VMs make homes on first login (pam_mkhomedir); this VM's /home is a tmpfs.

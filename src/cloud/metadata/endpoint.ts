@@ -1,13 +1,17 @@
 // The OS Login part of a VM's metadata server, as the 20210907 guest agent (libnss_oslogin,
-// google_authorized_keys, pam_oslogin_*) calls it: docs/reference.md and docs/vm-access.md.
+// google_authorized_keys, pam_oslogin_*) calls it: docs/reference.md and docs/vm-access.md; the VM
+// set-up this contract assumes, and what it guarantees on revocation: docs/vm-setup.md.
 // Protocol only: (method, target, headers) in, (status, JSON body) out; server.ts puts it on HTTP.
 //
-// It answers as ONE instance. A user is visible (users?..., groups membership) and authorized
-// (authorize?policy=login) only when the subject holds compute.instances.osLogin on that instance
-// or above it. Hiding users who may not log in is what makes certificate logins follow IAM too:
-// sshd's TrustedUserCAKeys accepts any certificate whose principal names an existing user, so the
-// NSS lookup answering 404 is the gate for certificates (the 20210907 agent has no
-// AuthorizedPrincipalsCommand).
+// It answers as ONE instance, the way OS Login splits the two questions: users?username= / uid=
+// say WHO a login is (the profile of any member or service account of the organization), and
+// authorize says whether they MAY log in here (policy=login: compute.instances.osLogin on the
+// instance or above it; policy=adminLogin: compute.instances.osAdminLogin). Answering 404 for a
+// member without a role looked safer but was not: the agent's pam_oslogin_login treats that 404
+// as "not an OS Login user" and lets sshd go on, and pam_oslogin_admin leaves the old sudoers file
+// in place, so a revoked member whose name still resolved through the agent's NSS cache logged in
+// by certificate, with sudo. Given the profile, both PAM modules ask authorize and are told no.
+// Listings (the NSS cache, group members) and keys stay limited to who may log in here.
 import { CloudError } from "../errors.js";
 import { decodePageToken, encodePageToken } from "../model/page-token.js";
 import { DEFAULT_SHELL, homeOf } from "../model/os-login.js";
@@ -98,9 +102,10 @@ export class MetadataEndpoint {
       const profile = q.has("username")
         ? this.dir.profileByLogin(org, q.get("username")!)
         : this.dir.profileByUid(org, parseId(q.get("uid")!, "uid"));
-      const account = profile && this.allowedAccount(org, profile.subjectId, new Map());
+      const account = profile && this.dir.accountOf(org, profile.subjectId);
       if (!profile || !account) return NOT_FOUND("user");
-      return ok({ loginProfiles: [this.profileJson(scope, profile, account.name, view === "securityKey")] });
+      const keys = this.dir.mayLogin(account.subject);
+      return ok({ loginProfiles: [this.profileJson(scope, profile, account.name, keys, view === "securityKey")] });
     }
     if (q.has("groupname")) return this.groupMembers(scope, q.get("groupname")!, q.get("pagetoken"));
     return this.usersPage(scope, parsePageSize(q.get("pagesize")!), q.get("pagetoken"));
@@ -210,13 +215,17 @@ export class MetadataEndpoint {
     return allowed;
   }
 
-  private profileJson(scope: GuestScope, p: GuestProfile, name: string, securityKeyView: boolean) {
+  /**
+   * `withKeys` false (the user may not log in here) leaves the key map empty: the agent prints keys
+   * only after authorize says yes anyway, and a client that skipped authorize still finds none.
+   */
+  private profileJson(scope: GuestScope, p: GuestProfile, name: string, withKeys: boolean, securityKeyView: boolean) {
     const org = scope.organizationId;
     const out: Record<string, unknown> = { name, posixAccounts: [posixAccountJson(org, p)] };
     // Keys only in user-SSH-key mode; in certificate-only mode sshd trusts the CA instead.
     if (scope.settings.userSshKeySettings.enabled) {
       const nowUsec = BigInt(this.dir.now().getTime()) * 1000n;
-      const keys = this.dir.sshKeysOf(org, p.subjectId).filter((k) => !k.expiresAt || usecOf(k.expiresAt) > nowUsec);
+      const keys = withKeys ? this.dir.sshKeysOf(org, p.subjectId).filter((k) => !k.expiresAt || usecOf(k.expiresAt) > nowUsec) : [];
       out.sshPublicKeys = Object.fromEntries(keys.map((k) => [k.fingerprint, sshKeyJson(k)]));
       if (securityKeyView) {
         out.securityKeys = keys.filter((k) => k.data.startsWith("sk-")).map((k) => ({ publicKey: k.data }));

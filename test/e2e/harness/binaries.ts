@@ -11,6 +11,11 @@ export const BINARIES = {
   "ssh-keygen": [["/usr/bin/ssh-keygen"], "openssh-client"],
   google_authorized_keys: [["/usr/bin/google_authorized_keys"], "google-compute-engine-oslogin"],
   google_oslogin_nss_cache: [["/usr/bin/google_oslogin_nss_cache"], "google-compute-engine-oslogin"],
+  google_oslogin_control: [["/usr/bin/google_oslogin_control"], "google-compute-engine-oslogin"],
+  "pam_oslogin_login.so": [["/lib/x86_64-linux-gnu/security/pam_oslogin_login.so", "/usr/lib/x86_64-linux-gnu/security/pam_oslogin_login.so", "/lib/aarch64-linux-gnu/security/pam_oslogin_login.so"], "google-compute-engine-oslogin"],
+  "pam_oslogin_admin.so": [["/lib/x86_64-linux-gnu/security/pam_oslogin_admin.so", "/usr/lib/x86_64-linux-gnu/security/pam_oslogin_admin.so", "/lib/aarch64-linux-gnu/security/pam_oslogin_admin.so"], "google-compute-engine-oslogin"],
+  sudo: [["/usr/bin/sudo"], "sudo"],
+  python3: [["/usr/bin/python3"], "python3"],
   "libnss_oslogin.so.2": [["/usr/lib/x86_64-linux-gnu/libnss_oslogin.so.2", "/usr/lib/aarch64-linux-gnu/libnss_oslogin.so.2", "/lib/x86_64-linux-gnu/libnss_oslogin.so.2"], "google-compute-engine-oslogin"],
   ip: [["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"], "iproute2"],
   nsenter: [["/usr/bin/nsenter"], "util-linux"],
@@ -20,10 +25,8 @@ export const BINARIES = {
 
 export type BinaryName = keyof typeof BINARIES;
 
-/** Programs only some suites need (sudo through the agent's PAM module, Ansible); not part of every VM. */
+/** Programs only some suites need (Ansible); not part of every VM. */
 const OTHER_PROGRAMS: Record<string, readonly [readonly string[], string]> = {
-  "pam_oslogin_admin.so": [["/lib/x86_64-linux-gnu/security/pam_oslogin_admin.so", "/usr/lib/x86_64-linux-gnu/security/pam_oslogin_admin.so"], "google-compute-engine-oslogin"],
-  sudo: [["/usr/bin/sudo"], "sudo"],
   ansible: [["/usr/bin/ansible"], "ansible-core"],
   "ansible-inventory": [["/usr/bin/ansible-inventory"], "ansible-core"],
 };

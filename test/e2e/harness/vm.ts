@@ -1,21 +1,26 @@
-// An emulated VM for end-to-end tests, built only from real parts (docs/vm-access.md, "Running a VM
-// namespace by hand"): a network namespace whose loopback also owns 169.254.169.254, where
-// `oslogin metadata` answers for one instance; a private mount namespace with an nsswitch.conf
-// that adds libnss_oslogin, tmpfs over /home and /run (sshd's privsep dir; also hides any host
-// nscd socket so every lookup reaches the endpoint); and a private sshd with
-// AuthorizedKeysCommand /usr/bin/google_authorized_keys and TrustedUserCAKeys.
-// Nothing on the host changes: the bind mount and tmpfs exist only inside the namespace, the
+// An emulated VM for end-to-end tests, built only from real parts: a network namespace whose
+// loopback also owns 169.254.169.254, where `oslogin metadata` answers for one instance, and a
+// private mount namespace set up as an OS Login VM is (docs/vm-setup.md): the guest agent's own
+// `google_oslogin_control activate` run over overlays of /etc and /var (NSS `cache_oslogin oslogin`,
+// the pam_oslogin_login / pam_oslogin_admin lines in pam.d/sshd, the sudoers include of
+// /var/google-sudoers.d, AuthorizedKeysCommand google_authorized_keys), sshd with UsePAM, plus our
+// additions: TrustedUserCAKeys and the fail-closed AuthorizedPrincipalsCommand. tmpfs over /home and
+// /run (sshd's privsep dir; also hides any host nscd socket so every lookup reaches the endpoint).
+// Nothing on the host changes: the overlays and tmpfs exist only inside the namespace, the
 // namespace dies with its holder process, and stop() kills every process started here.
 // All paths are absolute (nsenter changes directories). Needs root.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { requireBinary, requireVmBinaries } from "./binaries.js";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { requireVmBinaries } from "./binaries.js";
 import { REPO_ROOT } from "./paths.js";
 import { runProcess, type ProcessResult } from "./process.js";
 
 const TSX_LOADER = join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs");
 const CLI = join(REPO_ROOT, "src/cli/main.ts");
+/** The repository's AuthorizedPrincipalsCommand and where docs/vm-setup.md installs it. */
+const PRINCIPALS_SCRIPT = join(REPO_ROOT, "vm/oslogin_authorized_principals.py");
+export const PRINCIPALS_COMMAND = "/usr/local/sbin/oslogin_authorized_principals";
 
 export interface VmOptions {
   /** A label for logs and file names. */
@@ -33,12 +38,11 @@ export interface VmOptions {
   /** sshd's ListenAddress (default 127.0.0.1; 0.0.0.0 to be reachable over links added later). */
   listenAddress?: string;
   /**
-   * sudo decided by the guest agent, as on a real OS Login VM: sshd with UsePAM and the agent's
-   * pam_oslogin_login / pam_oslogin_admin account modules (admin writes /var/google-sudoers.d/<user>
-   * when authorize?policy=adminLogin succeeds, removes it otherwise), and a private /etc/sudoers
-   * that includes that directory. /var is an overlay inside the namespace: the host's is untouched.
+   * sshd's AuthorizedPrincipalsCommand is our fail-closed script (the documented set-up; default).
+   * false: only what google_oslogin_control configures plus TrustedUserCAKeys, so certificates are
+   * judged by the agent's PAM modules alone.
    */
-  osLoginSudo?: boolean;
+  principalsCommand?: boolean;
 }
 
 export interface SshOptions {
@@ -65,6 +69,8 @@ export interface Vm {
   addHome(login: string, uid: bigint | number): Promise<void>;
   /** Replaces the TrustedUserCAKeys file (sshd reads it per connection: no restart). */
   setTrustedCaKeys(lines: string[]): void;
+  /** Runs the agent's cache refresher inside the VM, as its timer does (writes /etc/oslogin_*.cache). */
+  refreshNssCache(): Promise<ProcessResult>;
   sshdLog(): string;
   metadataLog(): string;
   stop(): Promise<void>;
@@ -108,41 +114,58 @@ export async function startVm(opts: VmOptions): Promise<Vm> {
   const port = opts.sshPort ?? 22;
   const f = (name: string) => join(work, name);
 
-  // nsswitch.conf: the host's, with the live-lookup module added for users and groups.
-  const hostNss = readFileSync("/etc/nsswitch.conf", "utf8");
-  writeFileSync(
-    f("nsswitch.conf"),
-    hostNss.replace(/^(passwd|group):(.*)$/gm, (_m, db: string, rest: string) => `${db}:${rest.replace(/\s+$/, "")} oslogin`),
-  );
   writeFileSync(f("trusted-ca.pub"), (opts.trustedCaKeys ?? []).join("\n") + "\n");
   const listen = opts.listenAddress ?? "127.0.0.1";
-  let sudoSetup = "";
-  if (opts.osLoginSudo) {
-    requireBinary("sudo", "sudo");
-    requireBinary("pam_oslogin_admin.so", "google-compute-engine-oslogin");
-    writeFileSync(
-      f("pam-sshd"),
-      [
-        "auth     required  pam_permit.so",
-        "account  requisite pam_oslogin_login.so",
-        "account  optional  pam_oslogin_admin.so",
-        "account  required  pam_permit.so",
-        "session  required  pam_permit.so",
-        "password required  pam_deny.so",
-        "",
-      ].join("\n"),
-    );
-    writeFileSync(f("sudoers"), readFileSync("/etc/sudoers", "utf8") + "\n#includedir /var/google-sudoers.d\n", { mode: 0o440 });
-    for (const d of ["var-upper", "var-work"]) mkdirSync(f(d), { recursive: true });
-    sudoSetup = [
-      `mount -t overlay overlay -o lowerdir=/var,upperdir=${f("var-upper")},workdir=${f("var-work")} /var`,
-      "mkdir -p -m 750 /var/google-users.d /var/google-sudoers.d",
-      `mount --bind ${f("pam-sshd")} /etc/pam.d/sshd`,
-      `mount --bind ${f("sudoers")} /etc/sudoers`,
-    ].join("\n");
+  const principals = opts.principalsCommand ?? true;
+  for (const d of ["etc-upper", "etc-work", "var-upper", "var-work"]) mkdirSync(f(d), { recursive: true });
+
+  // sshd's own settings for this VM; google_oslogin_control then edits this file in place.
+  mkdirSync(f("sshd"), { mode: 0o700, recursive: true });
+  if (!existsSync(f("sshd/ssh_host_ed25519_key"))) {
+    const k = await runProcess(bin["ssh-keygen"], ["-q", "-t", "ed25519", "-N", "", "-f", f("sshd/ssh_host_ed25519_key")]);
+    if (k.status !== 0) throw new Error(`ssh-keygen: ${k.stderr}`);
   }
+  writeFileSync(
+    f("sshd/sshd_config.base"),
+    [
+      // As Debian's own sshd_config begins: drop-ins first, so they come before the agent's block.
+      "Include /etc/ssh/sshd_config.d/*.conf",
+      `Port ${port}`,
+      `ListenAddress ${listen}`,
+      `HostKey ${f("sshd/ssh_host_ed25519_key")}`,
+      `PidFile ${f("sshd/sshd.pid")}`,
+      "UsePAM yes",
+      "PubkeyAuthentication yes",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "AuthorizedKeysFile none",
+      "PermitRootLogin no",
+      "LogLevel VERBOSE",
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  // What docs/vm-setup.md adds, as a drop-in: sshd 9.2 silently ignores an AuthorizedPrincipalsCommand
+  // that comes after an AuthorizedKeysCommand (the agent's block is at the end of sshd_config).
+  writeFileSync(
+    f("sshd/oslogin-kit.conf"),
+    [
+      `TrustedUserCAKeys ${f("trusted-ca.pub")}`,
+      ...(principals ? [`AuthorizedPrincipalsCommand ${PRINCIPALS_COMMAND} %u`, "AuthorizedPrincipalsCommandUser nobody"] : []),
+      "",
+    ].join("\n"),
+  );
+  // google_oslogin_control restarts nscd, cron, logind and sshd when it finds them running. The VM's
+  // daemons are this harness's own processes and the host's must never be touched, so its service
+  // tools answer "not running" here; every file it edits is the real script's work.
+  mkdirSync(f("no-restart"), { recursive: true });
+  writeFileSync(f("no-restart/systemctl"), "#!/bin/sh\nexit 3\n", { mode: 0o755 });
+  writeFileSync(f("no-restart/service"), '#!/bin/sh\necho "$1: unrecognized service"\nexit 1\n', { mode: 0o755 });
 
   // The holder: sets up both namespaces, then sleeps; its death ends them (--kill-child).
+  // /etc and /var are overlays (the host's stay untouched): the agent's set-up script edits
+  // nsswitch.conf, pam.d/sshd, pam.d/su, security/group.conf and ssh/sshd_config there, and makes
+  // /var/google-users.d, /var/google-sudoers.d and /etc/sudoers.d/google-oslogin.
   writeFileSync(
     f("holder.sh"),
     `#!/bin/sh
@@ -150,11 +173,16 @@ set -e
 mount --make-rprivate /
 ${bin.ip} link set lo up
 ${bin.ip} addr add 169.254.169.254/32 dev lo
-mount --bind ${f("nsswitch.conf")} /etc/nsswitch.conf
+mount -t overlay overlay -o lowerdir=/etc,upperdir=${f("etc-upper")},workdir=${f("etc-work")} /etc
+mount -t overlay overlay -o lowerdir=/var,upperdir=${f("var-upper")},workdir=${f("var-work")} /var
 mount -t tmpfs -o mode=755 tmpfs /home
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -m 755 /run/sshd
-${sudoSetup}
+install -m 600 ${f("sshd/sshd_config.base")} /etc/ssh/sshd_config
+PATH=${f("no-restart")}:$PATH ${bin.google_oslogin_control} activate --norestartsshd > ${f("oslogin-control.log")} 2>&1
+install -m 644 ${f("sshd/oslogin-kit.conf")} /etc/ssh/sshd_config.d/oslogin-kit.conf
+${principals ? `mount -t tmpfs -o mode=755 tmpfs ${dirname(PRINCIPALS_COMMAND)}
+install -m 755 ${PRINCIPALS_SCRIPT} ${PRINCIPALS_COMMAND}` : ""}
 echo $$ > ${f("holder.pid")}
 exec sleep infinity
 `,
@@ -220,6 +248,7 @@ exec sleep infinity
     setTrustedCaKeys(lines) {
       writeFileSync(f("trusted-ca.pub"), lines.join("\n") + "\n");
     },
+    refreshNssCache: () => runProcess(bin.nsenter, [...enter(true), bin.google_oslogin_nss_cache]),
     sshdLog: () => (existsSync(f("sshd.log")) ? readFileSync(f("sshd.log"), "utf8") : sshdLogText),
     metadataLog: () => mdLog,
     async stop() {
@@ -251,38 +280,18 @@ exec sleep infinity
       return mdLog.includes("listening on");
     });
 
-    // sshd: host key, config, and the daemon in the foreground (its pid is the spawned pid:
-    // nsenter without --fork execs the program).
-    mkdirSync(f("sshd"), { mode: 0o700, recursive: true });
-    if (!existsSync(f("sshd/ssh_host_ed25519_key"))) {
-      const k = await runProcess(bin["ssh-keygen"], ["-q", "-t", "ed25519", "-N", "", "-f", f("sshd/ssh_host_ed25519_key")]);
-      if (k.status !== 0) throw new Error(`ssh-keygen: ${k.stderr}`);
-    }
-    writeFileSync(
-      f("sshd/sshd_config"),
-      [
-        `Port ${port}`,
-        `ListenAddress ${listen}`,
-        `HostKey ${f("sshd/ssh_host_ed25519_key")}`,
-        `PidFile ${f("sshd/sshd.pid")}`,
-        `UsePAM ${opts.osLoginSudo ? "yes" : "no"}`,
-        "PubkeyAuthentication yes",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "AuthorizedKeysFile none",
-        `AuthorizedKeysCommand ${bin.google_authorized_keys} %u`,
-        "AuthorizedKeysCommandUser root",
-        `TrustedUserCAKeys ${f("trusted-ca.pub")}`,
-        "PermitRootLogin no",
-        "LogLevel VERBOSE",
-        "",
-      ].join("\n"),
-    );
-    chmodSync(f("sshd/sshd_config"), 0o600);
-    const check = await runProcess(bin.nsenter, [...enter(true), bin.sshd, "-t", "-f", f("sshd/sshd_config")]);
+    // sshd reads the config the agent's script edited (/etc/ssh/sshd_config in the VM's /etc); its pid
+    // is the spawned pid (nsenter without --fork execs the program).
+    const check = await runProcess(bin.nsenter, [...enter(true), bin.sshd, "-t"]);
     if (check.status !== 0) throw new Error(`sshd -t rejected the config: ${check.stderr}`);
+    if (principals) {
+      const effective = await runProcess(bin.nsenter, [...enter(true), bin.sshd, "-T"]);
+      if (!effective.stdout.includes(`\nauthorizedprincipalscommand ${PRINCIPALS_COMMAND} %u\n`)) {
+        throw new Error(`sshd ignores the AuthorizedPrincipalsCommand of ${opts.name}: ${effective.stdout}${effective.stderr}`);
+      }
+    }
     const sshd = track(
-      spawn(bin.nsenter, [...enter(true), bin.sshd, "-D", "-f", f("sshd/sshd_config"), "-E", f("sshd.log")], {
+      spawn(bin.nsenter, [...enter(true), bin.sshd, "-D", "-E", f("sshd.log")], {
         stdio: ["ignore", "ignore", "pipe"],
       }),
     );
