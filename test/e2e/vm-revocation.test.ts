@@ -6,7 +6,7 @@
 // agent's set-up plus TrustedUserCAKeys (the agent's PAM modules judge certificates), "secure" adds
 // our AuthorizedPrincipalsCommand (docs/vm-setup.md), which refuses before PAM is asked.
 // Judged by programs we did not write: sshd, ssh, sudo, the agent's NSS/PAM modules and tools.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,8 +114,14 @@ describe("GIVEN VMs set up by google_oslogin_control; carol and erin hold comput
         "",
       ].join("\n"),
     );
-    const secure = await secureVm.exec(["sh", "-c", "sshd -T | grep -E '^authorizedprincipalscommand'"]);
-    expect(secure.stdout).toBe("authorizedprincipalscommand /usr/local/sbin/oslogin_authorized_principals %u\nauthorizedprincipalscommanduser nobody\n");
+  });
+
+  it("WHEN the full set-up is checked as docs/vm-setup.md says THEN sshd uses exactly what the page promises", async () => {
+    const page = readFileSync(join(REPO_ROOT, "docs/vm-setup.md"), "utf8");
+    const check = /```sh\n(?:.*\n)*?(sshd -T \| grep .*)\n```\n\nThe last command must print exactly:\n\n```text\n((?:.*\n)*?)```/.exec(page);
+    expect(check).not.toBeNull();
+    const r = await secureVm.exec(["sh", "-c", check![1]]);
+    expect(r.stdout).toBe(check![2]);
   });
 
   it("WHEN each logs in by key and by certificate THEN all get in; carol and erin have sudo, dave does not", async () => {

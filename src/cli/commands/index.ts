@@ -8,6 +8,7 @@ export const commands: Record<string, { summary: string; server?: true; load: ()
   serve: { summary: "Run the Yandex Cloud emulator (REST + gRPC over TLS) on a data directory", server: true, load: async () => (await import("./serve.js")).default },
   cert: { summary: "Export a 1-hour SSH certificate and key pair from the organization CA", load: async () => (await import("./cert.js")).default },
   ca: { summary: "Print an organization's SSH CA public key (for TrustedUserCAKeys)", load: async () => (await import("./ca.js")).default },
+  vm: { summary: "Print or install the sshd files an OS Login VM needs (AuthorizedPrincipalsCommand, drop-in)", load: async () => (await import("./vm.js")).default },
   metadata: { summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)", server: true, load: async () => (await import("./metadata.js")).default },
   inventory: { summary: "Ansible dynamic inventory of OS Login VMs with a 1-hour certificate", load: async () => (await import("./inventory.js")).default },
   "ssh-config": { summary: "ssh_config Host blocks for the inventory's VMs", load: async () => (await import("./ssh-config.js")).default },

@@ -1,11 +1,11 @@
 // `oslogin terraform setup`: installs our providers for the real terraform, offline.
-import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError, bool, parseArgs, str } from "../args.js";
 import type { Command } from "../command.js";
 import { CliError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
+import { packageRoot } from "../../util/package-root.js";
 
 const DEFAULT_DIR = ".oslogin/terraform";
 
@@ -37,15 +37,6 @@ that embedded cloud in process instead. See docs/terraform.md.
 
 Example:
   npm run build && oslogin terraform setup --dir ~/.oslogin/terraform`;
-
-/** The repository (package) root: the nearest ancestor with our package.json. */
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "oslogin-kit") return dir;
-    if (dirname(dir) === dir) throw new Error(`cannot find oslogin-kit's package.json above ${from}`);
-  }
-}
 
 const command: Command = {
   name: "terraform",

@@ -1,6 +1,6 @@
 // `oslogin ca`, `oslogin cert export` and `oslogin metadata` as processes: exit codes, what they
 // print (and never print), the files they write.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -112,5 +112,38 @@ describe("oslogin metadata", () => {
   it("GIVEN a bad --listen THEN usage error (exit 2)", async () => {
     const r = await oslogin("metadata", "--instance", "x", "--listen", "nowhere", "--data-dir", dataDir);
     expect([r.status, r.stderr]).toEqual([2, 'oslogin metadata: --listen must be HOST:PORT (e.g. 169.254.169.254:80), got "nowhere"\n']);
+  });
+});
+
+describe("oslogin vm", () => {
+  const script = readFileSync(join(REPO_ROOT, "vm/oslogin_authorized_principals.py"), "utf8");
+
+  it("GIVEN principals-command THEN prints the shipped script; with --output writes it whole, mode 0755", async () => {
+    const printed = await oslogin("vm", "principals-command");
+    expect([printed.status, printed.stdout, printed.stderr]).toEqual([0, script, ""]);
+    const file = join(work, "sbin", "oslogin_authorized_principals");
+    mkdirSync(join(work, "sbin"));
+    const written = await oslogin("vm", "principals-command", "--output", file);
+    expect([written.status, written.stdout, written.stderr]).toEqual([0, "", ""]);
+    expect([readFileSync(file, "utf8"), statSync(file).mode & 0o777]).toEqual([script, 0o755]);
+    expect(readdirSync(join(work, "sbin"))).toEqual(["oslogin_authorized_principals"]); // no temp file left
+  });
+
+  it("GIVEN sshd-config THEN prints the drop-in naming the CA file and the command", async () => {
+    const r = await oslogin("vm", "sshd-config", "--trusted-ca-keys", "/etc/ssh/ca.pub");
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([
+      "TrustedUserCAKeys /etc/ssh/ca.pub",
+      "AuthorizedPrincipalsCommand /usr/local/sbin/oslogin_authorized_principals %u",
+      "AuthorizedPrincipalsCommandUser nobody",
+    ]);
+  });
+
+  it("GIVEN a relative path or no subcommand THEN exit 2 naming the flag or the subcommands", async () => {
+    const relative = await oslogin("vm", "sshd-config", "--principals-command", "bin/x");
+    expect([relative.status, relative.stdout]).toEqual([2, ""]);
+    expect(relative.stderr).toContain('--principals-command must be an absolute path (sshd reads it as written), got "bin/x"');
+    const none = await oslogin("vm");
+    expect([none.status, none.stderr]).toEqual([2, expect.stringContaining('missing subcommand: "principals-command" or "sshd-config"')]);
   });
 });

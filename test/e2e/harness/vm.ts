@@ -13,14 +13,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { requireVmBinaries } from "./binaries.js";
+import { principalsCommandScript } from "../../../src/vm/principals-command.js";
+import { PRINCIPALS_COMMAND_PATH, SSHD_DROP_IN_PATH, TRUSTED_CA_KEYS_PATH, sshdDropIn } from "../../../src/vm/sshd-drop-in.js";
 import { REPO_ROOT } from "./paths.js";
 import { runProcess, type ProcessResult } from "./process.js";
 
 const TSX_LOADER = join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs");
 const CLI = join(REPO_ROOT, "src/cli/main.ts");
-/** The repository's AuthorizedPrincipalsCommand and where docs/vm-setup.md installs it. */
-const PRINCIPALS_SCRIPT = join(REPO_ROOT, "vm/oslogin_authorized_principals.py");
-export const PRINCIPALS_COMMAND = "/usr/local/sbin/oslogin_authorized_principals";
 
 export interface VmOptions {
   /** A label for logs and file names. */
@@ -145,16 +144,11 @@ export async function startVm(opts: VmOptions): Promise<Vm> {
     ].join("\n"),
     { mode: 0o600 },
   );
-  // What docs/vm-setup.md adds, as a drop-in: sshd 9.2 silently ignores an AuthorizedPrincipalsCommand
-  // that comes after an AuthorizedKeysCommand (the agent's block is at the end of sshd_config).
-  writeFileSync(
-    f("sshd/oslogin-kit.conf"),
-    [
-      `TrustedUserCAKeys ${f("trusted-ca.pub")}`,
-      ...(principals ? [`AuthorizedPrincipalsCommand ${PRINCIPALS_COMMAND} %u`, "AuthorizedPrincipalsCommandUser nobody"] : []),
-      "",
-    ].join("\n"),
-  );
+  // What docs/vm-setup.md adds: the drop-in `oslogin vm sshd-config` prints (or only the CA line) and
+  // the script `oslogin vm principals-command` prints.
+  // The CA file is a link to this work dir's copy, so setTrustedCaKeys can replace it from outside.
+  writeFileSync(f("sshd/oslogin-kit.conf"), principals ? sshdDropIn() : `TrustedUserCAKeys ${TRUSTED_CA_KEYS_PATH}\n`);
+  if (principals) writeFileSync(f("oslogin_authorized_principals"), principalsCommandScript());
   // google_oslogin_control restarts nscd, cron, logind and sshd when it finds them running. The VM's
   // daemons are this harness's own processes and the host's must never be touched, so its service
   // tools answer "not running" here; every file it edits is the real script's work.
@@ -180,9 +174,10 @@ mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -m 755 /run/sshd
 install -m 600 ${f("sshd/sshd_config.base")} /etc/ssh/sshd_config
 PATH=${f("no-restart")}:$PATH ${bin.google_oslogin_control} activate --norestartsshd > ${f("oslogin-control.log")} 2>&1
-install -m 644 ${f("sshd/oslogin-kit.conf")} /etc/ssh/sshd_config.d/oslogin-kit.conf
-${principals ? `mount -t tmpfs -o mode=755 tmpfs ${dirname(PRINCIPALS_COMMAND)}
-install -m 755 ${PRINCIPALS_SCRIPT} ${PRINCIPALS_COMMAND}` : ""}
+install -m 644 ${f("sshd/oslogin-kit.conf")} ${SSHD_DROP_IN_PATH}
+ln -s ${f("trusted-ca.pub")} ${TRUSTED_CA_KEYS_PATH}
+${principals ? `mount -t tmpfs -o mode=755 tmpfs ${dirname(PRINCIPALS_COMMAND_PATH)}
+install -m 755 ${f("oslogin_authorized_principals")} ${PRINCIPALS_COMMAND_PATH}` : ""}
 echo $$ > ${f("holder.pid")}
 exec sleep infinity
 `,
@@ -286,7 +281,7 @@ exec sleep infinity
     if (check.status !== 0) throw new Error(`sshd -t rejected the config: ${check.stderr}`);
     if (principals) {
       const effective = await runProcess(bin.nsenter, [...enter(true), bin.sshd, "-T"]);
-      if (!effective.stdout.includes(`\nauthorizedprincipalscommand ${PRINCIPALS_COMMAND} %u\n`)) {
+      if (!effective.stdout.includes(`\nauthorizedprincipalscommand ${PRINCIPALS_COMMAND_PATH} %u\n`)) {
         throw new Error(`sshd ignores the AuthorizedPrincipalsCommand of ${opts.name}: ${effective.stdout}${effective.stderr}`);
       }
     }
