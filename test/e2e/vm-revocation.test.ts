@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN, type ResourceRef } from "../../src/cloud/model/types.js";
@@ -20,6 +20,10 @@ import { QUICKSTART as Q, createInstance, enableOsLogin, grant, seedQuickstart, 
 import { REPO_ROOT } from "./harness/paths.js";
 import { runProcess } from "./harness/process.js";
 import { startVm, type Vm } from "./harness/vm.js";
+
+// Each test makes up to 24 real SSH logins (two VMs, three members, key and certificate), each asking
+// the metadata endpoint several times: room for a loaded CI machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const work = mkdtempSync(join(tmpdir(), "vm-revocation-"));
 const dataDir = join(work, "cloud");

@@ -190,7 +190,8 @@ exec sleep infinity
   );
   let holderErr = "";
   holder.stderr!.on("data", (d) => (holderErr += d));
-  const pid = await waitFor(`the namespace holder of ${opts.name} (${holderErr})`, 5000, () => {
+  // The holder runs the agent's set-up script first: seconds on a loaded machine.
+  const pid = await waitFor(`the namespace holder of ${opts.name} (${holderErr})`, 30_000, () => {
     if (holder.exitCode !== null) throw new Error(`namespace setup for ${opts.name} failed: ${holderErr}`);
     return existsSync(f("holder.pid")) && Number(readFileSync(f("holder.pid"), "utf8").trim());
   });
