@@ -12,6 +12,7 @@ export const E2E_PACKAGES = [
   "iproute2",
   "ansible-core",
   "sudo",
+  "python3",
 ];
 
 function run(cmd, args, opts = {}) {
