@@ -28,8 +28,8 @@ async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>,
 }
 
 export async function accessRows(cloud: CloudClient, plan: Plan, includeUnchanged = false): Promise<AccessRow[]> {
-  const { before, after } = desiredFromPlan(plan);
-  return accessDiff(plan.mode === "destroy" ? before : before, plan.mode === "destroy" ? [] : after, await accessContext(cloud, plan), includeUnchanged);
+  const { before, after, risks } = desiredFromPlan(plan);
+  return accessDiff(before, plan.mode === "destroy" ? [] : after, await accessContext(cloud, plan), includeUnchanged, risks);
 }
 
 /** `provider["registry.terraform.io/yandex-cloud/yandex"].west` -> "yandex.west", the plan's provider key. */

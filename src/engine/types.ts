@@ -39,6 +39,12 @@ export interface ResourceChange {
   requiresReplace: AttributePath[];
   /** Resource addresses this instance depends on (recorded in state, orders deletes). */
   dependencies: string[];
+  /**
+   * For a delete: the address that keeps the same cloud object (an identical IAM binding). Apply
+   * then only removes this address from state, after that address's create, and never calls the
+   * cloud: deleting would take the kept object with it.
+   */
+  keptBy?: string;
   /** A data source read while planning: `after` is its value, apply only records it. */
   readDuringPlan?: boolean;
   schemaVersion: number;

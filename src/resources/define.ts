@@ -137,6 +137,20 @@ export interface ResourceDefinition {
   delete(ctx: ResourceContext, state: ObjectValue): Promise<void>;
   /** Upgrade a state written by an older schemaVersion. */
   upgradeState?(version: number, raw: ObjectValue): ObjectValue;
+  /**
+   * For types the cloud identifies by content rather than by an id it assigns (an IAM binding is
+   * its scope, role and member): the key under which the cloud holds the object, undefined while a
+   * part is unknown. Two addresses with the same key are one cloud object, so deleting one of them
+   * deletes the other's too; the planner uses this to keep such a delete from reaching the cloud.
+   */
+  cloudKey?(value: ObjectValue): string | undefined;
+  /**
+   * Plan-time checks against the cloud, over every object of this type the plan creates or updates
+   * (`planned`, config values) at once, knowing the objects the plan already manages (`managed`,
+   * their prior state): what apply would otherwise fail on next to valid changes. Returns errors by
+   * index into `planned`.
+   */
+  verify?(ctx: ResourceContext, planned: ObjectValue[], managed: ObjectValue[]): Promise<{ at: number; diagnostic: Diagnostic }[]>;
 }
 
 export function defineResource(def: ResourceDefinition): ResourceDefinition {
@@ -161,6 +175,8 @@ export function defineResource(def: ResourceDefinition): ResourceDefinition {
     update: def.update,
     delete: def.delete,
     upgradeState: def.upgradeState,
+    cloudKey: def.cloudKey,
+    verify: def.verify,
   } satisfies Record<keyof ResourceDefinition, unknown>;
 }
 

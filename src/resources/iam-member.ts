@@ -6,7 +6,7 @@
 import { listAll } from "../cloud/client/cloud-client.js";
 import type { AccessBinding, ResourceKind } from "../cloud/model/types.js";
 import { checkMember, checkRole } from "./checks.js";
-import { computed, defineResource, optional, required, types, type ObjectValue, type ResourceDefinition } from "./define.js";
+import { computed, defineResource, diag, optional, required, types, type ObjectValue, type ResourceDefinition } from "./define.js";
 import { eachScope, groupBy, orGone, parseMember, sameBinding } from "./support.js";
 
 export interface IamMemberSpec {
@@ -87,6 +87,24 @@ export function defineIamMember(spec: IamMemberSpec): ResourceDefinition {
       const bindings = await eachScope(ctx, scopes, (id) => bindingsOf(ctx, id));
       const byScope = new Map(scopes.map((id, i) => [id, bindings[i]]));
       return states.map((s) => found(byScope.get(String(s[scope])) ?? null, s));
+    },
+    cloudKey(v) {
+      const [scopeId, role, member] = [v[scope], v.role, v.member];
+      if (typeof scopeId !== "string" || typeof role !== "string" || typeof member !== "string") return undefined;
+      return `${scopeId}/${role}/${member}`;
+    },
+    async verify(ctx, planned) {
+      // A binding on a resource that does not exist fails in apply, next to changes that succeed
+      // (a partial apply). Listing the scope's bindings answers NOT_FOUND for a missing scope, for
+      // every scope kind, with the permission apply itself needs.
+      const scopes = [...new Set(planned.map((p) => p[scope]).filter((id): id is string => typeof id === "string"))];
+      const found = await eachScope(ctx, scopes, (id) => orGone(ctx.cloud.listAccessBindings({ kind: spec.scopeKind, id }, { pageSize: 1 })));
+      const missing = new Set(scopes.filter((_, i) => found[i] === null));
+      return planned.flatMap((p, at) =>
+        typeof p[scope] === "string" && missing.has(p[scope])
+          ? [{ at, diagnostic: diag.error(`No such ${spec.scopeName}`, [scope], `${scope} ${JSON.stringify(p[scope])} names no ${spec.scopeName} in the cloud: a binding can only be granted on an existing ${spec.scopeName}`) }]
+          : [],
+      );
     },
     async update(_ctx, prior, config) {
       // Only sleep_after can change in place, and it has no effect on the cloud.

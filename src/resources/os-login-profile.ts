@@ -5,8 +5,8 @@
 import { listAll } from "../cloud/client/cloud-client.js";
 import type { OsLoginProfile } from "../cloud/model/types.js";
 import { checkLogin, checkProfilePath, checkUid } from "./checks.js";
-import { computed, defineResource, diag, optionalComputed, required, types, type ObjectValue } from "./define.js";
-import { orGone, refreshByListing, scopeId, str } from "./support.js";
+import { computed, defineResource, diag, optionalComputed, required, types, type Diagnostic, type ObjectValue } from "./define.js";
+import { eachScope, orGone, refreshByListing, scopeId, str } from "./support.js";
 
 const toState = (p: OsLoginProfile): ObjectValue => ({
   id: p.id,
@@ -59,6 +59,41 @@ export const osLoginProfile = defineResource({
         diag.error("is_default cannot be set to false", ["is_default"], "Set is_default = true on the profile that should be the default instead, or leave it unset."),
       );
     }
+    return out;
+  },
+  async verify(ctx, planned, managed) {
+    // Login and uid are unique in an organization (the cloud answers ALREADY_EXISTS in apply):
+    // check them against the organization's other profiles and the plan's own. The plan's managed
+    // profiles are left out, since the plan itself may move their login or uid elsewhere.
+    const own = new Set(managed.map((m) => m.id).filter((id): id is string => typeof id === "string"));
+    const orgOf = (p: ObjectValue) => (typeof p.organization_id === "string" || p.organization_id === null ? str(p.organization_id) ?? ctx.provider.organization_id : undefined);
+    const orgs = [...new Set(planned.map(orgOf).filter((o): o is string => !!o))];
+    const listed = await eachScope(ctx, orgs, (organizationId) => listAll((pageToken) => ctx.cloud.listOsLoginProfiles({ organizationId, pageToken, pageSize: 1000n })));
+    const holders = new Map<string, string>();
+    orgs.forEach((org, i) => {
+      for (const p of listed[i]) {
+        if (own.has(p.id)) continue;
+        holders.set(`${org} login ${p.login}`, `the profile ${p.id} of subject ${p.subjectId}`);
+        holders.set(`${org} uid ${p.uid}`, `the profile ${p.id} of subject ${p.subjectId}`);
+      }
+    });
+    const out: { at: number; diagnostic: Diagnostic }[] = [];
+    planned.forEach((p, at) => {
+      const org = orgOf(p);
+      if (!org) return;
+      for (const field of ["login", "uid"] as const) {
+        const v = p[field];
+        if (typeof v !== "string") continue;
+        const k = `${org} ${field} ${v}`;
+        const holder = holders.get(k);
+        if (holder) {
+          out.push({
+            at,
+            diagnostic: diag.error(`${field === "login" ? "Login" : "Uid"} already taken`, [field], `${field} ${JSON.stringify(v)} is already held by ${holder} in organization ${org}: a ${field} must be unique in the organization`),
+          });
+        } else holders.set(k, `another planned profile${typeof p.subject_id === "string" ? ` (subject ${p.subject_id})` : ""}`);
+      }
+    });
     return out;
   },
   async create(ctx, config) {

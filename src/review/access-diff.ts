@@ -9,6 +9,7 @@
 import { isUnknown, type ObjectValue, type Value } from "../resources/define.js";
 import type { Plan, ResourceChange } from "../engine/types.js";
 import { compareInstanceAddresses } from "../engine/state/state.js";
+import { findDefinition } from "../resources/registry.js";
 
 export type AccessLevel = "none" | "login" | "sudo";
 
@@ -57,8 +58,28 @@ const RANK: Record<AccessLevel, number> = { none: 0, login: 1, sudo: 2 };
 
 const str = (v: Value | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** The before (prior state) and after (planned) desired objects of a plan. */
-export function desiredFromPlan(plan: Plan): { before: DesiredObject[]; after: DesiredObject[] } {
+/**
+ * A binding the plan declares but whose cloud object one of its deletes removes, in some order of
+ * apply's operations or in every one: what the review must not count as kept.
+ */
+export interface AccessRisk {
+  /** The address that declares the binding. */
+  kept: string;
+  /** The delete that removes the same cloud object. */
+  deletedBy: string;
+  /** True when the delete removes it whatever the order (the keeping object is not created by this plan). */
+  certain: boolean;
+  /** The binding as declared (left out of "after"). */
+  object: DesiredObject;
+}
+
+/**
+ * The before (prior state) and after (planned) desired objects of a plan. "after" is what the
+ * cloud will hold: objects are compared by their cloud key (ResourceDefinition.cloudKey: scope,
+ * role and member for a binding), not by address, so a declared binding whose cloud object a
+ * delete of another address removes is left out of "after" and reported in `risks`.
+ */
+export function desiredFromPlan(plan: Plan, cloudKey: CloudKeyOf = definitionCloudKey): { before: DesiredObject[]; after: DesiredObject[]; risks: AccessRisk[] } {
   const before: DesiredObject[] = [];
   const after: DesiredObject[] = [];
   const obj = (c: ResourceChange, value: ObjectValue): DesiredObject => ({
@@ -71,15 +92,41 @@ export function desiredFromPlan(plan: Plan): { before: DesiredObject[]; after: D
     value,
     providerKey: c.providerKey,
   });
+  // Cloud objects a delete sends to the cloud (one that only forgets its address, keptBy, does not).
+  const removed = new Map<string, ResourceChange>();
+  for (const c of plan.changes) {
+    if (c.mode !== "managed" || !c.before || c.keptBy !== undefined) continue;
+    if (c.action !== "delete" && !(c.action === "replace" && c.createBeforeDestroy)) continue;
+    const k = cloudKey(c.type, c.before);
+    if (k !== undefined) removed.set(k, c);
+  }
+  const risks: AccessRisk[] = [];
   for (const c of plan.changes) {
     if (c.deposed) continue;
     if (c.before) before.push(obj(c, c.before));
-    if (c.after && c.action !== "delete") after.push(obj(c, c.after));
+    if (c.after && c.action !== "delete") {
+      const k = c.mode === "managed" ? cloudKey(c.type, c.after) : undefined;
+      const gone = k === undefined ? undefined : removed.get(k);
+      // A plain replace at the same address deletes first and then creates: the object comes back.
+      if (gone && !(gone === c && !c.createBeforeDestroy)) {
+        const racing = c.action === "create" || (c.action === "replace" && gone !== c);
+        risks.push({ kept: c.address, deletedBy: gone.address, certain: !racing, object: obj(c, c.after) });
+        continue;
+      }
+      after.push(obj(c, c.after));
+    }
     // A data source has no "before" in a plan; it describes the same member on both sides.
     if (c.mode === "data" && c.after && !c.before) before.push(obj(c, c.after));
   }
-  return { before, after };
+  return { before, after, risks };
 }
+
+export type CloudKeyOf = (type: string, value: ObjectValue) => string | undefined;
+
+const definitionCloudKey: CloudKeyOf = (type, value) => {
+  const key = findDefinition(type, "resource")?.cloudKey?.(value);
+  return key === undefined ? undefined : `${type} ${key}`;
+};
 
 interface Vm {
   key: string;
@@ -233,7 +280,12 @@ export function accessMatrix(objs: DesiredObject[], ctx: AccessContext = {}): Gr
   return grantsOf(new DesiredState(objs, ctx));
 }
 
-function grantsOf(state: DesiredState): Grants {
+/**
+ * Grants are keyed by the VM's id, not its address: a VM moved in state (same id, new address) is
+ * the same machine. A VM whose id is not known yet takes the key of the VM it replaces at the same
+ * address (`replaced`, from the before side), so a replaced VM compares with its predecessor.
+ */
+function grantsOf(state: DesiredState, replaced: ReadonlyMap<string, string> = new Map()): Grants {
   const { objs, ctx } = state;
   const scopes = ctx.providerScopes ?? {};
   const vms: Vm[] = objs
@@ -256,7 +308,8 @@ function grantsOf(state: DesiredState): Grants {
   }
   const out: Grants = new Map();
   const grant = (vm: Vm, member: string, level: AccessLevel, via: string) => {
-    const k = `${vm.address}\u0000${member}`;
+    const vmKey = vm.key.startsWith("(new ") ? (replaced.get(vm.address) ?? vm.key) : vm.key;
+    const k = `${vmKey}\u0000${member}`;
     const prev = out.get(k);
     if (!prev || RANK[level] > RANK[prev.level]) out.set(k, { vm, member, level, via });
   };
@@ -282,6 +335,13 @@ function grantsOf(state: DesiredState): Grants {
   return out;
 }
 
+/** Why declared access is lost: which delete removes which declared binding, and whether always. */
+function riskText(risks: AccessRisk[]): string {
+  return risks
+    .map((r) => `deleting ${r.deletedBy} removes the binding ${r.kept} declares, one object in the cloud${r.certain ? "" : ", in some orders of apply's operations"}`)
+    .join("; ");
+}
+
 function describe(before: AccessLevel, after: AccessLevel): string {
   if (before === after) return "unchanged";
   if (before === "none") return after === "sudo" ? "gains sudo" : "gains login";
@@ -289,26 +349,35 @@ function describe(before: AccessLevel, after: AccessLevel): string {
   return `${before} -> ${after}`;
 }
 
-/** Rows for every (OS Login VM, member) pair whose access differs between before and after. */
-export function accessDiff(before: DesiredObject[], after: DesiredObject[], ctx: AccessContext = {}, includeUnchanged = false): AccessRow[] {
+/**
+ * Rows for every (OS Login VM, member) pair whose effective access differs between before and
+ * after. `risks` (from desiredFromPlan) are declared bindings a delete removes: "after" leaves them
+ * out, and the rows they would have kept say why access is lost.
+ */
+export function accessDiff(before: DesiredObject[], after: DesiredObject[], ctx: AccessContext = {}, includeUnchanged = false, risks: AccessRisk[] = []): AccessRow[] {
   const was = new DesiredState(before, ctx);
   const will = new DesiredState(after, ctx);
   const b = grantsOf(was);
-  const a = grantsOf(will);
-  const keys = new Set([...b.keys(), ...a.keys()]);
+  const replaced = new Map<string, string>();
+  for (const o of before) if (o.type === "yandex_compute_instance" && o.mode === "managed") replaced.set(o.address, identity(o));
+  const a = grantsOf(will, replaced);
+  const hoped = risks.length ? grantsOf(new DesiredState([...after, ...risks.map((r) => r.object)], ctx), replaced) : a;
+  const keys = new Set([...b.keys(), ...a.keys(), ...hoped.keys()]);
   const rows: AccessRow[] = [];
   for (const k of keys) {
     const x = b.get(k);
     const y = a.get(k);
     const bl = x?.level ?? "none";
     const al = y?.level ?? "none";
-    const now = y ?? x!;
+    const now = y ?? x ?? hoped.get(k)!;
     const side = y ? will : was;
     const prof = side.profileOf(now.member);
     const prevProf = x ? was.profileOf(x.member) : undefined;
     const loginChanged = prevProf && y && (prevProf.login !== prof.login || prevProf.uid !== prof.uid);
-    if (bl === al && !loginChanged && !includeUnchanged) continue;
-    const change = bl === al && loginChanged ? `login ${prevProf!.login} -> ${prof.login}` : describe(bl, al);
+    const lost = RANK[hoped.get(k)?.level ?? "none"] > RANK[al];
+    if (bl === al && !loginChanged && !includeUnchanged && !lost) continue;
+    let change = bl === al && loginChanged ? `login ${prevProf!.login} -> ${prof.login}` : describe(bl, al);
+    if (lost) change += ` (${riskText(risks.filter((r) => will.resolveMember(r.object) === now.member))})`;
     rows.push({
       vm: now.vm.address,
       vmName: now.vm.name,

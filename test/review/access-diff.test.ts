@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN, type ObjectValue } from "../../src/resources/define.js";
-import { accessDiff, renderAccessMarkdown, type DesiredObject } from "../../src/review/access-diff.js";
+import type { Plan, ResourceChange } from "../../src/engine/types.js";
+import { accessDiff, desiredFromPlan, renderAccessMarkdown, type DesiredObject } from "../../src/review/access-diff.js";
 
 const obj = (address: string, value: ObjectValue, dependencies: string[] = []): DesiredObject => {
   const [type, rest] = [address.split(".")[0], address.split(".").slice(1).join(".")];
@@ -97,5 +98,75 @@ describe("GIVEN counted VMs, service accounts, bindings and profiles that are al
       ["vm-1", "unchanged", "yc-sa-1"],
       ["vm-2", "unchanged", "yc-sa-2"],
     ]);
+  });
+});
+
+describe("GIVEN plans that move objects between addresses (issue 15, item 6)", () => {
+  const change = (c: Partial<ResourceChange> & Pick<ResourceChange, "address" | "type" | "action" | "before" | "after">): ResourceChange => ({
+    resource: c.address.replace(/\[.*\]$/, ""),
+    mode: "managed",
+    name: c.address.split(".")[1],
+    providerKey: "yandex",
+    provider: "registry.terraform.io/yandex-cloud/yandex",
+    reason: "",
+    createBeforeDestroy: false,
+    changedPaths: [],
+    requiresReplace: [],
+    dependencies: [],
+    schemaVersion: 0,
+    ...c,
+  });
+  const web2 = { id: "i2", name: "web-2", folder_id: "f1", metadata: { "enable-oslogin": "true" } };
+  const bob = { instance_id: "i2", role: "compute.osLogin", member: "userAccount:bob", id: "i2/compute.osLogin/userAccount:bob", sleep_after: null };
+  const planOf = (changes: ResourceChange[]): Plan =>
+    ({ formatVersion: 1, stack: "s", configFile: "", configHash: "", lineage: "l", serial: 1, mode: "normal", variables: {}, changes, drift: [], outputs: [], forgetData: [], providerScopes: {}, warnings: [] }) as Plan;
+  const review = (plan: Plan) => {
+    const { before, after, risks } = desiredFromPlan(plan);
+    return accessDiff(before, after, { names: new Map([["bob", "Bob"]]) }, false, risks).map((r) => [r.vmName, r.memberName, r.change]);
+  };
+  const vmKept = change({ address: "yandex_compute_instance.web_2", type: "yandex_compute_instance", action: "noop", before: web2, after: web2 });
+
+  it("WHEN a delete of an old address reaches the cloud while the same binding is created at another THEN the review says Bob may lose login, and why", () => {
+    const plan = planOf([
+      vmKept,
+      change({ address: "yandex_compute_instance_iam_member.old", type: "yandex_compute_instance_iam_member", action: "delete", before: bob, after: null }),
+      change({ address: "yandex_compute_instance_iam_member.bob", type: "yandex_compute_instance_iam_member", action: "create", before: null, after: { ...bob, id: UNKNOWN } }),
+    ]);
+    expect(review(plan)).toEqual([
+      [
+        "web-2",
+        "Bob",
+        "loses login (deleting yandex_compute_instance_iam_member.old removes the binding yandex_compute_instance_iam_member.bob declares, one object in the cloud, in some orders of apply's operations)",
+      ],
+    ]);
+  });
+
+  it("WHEN the delete of a duplicate address reaches the cloud while another address keeps the binding unchanged THEN Bob loses login whatever the order", () => {
+    const plan = planOf([
+      vmKept,
+      change({ address: "yandex_compute_instance_iam_member.dup", type: "yandex_compute_instance_iam_member", action: "delete", before: bob, after: null }),
+      change({ address: "yandex_compute_instance_iam_member.bob", type: "yandex_compute_instance_iam_member", action: "noop", before: bob, after: bob }),
+    ]);
+    expect(review(plan)).toEqual([
+      ["web-2", "Bob", "loses login (deleting yandex_compute_instance_iam_member.dup removes the binding yandex_compute_instance_iam_member.bob declares, one object in the cloud)"],
+    ]);
+  });
+
+  it("WHEN the delete only forgets its address (keptBy, as the planner marks it) THEN nothing changes", () => {
+    const plan = planOf([
+      vmKept,
+      change({ address: "yandex_compute_instance_iam_member.old", type: "yandex_compute_instance_iam_member", action: "delete", before: bob, after: null, keptBy: "yandex_compute_instance_iam_member.bob" }),
+      change({ address: "yandex_compute_instance_iam_member.bob", type: "yandex_compute_instance_iam_member", action: "create", before: null, after: { ...bob, id: UNKNOWN } }),
+    ]);
+    expect(review(plan)).toEqual([]);
+  });
+
+  it("WHEN the VM itself moved in state (same id, new address) THEN its access is compared by id: nothing changes", () => {
+    const moved = [
+      obj("yandex_compute_instance.old_name", web2),
+      obj("yandex_compute_instance_iam_member.bob", bob),
+    ];
+    const now = [obj("yandex_compute_instance.web_2", web2), obj("yandex_compute_instance_iam_member.bob", bob)];
+    expect(accessDiff(moved, now)).toEqual([]);
   });
 });

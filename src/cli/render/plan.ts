@@ -89,7 +89,7 @@ function header(c: ResourceChange): { sign: string; what: string } {
     case "replace":
       return { sign: c.createBeforeDestroy ? "+/-" : "-/+", what: `must be replaced${c.createBeforeDestroy ? " (create before destroy)" : ""}` };
     case "delete":
-      return { sign: "-", what: "will be destroyed" };
+      return { sign: "-", what: c.keptBy ? "will be removed from state" : "will be destroyed" };
     case "read":
       return { sign: "<=", what: "will be read during apply" };
     default:
@@ -210,6 +210,7 @@ export function planToJson(p: Plan): unknown {
       ...(c.indexKey !== undefined ? { index: c.indexKey } : {}),
       action: c.action,
       reason: c.reason,
+      ...(c.keptBy ? { kept_by: c.keptBy } : {}),
       ...(c.action === "replace" ? { replace_paths: c.requiresReplace.map(formatPath), create_before_destroy: c.createBeforeDestroy } : {}),
       before: jsonValue(redactResource(def, c.before) ?? undefined, []),
       after: jsonValue(redactResource(def, c.after) ?? undefined, unknown),

@@ -206,6 +206,10 @@ class Applier {
           }
         }
         if (cn && c.createBeforeDestroy && !c.deposed) waits.push([dn, cn.self]);
+        // Forget the old address only once the keeping object exists: if its create fails, the
+        // old address still tracks the binding and the next plan tries again.
+        const keeper = c.keptBy !== undefined ? createNodeOf.get(c.keptBy) : undefined;
+        if (keeper && keeper !== cn) waits.push([dn, keeper.self]);
       }
     }
     for (const [n, c] of waits) c.wait(n);
@@ -321,8 +325,9 @@ class Applier {
     this.input.hooks?.applyStart?.(ev);
     const started = Date.now();
     try {
-      // The walker is the parallelism cap; each node is one cloud operation at a time.
-      await withRetry(
+      // The walker is the parallelism cap; each node is one cloud operation at a time. A delete
+      // whose cloud object another address keeps must not reach the cloud (see shared-objects.ts).
+      if (c.keptBy === undefined) await withRetry(
         async () => {
           try {
             await def.delete(this.ctx(c), c.before!);

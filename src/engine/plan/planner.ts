@@ -15,6 +15,8 @@ import { instanceAddress, providerAddress, type IndexKey, type InstanceState, ty
 import type { DefinitionLookup, Drift, EngineHooks, Plan, ResourceChange } from "../types.js";
 import { EvalContext, resolveVariables } from "../eval-context.js";
 import { currentValue, providerKeyOf, refresh } from "./refresh.js";
+import { markSharedDeletes } from "./shared-objects.js";
+import { verifyPlanned } from "./verify.js";
 
 export interface PlanInput {
   cloud: CloudClient;
@@ -108,6 +110,8 @@ class Planner {
       else if (node.kind === "resource" || node.kind === "data") await this.planResource(byAddress.get(id)!);
     }
     this.planOrphans();
+    markSharedDeletes(this.changes, this.input.definitions);
+    if (this.input.mode === "normal" && !hasErrors(this.diags)) this.diags.push(...(await verifyPlanned(this.changes, { ...this.input, providers: this.providers })));
     const outputs = this.values.outputs(state.outputs, this.input.mode === "destroy");
     this.diags.push(...outputs.diagnostics);
     if (hasErrors(this.diags)) return { diagnostics: this.diags };
