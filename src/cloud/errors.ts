@@ -80,6 +80,13 @@ export const isCloudError = (e: unknown): e is CloudError => e instanceof CloudE
 
 /** Constructors that keep messages uniform: what is wrong, the bad value where it is safe, the rule. */
 export const errors = {
+  /** An Idempotency-Key sent again with a request other than the one it was first used for. */
+  idempotencyKeyReused: (key: string, action: string, operationId: string) =>
+    new CloudError(
+      "INVALID_ARGUMENT",
+      `${KEY_REUSED} ${JSON.stringify(key)} was already used for a different ${action} request (operation ${operationId}); send the same request to get that operation again, or use a new key`,
+      "idempotency-key",
+    ),
   invalidArgument: (field: string, rule: string) =>
     new CloudError("INVALID_ARGUMENT", `Illegal argument ${field}: ${rule}`, field),
   required: (field: string) =>
@@ -98,3 +105,12 @@ export const errors = {
   unimplemented: (what: string) => new CloudError("UNIMPLEMENTED", `${what} is not implemented by the emulator`),
   internal: () => new CloudError("INTERNAL", "Internal error"),
 };
+
+const KEY_REUSED = "Illegal argument idempotency-key:";
+
+/**
+ * The error errors.idempotencyKeyReused makes, also as a client rebuilt it from the wire (the field
+ * is lost there, the message is not): the key names an object the cloud did create.
+ */
+export const isIdempotencyKeyReused = (e: unknown): boolean =>
+  isCloudError(e) && e.code === "INVALID_ARGUMENT" && e.message.startsWith(KEY_REUSED) && e.message.includes(" was already used for a different ");

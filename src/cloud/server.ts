@@ -20,6 +20,8 @@ export interface CloudServerOptions {
   log?: (line: string) => void;
   /** The model's clock (tests). */
   now?: () => Date;
+  /** Service account key creates generating or queued at once; more get RESOURCE_EXHAUSTED. */
+  maxPendingKeyCreates?: number;
 }
 
 export interface CloudServer {
@@ -38,7 +40,7 @@ export interface CloudServer {
 
 export async function startCloudServer(opts: CloudServerOptions = {}): Promise<CloudServer> {
   const host = opts.host ?? "127.0.0.1";
-  const model = CloudModel.open({ dataDir: opts.dataDir, now: opts.now });
+  const model = CloudModel.open({ dataDir: opts.dataDir, now: opts.now, maxPendingKeyCreates: opts.maxPendingKeyCreates });
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     // Servers first (no request may reach a closed database), then the database.

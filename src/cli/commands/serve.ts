@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { printJsonResult } from "../views/json.js";
+import { DEFAULT_MAX_PENDING_KEY_CREATES } from "../../cloud/model/limits.js";
 
 export const DEFAULT_DATA_DIR = ".oslogin";
 export const DEFAULT_REST_PORT = 18080;
@@ -12,7 +13,8 @@ export const DEFAULT_GRPC_PORT = 18443;
 
 const help = `oslogin serve: run the embedded Yandex Cloud emulator (REST and gRPC) until stopped
 
-Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE] [--json]
+Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE]
+                     [--max-key-creates N] [--json]
 
 Serves the emulator's OS Login, IAM, Compute, resource-manager and operation APIs:
 REST (plain HTTP, the Yandex paths, e.g. GET /organization-manager/v1/osLoginProfiles)
@@ -32,6 +34,10 @@ Flags:
   --seed FILE      seed organizations, members, groups, clouds and folders from this
                    YAML file at start (same format as examples/quickstart/seed.yaml;
                    seeding again with the same file changes nothing)
+  --max-key-creates N
+                   service account key creates generating or queued at once (default
+                   ${DEFAULT_MAX_PENDING_KEY_CREATES}); more are refused at once with RESOURCE_EXHAUSTED
+                   (REST 429) instead of waiting in an unbounded queue
   --json           print {dataDir, restUrl, grpcEndpoint, adminTokenFile, tlsCertFile,
                    seeded} as one JSON line when ready, instead of the text summary
 
@@ -53,6 +59,7 @@ const command: Command = {
       "rest-port": { value: true },
       "grpc-port": { value: true },
       seed: { value: true },
+      "max-key-creates": { value: true },
       json: {},
     });
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -60,6 +67,7 @@ const command: Command = {
     const host = str(args, "host") ?? "127.0.0.1";
     const restPort = int(args, "rest-port", DEFAULT_REST_PORT, 0, 65535);
     const grpcPort = int(args, "grpc-port", DEFAULT_GRPC_PORT, 0, 65535);
+    const maxPendingKeyCreates = int(args, "max-key-creates", DEFAULT_MAX_PENDING_KEY_CREATES, 1, 10_000);
     const seedFile = str(args, "seed");
     const json = bool(args, "json");
 
@@ -77,7 +85,7 @@ const command: Command = {
     const { isCloudError } = await import("../../cloud/errors.js");
     let server;
     try {
-      server = await startCloudServer({ dataDir, host, restPort, grpcPort, log: (line) => console.error(line) });
+      server = await startCloudServer({ dataDir, host, restPort, grpcPort, maxPendingKeyCreates, log: (line) => console.error(line) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const hint = code === "EADDRINUSE" ? " (a port is in use: pick others with --rest-port/--grpc-port, or 0)" : "";

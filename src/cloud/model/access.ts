@@ -172,7 +172,7 @@ export class AccessService {
     this.requireExists(resource);
     this.ctx.authorize(caller, "access-bindings.manage", resource);
     return this.ctx.mutate(
-      { caller, action: `${KIND_SERVICE[resource.kind]}.SetAccessBindings`, description: `Set access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${KIND_SERVICE[resource.kind]}.SetAccessBindings`, description: `Set access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.allBindings(resource);
         const current = new Map(before.map((b) => [bindingKey(b), b]));
@@ -210,7 +210,7 @@ export class AccessService {
     this.requireExists(resource);
     this.ctx.authorize(caller, "access-bindings.manage", resource);
     return this.ctx.mutate(
-      { caller, action: `${KIND_SERVICE[resource.kind]}.UpdateAccessBindings`, description: `Update access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${KIND_SERVICE[resource.kind]}.UpdateAccessBindings`, description: `Update access bindings of ${resource.kind} ${resource.id}`, idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.allBindings(resource);
         const present = new Set(before.map(bindingKey));

@@ -27,6 +27,8 @@ export interface CloudModelOptions {
    * savepoint journals in memory, creates on disk went from ~5k/s to ~13-18k/s (bench/cloud, in-process-grouped).
    */
   groupCommit?: boolean;
+  /** Key creates generating or queued at once before RESOURCE_EXHAUSTED (default DEFAULT_MAX_PENDING_KEY_CREATES). */
+  maxPendingKeyCreates?: number;
 }
 
 export class CloudModel {
@@ -43,7 +45,10 @@ export class CloudModel {
 
   private checkpoints?: BackgroundCheckpoints;
 
-  private constructor(readonly ctx: ModelContext) {
+  private constructor(
+    readonly ctx: ModelContext,
+    limits: Pick<CloudModelOptions, "maxPendingKeyCreates"> = {},
+  ) {
     this.access = new AccessService(ctx);
     this.osLogin = new OsLoginService(ctx);
     this.directory = new DirectoryService(ctx, this.osLogin);
@@ -51,14 +56,14 @@ export class CloudModel {
     this.audit = new AuditService(ctx);
     this.certificates = new SshCertificateService(ctx);
     this.serviceAccounts = new ServiceAccountService(ctx, this.access);
-    this.keys = new KeyService(ctx);
+    this.keys = new KeyService(ctx, limits.maxPendingKeyCreates);
     this.iamTokens = new IamTokenService(ctx, this.keys);
     this.instances = new InstanceService(ctx, this.access, this.osLogin);
   }
 
   static open(opts: CloudModelOptions = {}): CloudModel {
     const store = Store.open({ dataDir: opts.dataDir });
-    const model = new CloudModel(new ModelContext(store, opts.now));
+    const model = new CloudModel(new ModelContext(store, opts.now), opts);
     if (opts.groupCommit) {
       store.enableGroupCommit(undefined, () => (model.checkpoints = startBackgroundCheckpoints(store.db, { keepAlive: false })));
     }

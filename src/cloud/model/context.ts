@@ -2,6 +2,7 @@
 // path by which a mutation happens (mutate): inside a single SQLite transaction it honours the
 // idempotency key, applies the change, records the Operation and the audit event. So a mutation is
 // all-or-nothing, and a retried create with the same key returns the first call's Operation.
+import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { CloudError, errors } from "../errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
@@ -16,6 +17,11 @@ export interface MutationSpec {
   /** Operation.description, e.g. "Create OS Login profile". */
   description: string;
   idempotencyKey?: string;
+  /**
+   * The request as the service received it, for the idempotency key: a key reused with a different
+   * request is refused (naming the key) instead of answering with the first call's Operation.
+   */
+  request?: unknown;
 }
 
 export interface MutationResult {
@@ -122,16 +128,20 @@ export class ModelContext {
   mutate(spec: MutationSpec, apply: () => MutationResult): Operation {
     const actor = actorOf(spec.caller);
     return this.store.transaction(() => {
+      const digest = spec.idempotencyKey && spec.request !== undefined ? requestDigest(spec.request) : null;
       if (spec.idempotencyKey) {
         const seen = this
-          .sql("SELECT action, operation_id FROM idempotency_keys WHERE actor = ? AND key = ?")
-          .get(actor, spec.idempotencyKey) as { action: string; operation_id: string } | undefined;
+          .sql("SELECT action, operation_id, request_digest FROM idempotency_keys WHERE actor = ? AND key = ?")
+          .get(actor, spec.idempotencyKey) as { action: string; operation_id: string; request_digest: string | null } | undefined;
         if (seen) {
           if (seen.action !== spec.action) {
             throw errors.invalidArgument(
               "idempotency-key",
-              `was already used for ${seen.action}; use a new key for ${spec.action}`,
+              `${JSON.stringify(spec.idempotencyKey)} was already used for ${seen.action}; use a new key for ${spec.action}`,
             );
+          }
+          if (seen.request_digest !== null && digest !== null && seen.request_digest !== digest) {
+            throw errors.idempotencyKeyReused(spec.idempotencyKey, spec.action, seen.operation_id);
           }
           return this.getOperation(seen.operation_id);
         }
@@ -167,8 +177,8 @@ export class ModelContext {
       }
       if (spec.idempotencyKey) {
         this
-          .sql("INSERT INTO idempotency_keys (key, actor, action, operation_id) VALUES (?, ?, ?, ?)")
-          .run(spec.idempotencyKey, actor, spec.action, op.id);
+          .sql("INSERT INTO idempotency_keys (key, actor, action, operation_id, request_digest) VALUES (?, ?, ?, ?, ?)")
+          .run(spec.idempotencyKey, actor, spec.action, op.id, digest);
       }
       return op;
     });
@@ -190,4 +200,23 @@ export class ModelContext {
     if (!row) throw errors.notFound("Operation", id);
     return decodeJson<Operation>(row.doc);
   }
+}
+
+/**
+ * A digest of a request that does not depend on the order its fields were decoded in, nor on
+ * fields left unset (undefined): two encodings of one request digest the same.
+ */
+function requestDigest(request: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map(sorted);
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => [k, sorted(o[k])]),
+    );
+  };
+  return createHash("sha256").update(encodeJson(sorted(request))).digest("base64url");
 }

@@ -151,7 +151,7 @@ export class DirectoryService {
   // ---------- emulator-only creates ----------
 
   createOrganization(caller: Caller, req: { id?: string; name: string; title?: string }, opts: { idempotencyKey?: string } = {}): Operation {
-    return this.createOne(caller, "CreateOrganization", "Create organization", opts, () => {
+    return this.createOne(caller, "CreateOrganization", "Create organization", { ...opts, request: req }, () => {
       const id = req.id || this.ctx.newId(ID_PREFIX.organization);
       const org = checkOrganization({ id, name: req.name, title: req.title }, "");
       this.requireNew("organizations", "Organization", id);
@@ -160,7 +160,7 @@ export class DirectoryService {
   }
 
   createMember(caller: Caller, req: { organizationId: string; id?: string; name: string; email: string }, opts: { idempotencyKey?: string } = {}): Operation {
-    return this.createOne(caller, "CreateMember", "Add organization member", opts, () => {
+    return this.createOne(caller, "CreateMember", "Add organization member", { ...opts, request: req }, () => {
       const organizationId = requireString(req.organizationId, "organization_id", ID_MAX);
       this.requireDoc<Organization>("organizations", "Organization", organizationId);
       const member = checkMember({ id: req.id || this.ctx.newId(ID_PREFIX.user), name: req.name, email: req.email }, "");
@@ -172,7 +172,7 @@ export class DirectoryService {
   }
 
   createGroup(caller: Caller, req: { organizationId: string; id?: string; name: string; members?: string[] }, opts: { idempotencyKey?: string } = {}): Operation {
-    return this.createOne(caller, "CreateGroup", "Create group", opts, () => {
+    return this.createOne(caller, "CreateGroup", "Create group", { ...opts, request: req }, () => {
       const organizationId = requireString(req.organizationId, "organization_id", ID_MAX);
       this.requireDoc<Organization>("organizations", "Organization", organizationId);
       const group = checkGroup({ id: req.id || this.ctx.newId(ID_PREFIX.group), name: req.name, members: req.members }, "");
@@ -182,7 +182,7 @@ export class DirectoryService {
   }
 
   createCloud(caller: Caller, req: { organizationId: string; id?: string; name: string }, opts: { idempotencyKey?: string } = {}): Operation {
-    return this.createOne(caller, "CreateCloud", "Create cloud", opts, () => {
+    return this.createOne(caller, "CreateCloud", "Create cloud", { ...opts, request: req }, () => {
       const organizationId = requireString(req.organizationId, "organization_id", ID_MAX);
       this.requireDoc<Organization>("organizations", "Organization", organizationId);
       const cloud = checkCloud({ id: req.id || this.ctx.newId(ID_PREFIX.cloud), name: req.name }, "");
@@ -192,7 +192,7 @@ export class DirectoryService {
   }
 
   createFolder(caller: Caller, req: { cloudId: string; id?: string; name: string }, opts: { idempotencyKey?: string } = {}): Operation {
-    return this.createOne(caller, "CreateFolder", "Create folder", opts, () => {
+    return this.createOne(caller, "CreateFolder", "Create folder", { ...opts, request: req }, () => {
       const cloudId = requireString(req.cloudId, "cloud_id", ID_MAX);
       this.requireDoc<Cloud>("clouds", "Cloud", cloudId);
       const folder = checkFolder({ id: req.id || this.ctx.newId(ID_PREFIX.folder), name: req.name }, "");
@@ -221,7 +221,7 @@ export class DirectoryService {
   seed(document: unknown, caller: Caller = ADMIN, opts: { idempotencyKey?: string } = {}): SeedResult {
     requireAdmin(caller);
     const doc = checkSeed(document);
-    const op = this.ctx.mutate({ caller, action: `${DIRECTORY}Seed`, description: "Seed the directory", idempotencyKey: opts.idempotencyKey }, () => {
+    const op = this.ctx.mutate({ caller, action: `${DIRECTORY}Seed`, description: "Seed the directory", idempotencyKey: opts.idempotencyKey, request: document }, () => {
       const audited: NonNullable<MutationResult["alsoAudited"]> = [];
       const result: SeedResult = { organizations: 0, members: 0, groups: 0, clouds: 0, folders: 0, defaultProfiles: 0 };
       doc.organizations.forEach((o, i) => {
@@ -265,11 +265,11 @@ export class DirectoryService {
     caller: Caller,
     action: string,
     description: string,
-    opts: { idempotencyKey?: string },
+    opts: { idempotencyKey?: string; request: unknown },
     apply: () => MutationResult,
   ): Operation {
     requireAdmin(caller);
-    return this.ctx.mutate({ caller, action: `${DIRECTORY}${action}`, description, idempotencyKey: opts.idempotencyKey }, () => {
+    return this.ctx.mutate({ caller, action: `${DIRECTORY}${action}`, description, idempotencyKey: opts.idempotencyKey, request: opts.request }, () => {
       const r = apply();
       return { ...r, response: { typeName: `oslogin.emulator.v1.${r.resourceType[0]!.toUpperCase()}${r.resourceType.slice(1)}`, value: r.after } };
     });

@@ -129,7 +129,7 @@ export class InstanceService {
     if (serviceAccountId) this.checkServiceAccount(caller, serviceAccountId, "service_account_id");
 
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Create`, description: "Create instance", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Create`, description: "Create instance", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         if (name) this.requireNameFree(folderId, name);
         const id = this.ctx.newId(ID_PREFIX.instance);
@@ -234,7 +234,7 @@ export class InstanceService {
       this.checkServiceAccount(caller, req.serviceAccountId, "service_account_id");
     }
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Update`, description: "Update instance", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Update`, description: "Update instance", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const after: Instance = structuredClone(before);
         if (fields.has("name") && (req.name ?? "") !== before.name) {
@@ -266,7 +266,7 @@ export class InstanceService {
     Object.assign(metadata, req.upsert ?? {});
     checkMetadata(metadata, "upsert");
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}UpdateMetadata`, description: "Update instance metadata", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}UpdateMetadata`, description: "Update instance metadata", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const after: Instance = { ...before, metadata };
         this.save(after);
@@ -283,7 +283,7 @@ export class InstanceService {
     const before = this.require(id);
     this.ctx.authorize(caller, "compute.instances.manage", { kind: "instance", id });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Delete`, description: "Delete instance", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Delete`, description: "Delete instance", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         this.ctx.sql("DELETE FROM instance_addresses WHERE instance_id = ?").run(id);
         this.access.deleteBindingsOf(undefined, { kind: "instance", id });

@@ -12,6 +12,7 @@ import type { ModelContext } from "./context.js";
 import { findDoc, requireDoc } from "./doc-rows.js";
 import { ID_PREFIX } from "./ids.js";
 import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
+import { DEFAULT_MAX_PENDING_KEY_CREATES } from "./limits.js";
 import { DESCRIPTION_MAX, ID_MAX } from "./rules.js";
 import type { AuthorizedKeyFile, Caller, CreateKeyRequest, CreateKeyResponse, Key, KeyAlgorithm, Operation, Page } from "./types.js";
 import { checkMaxLength, maskedFields, requireString } from "./validate.js";
@@ -47,7 +48,15 @@ const generateRsaPair = (modulusLength: number) =>
   });
 
 export class KeyService {
-  constructor(private readonly ctx: ModelContext) {}
+  private pendingCreates = 0;
+
+  constructor(
+    private readonly ctx: ModelContext,
+    /** See DEFAULT_MAX_PENDING_KEY_CREATES; `oslogin serve --max-key-creates`. */
+    private readonly maxPendingCreates = DEFAULT_MAX_PENDING_KEY_CREATES,
+  ) {
+    if (!Number.isInteger(maxPendingCreates) || maxPendingCreates < 1) throw new RangeError(`maxPendingKeyCreates must be a whole number >= 1, got ${maxPendingCreates}`);
+  }
 
   /**
    * Asynchronous, unlike the other model methods: RSA key generation takes tens to hundreds of
@@ -63,8 +72,20 @@ export class KeyService {
     }
     this.requireServiceAccount(serviceAccountId);
     this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: serviceAccountId });
+    if (this.pendingCreates >= this.maxPendingCreates) {
+      throw new CloudError(
+        "RESOURCE_EXHAUSTED",
+        `Too many service account key creates in progress: at most ${this.maxPendingCreates} are generated or queued at once; retry later (the emulator's bound, set with oslogin serve --max-key-creates)`,
+      );
+    }
     // Generated outside the transaction: it is the slow part and touches nothing stored.
-    const pair = await generateRsaPair(KEY_ALGORITHM_BITS[algorithm]);
+    this.pendingCreates++;
+    let pair: { publicKey: string; privateKey: string };
+    try {
+      pair = await generateRsaPair(KEY_ALGORITHM_BITS[algorithm]);
+    } finally {
+      this.pendingCreates--;
+    }
     const key: Key = {
       id: this.ctx.newId(ID_PREFIX.key),
       serviceAccountId,
@@ -74,7 +95,7 @@ export class KeyService {
       publicKey: pair.publicKey,
     };
     const op = this.ctx.mutate(
-      { caller, action: `${SERVICE}Create`, description: "Create authorized key", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Create`, description: "Create authorized key", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         this.requireServiceAccount(serviceAccountId); // it may have been deleted while the key was generated
         this.ctx
@@ -119,7 +140,7 @@ export class KeyService {
     checkMaxLength(req.description, "description", DESCRIPTION_MAX);
     this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: before.serviceAccountId });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Update`, description: "Update authorized key", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Update`, description: "Update authorized key", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const after: Key = { ...before, description: fields.has("description") ? (req.description ?? "") : before.description };
         this.ctx.sql("UPDATE service_account_keys SET doc = ? WHERE id = ?").run(encodeJson(after), after.id);
@@ -140,7 +161,7 @@ export class KeyService {
     const before = this.require(requireString(req.keyId, "key_id", ID_MAX));
     this.ctx.authorize(caller, "iam.keys.manage", { kind: "serviceAccount", id: before.serviceAccountId });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Delete`, description: "Delete authorized key", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Delete`, description: "Delete authorized key", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         this.ctx.sql("DELETE FROM service_account_keys WHERE id = ?").run(before.id);
         return {

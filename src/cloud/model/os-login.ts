@@ -123,7 +123,7 @@ export class OsLoginService {
     const fields = settingsFields(req);
     this.ctx.authorize(caller, PERMISSION_MANAGE, { kind: "organization", id: organizationId });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}UpdateSettings`, description: "Update OS Login settings", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}UpdateSettings`, description: "Update OS Login settings", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         requireOrganization(this.ctx, organizationId);
         const before = this.settingsOf(organizationId);
@@ -203,7 +203,7 @@ export class OsLoginService {
     this.ctx.authorize(caller, PERMISSION_MANAGE, { kind: "organization", id: organizationId });
     const subject = subjectId;
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}CreateProfile`, description: "Create OS Login profile", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}CreateProfile`, description: "Create OS Login profile", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         requireOrganization(this.ctx, organizationId);
         requireSubjectIn(this.ctx, organizationId, subject);
@@ -257,8 +257,11 @@ export class OsLoginService {
     const filter = parseEqualsFilter(req.filter, FILTER_FIELDS);
     let value: string | bigint | undefined = filter?.value;
     if (filter?.field === "uid") {
-      if (!/^\d{1,19}$/.test(filter.value)) throw errors.invalidArgument("filter", 'uid must be a decimal integer in double quotes, e.g. uid="10000"');
+      // 19 digits reach past 2^63-1, which SQLite cannot bind: check the value, not only its length.
+      const rule = `uid must be a decimal integer from 0 to ${UID_MAX} in double quotes, e.g. uid="10000"`;
+      if (!/^\d{1,19}$/.test(filter.value)) throw errors.invalidArgument("filter", rule);
       value = BigInt(filter.value);
+      if (value > UID_MAX) throw errors.invalidArgument("filter", rule);
     }
     // The column name comes from FILTER_FIELDS, never from the request text.
     const where = filter ? ` AND ${filter.field} = ?` : "";
@@ -295,7 +298,7 @@ export class OsLoginService {
     checkMaxLength(req.shell, "shell", PROFILE_PATH_MAX);
     this.authorizeOnProfile(caller, id);
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}UpdateProfile`, description: "Update OS Login profile", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}UpdateProfile`, description: "Update OS Login profile", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.requireProfile(id);
         const after: OsLoginProfile = { ...before };
@@ -327,7 +330,7 @@ export class OsLoginService {
     const id = requireString(req.osLoginProfileId, "os_login_profile_id", ID_MAX);
     this.authorizeOnProfile(caller, id);
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}SetDefaultProfile`, description: "Set default OS Login profile", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}SetDefaultProfile`, description: "Set default OS Login profile", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.requireProfile(id);
         const previous = this.defaultOf(before.organizationId, before.subjectId);
@@ -365,7 +368,7 @@ export class OsLoginService {
     const id = requireString(req.id, "id", ID_MAX);
     this.authorizeOnProfile(caller, id);
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}DeleteProfile`, description: "Delete OS Login profile", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}DeleteProfile`, description: "Delete OS Login profile", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.requireProfile(id);
         this.ctx.sql("DELETE FROM os_login_profiles WHERE id = ?").run(id);

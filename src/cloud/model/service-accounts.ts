@@ -54,7 +54,7 @@ export class ServiceAccountService {
     if (!cloudId) throw errors.notFound("Folder", folderId);
     this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "folder", id: folderId });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Create`, description: "Create service account", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Create`, description: "Create service account", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         this.requireNameFree(cloudId, name);
         const sa: ServiceAccount = {
@@ -118,7 +118,7 @@ export class ServiceAccountService {
     const before = this.require(id);
     this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "serviceAccount", id });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Update`, description: "Update service account", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Update`, description: "Update service account", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const after: ServiceAccount = { ...before, labels: { ...before.labels } };
         if (fields.has("name") && req.name !== before.name) {
@@ -145,7 +145,7 @@ export class ServiceAccountService {
     const before = this.require(id);
     this.ctx.authorize(caller, "iam.serviceAccounts.manage", { kind: "serviceAccount", id });
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Delete`, description: "Delete service account", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Delete`, description: "Delete service account", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const sql = (text: string) => this.ctx.sql(text).run(id);
         sql("DELETE FROM service_account_keys WHERE service_account_id = ?");

@@ -73,7 +73,7 @@ export class UserSshKeyService {
     if (weak) throw errors.invalidArgument("data", weak);
     const kind = this.authorizeManage(caller, organizationId, subjectId);
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Create`, description: "Create user SSH key", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Create`, description: "Create user SSH key", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         requireOrganization(this.ctx, organizationId);
         if (kind === undefined) requireSubjectIn(this.ctx, organizationId, subjectId);
@@ -147,7 +147,7 @@ export class UserSshKeyService {
     const current = this.find(id);
     if (current) this.authorizeManage(caller, current.organizationId, current.subjectId);
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Update`, description: "Update user SSH key", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Update`, description: "Update user SSH key", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.find(id);
         if (!before) throw errors.notFound("User SSH key", id);
@@ -177,7 +177,7 @@ export class UserSshKeyService {
     const current = this.find(id);
     if (current) this.authorizeManage(caller, current.organizationId, current.subjectId);
     return this.ctx.mutate(
-      { caller, action: `${SERVICE}Delete`, description: "Delete user SSH key", idempotencyKey: opts.idempotencyKey },
+      { caller, action: `${SERVICE}Delete`, description: "Delete user SSH key", idempotencyKey: opts.idempotencyKey, request: req },
       () => {
         const before = this.find(id);
         if (!before) throw errors.notFound("User SSH key", id);

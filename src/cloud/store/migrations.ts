@@ -157,4 +157,13 @@ export const MIGRATIONS: Migration[] = [
       DROP INDEX user_ssh_keys_subject;
     `,
   },
+  {
+    version: 7,
+    name: "idempotency keys remember their request",
+    sql: `
+      -- A digest of the request a key was first used with: the same key with another request is an
+      -- error, not the first call's Operation. Keys stored before this have none and keep replaying.
+      ALTER TABLE idempotency_keys ADD COLUMN request_digest TEXT;
+    `,
+  },
 ];

@@ -5,7 +5,7 @@
 // key comes from an attempt id written to state before the call.
 import { createHash, randomUUID } from "node:crypto";
 import type { CloudClient } from "../../cloud/client/cloud-client.js";
-import { isCloudError } from "../../cloud/errors.js";
+import { isCloudError, isIdempotencyKeyReused } from "../../cloud/errors.js";
 import type { AttributePath, ObjectValue, ProviderConfig, ResourceDefinition, Value } from "../../resources/define.js";
 import { completeState, containsUnknown, sensitivePaths, validateConfig } from "../../resources/plan.js";
 import type { StackConfig } from "../config/config.js";
@@ -289,8 +289,11 @@ class Applier {
           result = await withRetry(() => def.create(this.ctx(c, key), config), this.input.retry, this.onRetry(c.address));
         } catch (e) {
           // A definite answer (not a lost connection) means nothing was created under this key:
-          // the next apply must try with a fresh one, or the cloud would replay this failure.
-          if (!transientCode(e) && isCloudError(e)) delete this.state.pending[c.address];
+          // the next apply must try with a fresh one, or the cloud would replay this failure. Except
+          // when the cloud says the key was used for another request: then it did create an object
+          // under this key (an interrupted apply, then the configuration changed), and a fresh key
+          // would leave that object behind, untracked.
+          if (!transientCode(e) && isCloudError(e) && !isIdempotencyKeyReused(e)) delete this.state.pending[c.address];
           throw e;
         }
         this.input.hooks?.createAcknowledged?.(c.address);

@@ -99,7 +99,7 @@ describe("GIVEN a seeded member", () => {
     expect(seed.status).toBe(403);
     const audit = await h.call("GET", "/emulator/v1/auditEvents", { token });
     expect(audit.status).toBe(403);
-    expect(audit.body).toEqual(errorBody(7, "Permission denied: the audit log is emulator-only and needs the emulator admin token"));
+    expect(audit.body).toEqual(errorBody(7, "Permission denied: GET /emulator/v1/auditEvents is emulator-only and needs the emulator admin token"));
   });
 });
 

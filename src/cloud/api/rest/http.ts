@@ -45,6 +45,12 @@ export interface HttpGateway {
  */
 const ANONYMOUS: Caller = { kind: "subject", subject: { type: "system", id: "anonymous" } };
 
+/**
+ * The client closed the connection before its request body was complete. Nobody is left to answer,
+ * and nothing went wrong on our side: not an internal error.
+ */
+class ClientAborted {}
+
 /** A failure with an HTTP status that no gRPC code maps to (413 for an oversize body). */
 class HttpStatusError {
   constructor(
@@ -57,7 +63,14 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const log = opts.log ?? (() => {});
   const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => sendError(res, e));
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof ClientAborted) {
+        log(`rest: client closed the connection before sending the whole request body (${req.method} ${new URL(req.url ?? "/", "http://localhost").pathname})`);
+        res.destroy();
+        return;
+      }
+      sendError(res, e);
+    });
   });
   // Clients such as the bench and the SDK reuse connections; keep idle ones a little longer than
   // Node's 5 s default so a paused client does not race the server closing the socket.
@@ -68,6 +81,9 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
     const { route, params } = opts.router.match(req.method ?? "GET", url.pathname);
     const text = await readBody(req, bodyLimit);
     const caller = route.public ? ANONYMOUS : opts.authenticate(req.headers.authorization);
+    if (route.adminOnly && caller.kind !== "admin") {
+      throw errors.permissionDenied(`${req.method} ${url.pathname} is emulator-only and needs the emulator admin token`);
+    }
     const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
 
     let query: unknown = {};
@@ -172,7 +188,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       chunks.push(chunk);
     });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+    // Node reports a client that hangs up mid-body as an "aborted" error on the request.
+    req.on("error", (e) => reject(req.destroyed && !req.complete ? new ClientAborted() : e));
   });
 }
 

@@ -25,6 +25,12 @@ export interface Route<Q = unknown, B = unknown> {
   path: string;
   /** Served without an Authorization header (only the IAM token exchange). */
   public?: boolean;
+  /**
+   * Only the emulator admin token may call it (the /emulator/v1 routes). Checked before the body
+   * is parsed: a member's request is refused as such, not answered with a parse error about a
+   * body it was never allowed to send.
+   */
+  adminOnly?: boolean;
   /** Query parameters; omitted = the route takes none. */
   query?: ObjectDecoder<Q>;
   /** JSON body schema; omitted = no body (an empty body or `{}`); "text" = the handler parses ctx.text. */

@@ -40,7 +40,9 @@ type AuditQuery = Omit<ListAuditEventsRequest, "pageSize"> & { pageSize?: bigint
 const auditQuery = object<AuditQuery>({ resourceType: string, resourceId: string, ...PAGE_FIELDS });
 
 export function emulatorRoutes(directory: DirectoryService, audit: AuditService, iamTokens: IamTokenService): Route[] {
-  return [
+  // The model refuses every one of these to a non-admin as well; marking them adminOnly makes the
+  // gateway refuse before it parses a body the caller may not send.
+  return adminOnly([
     route<unknown, { subject: Subject }>({
       // A token for a member or service account without a JWT: {"subject": {"type": "userAccount", "id": "..."}}.
       method: "POST",
@@ -111,5 +113,7 @@ export function emulatorRoutes(directory: DirectoryService, audit: AuditService,
       handle: (ctx) =>
         operationJson(directory.createFolder(ctx.caller, { ...ctx.body, cloudId: ctx.params.cloudId }, callOpts(ctx))),
     }),
-  ];
+  ]);
 }
+
+const adminOnly = (routes: Route[]): Route[] => routes.map((r) => ({ ...r, adminOnly: true }));
