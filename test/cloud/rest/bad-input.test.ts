@@ -138,7 +138,7 @@ describe("GIVEN an emulator whose key-create bound is 2", () => {
   it("WHEN 6 RSA-2048 key creates arrive at once THEN 2 are generated and 4 are refused at once with 429 RESOURCE_EXHAUSTED saying why", async () => {
     const post = (path: string, body: object) =>
       fetch(server.url + path, { method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: await r.json() }),
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
       );
     const sa = await post("/iam/v1/serviceAccounts", { folderId: "b1gquickstartfolder1", name: "bulk" });
     const saId = sa.body.response.id as string;
