@@ -67,13 +67,14 @@ export function progressHooks(st: Style, json: boolean): EngineHooks {
 }
 
 export function applySummary(
-  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number },
+  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number },
   destroy: boolean,
   st: Style,
 ): string {
   const ok = counts.failed === 0 && counts.skipped === 0;
   const head = ok ? st.bold(st.green(destroy ? "Destroy complete!" : "Apply complete!")) : st.bold(st.red(destroy ? "Destroy finished with errors." : "Apply finished with errors."));
   const parts = destroy ? [`${counts.destroyed} destroyed`] : [`${counts.added} added`, `${counts.changed} changed`, `${counts.destroyed} destroyed`];
+  if (counts.forgotten) parts.push(`${counts.forgotten} forgotten`);
   if (!ok) parts.push(`${counts.failed} failed`, `${counts.skipped} skipped`);
   return `${head} Resources: ${parts.join(", ")}.`;
 }

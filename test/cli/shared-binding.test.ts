@@ -75,12 +75,13 @@ describe("GIVEN Bob's binding on web-2 moved in state to an undeclared address",
       "# yandex_compute_instance_iam_member.old will be removed from state (no longer in configuration; the same cloud object stays declared as yandex_compute_instance_iam_member.bob_web_2: removed from state only, the cloud is not called)",
     );
     expect(plan.out).toContain("# yandex_compute_instance_iam_member.bob_web_2 will be created");
+    expect(plan.out).toContain("Plan: 1 to add, 0 to change, 0 to destroy, 1 to forget.");
     expect(plan.out).toContain("Access changes: none.");
 
     const apply = oslogin(dir, "apply", "--auto-approve");
     expect(apply.err).toBe("");
     expect(apply.code).toBe(0);
-    expect(apply.out).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
+    expect(apply.out).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed, 1 forgotten.");
     expect(bobMayLogIn(dataDir)).toBe('{"success":true}');
 
     const after = oslogin(dir, "plan", "--detailed-exitcode");

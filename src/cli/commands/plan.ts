@@ -74,7 +74,7 @@ const command: Command = {
       if (out) await writePlanFile(path.resolve(out), plan);
       if (review) {
         const sum = summarize(plan);
-        process.stdout.write(renderAccessMarkdown(rows, `Plan for stack \`${plan.stack}\`: ${sum.add} to add, ${sum.change} to change, ${sum.destroy} to destroy.`));
+        process.stdout.write(renderAccessMarkdown(rows, `Plan for stack \`${plan.stack}\`: ${sum.add} to add, ${sum.change} to change, ${sum.destroy} to destroy${sum.forget ? `, ${sum.forget} to forget` : ""}.`));
       } else if (s.json) {
         printJsonResult("plan", { ...(planToJson(plan) as object), access_changes: rows, ...(out ? { plan_file: path.resolve(out) } : {}) });
       } else {

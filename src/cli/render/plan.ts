@@ -19,13 +19,16 @@ export interface PlanSummary {
   change: number;
   destroy: number;
   read: number;
+  /** Deletes that only leave state (keptBy: another address keeps the cloud object); present when any. */
+  forget?: number;
 }
 
 export function summarize(p: Plan): PlanSummary {
-  const s = { add: 0, change: 0, destroy: 0, read: 0 };
+  const s: PlanSummary = { add: 0, change: 0, destroy: 0, read: 0 };
   for (const c of actingChanges(p)) {
     if (c.action === "create") s.add++;
     else if (c.action === "update") s.change++;
+    else if (c.action === "delete" && c.keptBy !== undefined) s.forget = (s.forget ?? 0) + 1;
     else if (c.action === "delete") s.destroy++;
     else if (c.action === "replace") {
       s.add++;
@@ -166,7 +169,7 @@ export function renderPlan(p: Plan, st: Style): string {
     out.push("oslogin will perform the following actions:", "");
     for (const c of acting) out.push(renderChange(c, st), "");
     const s = summarize(p);
-    out.push(st.bold(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy${s.read ? `, ${s.read} to read` : ""}.`));
+    out.push(st.bold(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy${s.read ? `, ${s.read} to read` : ""}${s.forget ? `, ${s.forget} to forget` : ""}.`));
   } else {
     out.push("No resource changes; only outputs change.");
   }

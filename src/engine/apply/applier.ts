@@ -31,7 +31,8 @@ export interface ApplyInput {
 
 export interface ApplyResult {
   diagnostics: EngineDiagnostic[];
-  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number };
+  /** `forgotten` (deletes that only left state, keptBy) is present when any. */
+  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number };
 }
 
 /** The key the cloud deduplicates a create by: stable for one attempt, new for the next object. */
@@ -350,7 +351,8 @@ class Applier {
         this.state.instances.delete(c.address);
       }
       this.input.writer.schedule();
-      if (c.action === "delete") this.counts.destroyed++;
+      if (c.keptBy !== undefined) this.counts.forgotten = (this.counts.forgotten ?? 0) + 1;
+      else if (c.action === "delete") this.counts.destroyed++;
       else if (c.action === "replace") this.counts.destroyed++;
       this.input.hooks?.applyDone?.({ ...ev, ms: Date.now() - started });
       return true;
