@@ -185,6 +185,12 @@ export function createProviderHandlers(spec: ProviderSpec): Record<string, Handl
       // A null proposed state is a destroy (we advertise plan_destroy): nothing to add.
       const config = proposed === null ? null : configValue(def, req.config);
       const change = planResourceChange(def, prior, config);
+      // The same plan-time checks against the cloud as the engine's (ResourceDefinition.verify),
+      // for one object: terraform plans each resource on its own.
+      if (def.verify && change.planned !== null && configured && change.action !== "noop") {
+        const found = await def.verify(context(), [change.planned], prior ? [prior] : []);
+        if (found.length) return { diagnostics: diagnosticsToProto(found.map((f) => f.diagnostic), def.schema) };
+      }
       return {
         planned_state: dynamic(change.planned, def.schema),
         requires_replace: change.requiresReplace.map((p) => attributePathToProto(p, def.schema)),
