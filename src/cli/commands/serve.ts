@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { printJsonResult } from "../views/json.js";
+import { parseRealism, REALISM_SPEC_HELP, type RealismOptions } from "../../cloud/realism/options.js";
 
 export const DEFAULT_DATA_DIR = ".oslogin";
 export const DEFAULT_REST_PORT = 18080;
@@ -12,7 +13,8 @@ export const DEFAULT_GRPC_PORT = 18443;
 
 const help = `oslogin serve: run the embedded Yandex Cloud emulator (REST and gRPC) until stopped
 
-Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE] [--json]
+Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE]
+                    [--realism SPEC] [--json]
 
 Serves the emulator's OS Login, IAM, Compute, resource-manager and operation APIs:
 REST (plain HTTP, the Yandex paths, e.g. GET /organization-manager/v1/osLoginProfiles)
@@ -32,6 +34,10 @@ Flags:
   --seed FILE      seed organizations, members, groups, clouds and folders from this
                    YAML file at start (same format as examples/quickstart/seed.yaml;
                    seeding again with the same file changes nothing)
+  --realism SPEC   behave like the real cloud on gRPC: SPEC is key=value pairs joined by
+                   commas, e.g. latency=50ms,jitter=20ms,operations=2s,faults=0.05,seed=7
+                   (the same SPEC in OSLOGIN_REALISM applies to the cloud embedded in process):
+${REALISM_SPEC_HELP}
   --json           print {dataDir, restUrl, grpcEndpoint, adminTokenFile, tlsCertFile,
                    seeded} as one JSON line when ready, instead of the text summary
 
@@ -53,6 +59,7 @@ const command: Command = {
       "rest-port": { value: true },
       "grpc-port": { value: true },
       seed: { value: true },
+      realism: { value: true },
       json: {},
     });
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -62,6 +69,12 @@ const command: Command = {
     const grpcPort = int(args, "grpc-port", DEFAULT_GRPC_PORT, 0, 65535);
     const seedFile = str(args, "seed");
     const json = bool(args, "json");
+    let realism: RealismOptions | undefined;
+    try {
+      realism = parseRealism(str(args, "realism") ?? "");
+    } catch (e) {
+      throw new UsageError(`--realism: ${(e as Error).message}`);
+    }
 
     let seedText: string | undefined;
     if (seedFile !== undefined) {
@@ -77,7 +90,7 @@ const command: Command = {
     const { isCloudError } = await import("../../cloud/errors.js");
     let server;
     try {
-      server = await startCloudServer({ dataDir, host, restPort, grpcPort, log: (line) => console.error(line) });
+      server = await startCloudServer({ dataDir, host, restPort, grpcPort, realism, log: (line) => console.error(line) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const hint = code === "EADDRINUSE" ? " (a port is in use: pick others with --rest-port/--grpc-port, or 0)" : "";
