@@ -49,10 +49,11 @@ export interface SoakResult {
   unconverged: number;
 }
 
-function stack(size: number, variant: number) {
+/** The soak's stack: `size` of each type; variant 1 changes an attribute of every object in place. */
+export function soakStack(size: number, variant: number, provider: Record<string, unknown> = {}) {
   const n = { count: size };
   return {
-    provider: { yandex: [{ organization_id: ORG, folder_id: FOLDER }] },
+    provider: { yandex: [{ organization_id: ORG, folder_id: FOLDER, ...provider }] },
     terraform: { required_providers: { yandex: { source: "yandex-cloud/yandex" } } },
     resource: {
       yandex_organizationmanager_os_login_profile: {
@@ -78,25 +79,18 @@ function stack(size: number, variant: number) {
   };
 }
 
-export async function engineSoak(opts: SoakOptions, log: (line: string) => void = () => {}): Promise<SoakResult> {
-  const server = await startCloudServer({ realism: parseRealism(opts.realism) });
-  const started = performance.now();
-  let grpc: GrpcCloudClient | undefined;
+/** The realistic server, seeded, with a runner service account (admin on the organization) known by its key. */
+export async function startSoakCloud(realism: string) {
+  const server = await startCloudServer({ realism: parseRealism(realism) });
   try {
     server.model.directory.seed(parseYaml(readFileSync(SEED, "utf8")));
-    // The runner: a service account with the admin role on the organization, known only by its key.
     const admin = new InProcessCloudClient(server.model);
     const runner = await admin.createServiceAccount({ folderId: FOLDER, name: "soak-runner" });
     await admin.updateAccessBindings({ kind: "organization", id: ORG }, [{ action: "ADD", accessBinding: { roleId: "admin", subject: { type: "serviceAccount", id: runner.id } } }]);
     const keyFile = authorizedKeyFileOf(await admin.createKey({ serviceAccountId: runner.id }));
-    grpc = await GrpcCloudClient.fromAuthorizedKey({ endpoint: server.grpcEndpoint, rootCertPem: server.caCertPem, keyFile, operationTimeoutMs: 30_000 });
-    let retries = 0;
-    const cloud = retrying(grpc, { onRetry: () => retries++ });
-    const dir = mkdtempSync(path.join(tmpdir(), "oslogin-soak-"));
-    const engine = new Engine({ cloud, definitions: (t, k) => findDefinition(t, k), dataDir: path.join(dir, ".oslogin"), parallelism: opts.parallelism ?? 10 });
 
-    // What the stack owns, counted out of band (not through the faulted endpoint).
-    const owned = async () => {
+    /** What the soak stack owns, per type, counted out of band (not through the faulted endpoint). */
+    const owned = async (): Promise<number[]> => {
       const sas = (await listAll((t) => admin.listServiceAccounts({ folderId: FOLDER, pageToken: t }))).filter((s) => s.name.startsWith("soak-sa-"));
       const keys = (await Promise.all(sas.map((s) => admin.listKeys({ serviceAccountId: s.id })))).flatMap((p) => p.items);
       const folderMembers = (await listAll((t) => admin.listAccessBindings({ kind: "folder", id: FOLDER }, { pageToken: t }))).filter(
@@ -111,10 +105,34 @@ export async function engineSoak(opts: SoakOptions, log: (line: string) => void 
       ];
     };
 
+    /** IAM tokens issued to the runner: more than one means its client renewed across expiries. */
+    const tokensIssued = async () =>
+      (await listAll(async (t) => server.model.audit.list({ kind: "admin" }, { pageToken: t }))).filter(
+        (e) => e.action === "iam.IamTokenService.Create" && e.resourceId === runner.id,
+      ).length;
+
+    return { server, keyFile, owned, tokensIssued };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}
+
+export async function engineSoak(opts: SoakOptions, log: (line: string) => void = () => {}): Promise<SoakResult> {
+  const { server, keyFile, owned, tokensIssued } = await startSoakCloud(opts.realism);
+  const started = performance.now();
+  let grpc: GrpcCloudClient | undefined;
+  try {
+    grpc = await GrpcCloudClient.fromAuthorizedKey({ endpoint: server.grpcEndpoint, rootCertPem: server.caCertPem, keyFile, operationTimeoutMs: 30_000 });
+    let retries = 0;
+    const cloud = retrying(grpc, { onRetry: () => retries++ });
+    const dir = mkdtempSync(path.join(tmpdir(), "oslogin-soak-"));
+    const engine = new Engine({ cloud, definitions: (t, k) => findDefinition(t, k), dataDir: path.join(dir, ".oslogin"), parallelism: opts.parallelism ?? 10 });
+
     const result: SoakResult = { cycles: opts.cycles, objects: opts.size * 5, seconds: 0, retries: 0, tokens: 0, duplicates: 0, orphans: 0, unconverged: 0 };
     for (let cycle = 0; cycle < opts.cycles; cycle++) {
       for (const variant of [0, 1]) {
-        const out = writeStack(dir, stack(opts.size, variant), "soak");
+        const out = writeStack(dir, soakStack(opts.size, variant), "soak");
         const r = await engine.run({ outDir: out });
         if (hasErrors(r.diagnostics)) throw new Error(`cycle ${cycle} apply ${variant}:\n${r.diagnostics.map(formatDiagnostic).join("\n")}`);
         const counts = await owned();
@@ -130,9 +148,7 @@ export async function engineSoak(opts: SoakOptions, log: (line: string) => void 
     }
     result.seconds = (performance.now() - started) / 1000;
     result.retries = retries;
-    result.tokens = (await listAll(async (t) => server.model.audit.list({ kind: "admin" }, { pageToken: t }))).filter(
-      (e) => e.action === "iam.IamTokenService.Create" && e.resourceId === runner.id,
-    ).length;
+    result.tokens = await tokensIssued();
     return result;
   } finally {
     await grpc?.close();
