@@ -22,6 +22,8 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   "data-dir": { value: true },
   "out-dir": { value: true },
   endpoint: { value: true },
+  cloud: { value: true },
+  "service-account-key-file": { value: true },
   parallelism: { value: true },
   "lock-timeout": { value: true },
   json: {},
@@ -34,7 +36,13 @@ export const COMMON_HELP = `Common flags:
                       (D/stacks/<stack>/terraform.tfstate) live (default: ${DEFAULT_DATA_DIR})
   --out-dir D         the synth output with manifest.json (default: ${DEFAULT_OUT_DIR})
   --endpoint H:P      talk to a running "oslogin serve" over gRPC (TLS, the official SDK)
-                      instead of the embedded cloud
+                      instead of the embedded cloud (with --cloud yandex: one gateway
+                      endpoint for every service)
+  --cloud yandex      the real cloud: each service at its API host, system CAs (plus
+                      NODE_EXTRA_CA_CERTS / SSL_CERT_FILE) trusted, signed in with
+                      --service-account-key-file (or YC_SERVICE_ACCOUNT_KEY_FILE, or YC_TOKEN)
+  --service-account-key-file F
+                      the authorized key (JSON) to sign in with, for --cloud yandex
   --parallelism N     at most N cloud calls at once (default: 10)
   --lock-timeout DUR  wait this long for the state lock, e.g. 30s, 2m (default: 0s)
   --json              machine-readable output
@@ -60,25 +68,61 @@ export function parseDuration(flag: string, v: string | undefined): number {
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
 }
 
-export async function openCloud(dataDir: string, endpoint: string | undefined): Promise<{ cloud: CloudClient; close: () => Promise<void> }> {
-  if (endpoint) {
+/** Where the cloud is: the embedded one (default), a local `oslogin serve` (--endpoint), or the real one. */
+export interface CloudTarget {
+  endpoint?: string;
+  /** "yandex": the real cloud's endpoints (or `endpoint` as a gateway), signed in as a service account. */
+  cloud?: string;
+  serviceAccountKeyFile?: string;
+}
+
+export async function openCloud(dataDir: string, target: CloudTarget | string | undefined): Promise<{ cloud: CloudClient; close: () => Promise<void> }> {
+  const t: CloudTarget = typeof target === "string" ? { endpoint: target } : (target ?? {});
+  // Every client converges on an imperfect cloud: transient failures retried, mutations keyed.
+  const { retrying } = await import("../cloud/client/retrying.js");
+  if (t.cloud !== undefined) {
+    if (t.cloud !== "yandex") throw new UsageError(`--cloud must be yandex (the real cloud's endpoints), got ${JSON.stringify(t.cloud)}`);
+    const grpc = await openYandexCloud(t.endpoint, t.serviceAccountKeyFile);
+    return { cloud: retrying(grpc), close: () => grpc.close() };
+  }
+  if (t.endpoint) {
     // A running `oslogin serve` on this data dir: its TLS certificate and admin token are read from it.
     const { openGrpcCloudClient } = await import("../cloud/client/grpc.js");
-    const cloud = await openGrpcCloudClient({ endpoint, dataDir });
-    return { cloud, close: () => cloud.close() };
+    const grpc = await openGrpcCloudClient({ endpoint: t.endpoint, dataDir });
+    return { cloud: retrying(grpc), close: () => grpc.close() };
   }
   const { CloudModel } = await import("../cloud/model/cloud-model.js");
   const { InProcessCloudClient } = await import("../cloud/client/inprocess.js");
   // Group commit: the engine keeps up to --parallelism calls in flight; each resolves once on disk.
   const model = CloudModel.open({ dataDir, groupCommit: true });
-  const cloud = new InProcessCloudClient(model);
+  const { embeddedWithRealism } = await import("../cloud/realism/embedded.js");
+  const inProcess = new InProcessCloudClient(model);
   return {
-    cloud,
+    cloud: retrying(embeddedWithRealism(inProcess)),
     close: async () => {
-      await cloud.close();
+      await inProcess.close();
       await model.closeWhenIdle();
     },
   };
+}
+
+/** The real cloud as a service account (key file from the flag or YC_SERVICE_ACCOUNT_KEY_FILE), or with YC_TOKEN. */
+async function openYandexCloud(gateway: string | undefined, keyFileFlag: string | undefined) {
+  const { GrpcCloudClient } = await import("../cloud/client/grpc.js");
+  const keyFile = keyFileFlag ?? process.env.YC_SERVICE_ACCOUNT_KEY_FILE;
+  if (keyFile) {
+    const { readAuthorizedKeyFile } = await import("../cloud/model/keys.js");
+    let key;
+    try {
+      key = readAuthorizedKeyFile(keyFile);
+    } catch (e) {
+      throw new UsageError(`--service-account-key-file ${keyFile}: ${(e as Error).message}`);
+    }
+    return GrpcCloudClient.fromAuthorizedKey({ endpoint: gateway, keyFile: key });
+  }
+  const token = process.env.YC_TOKEN;
+  if (token) return new GrpcCloudClient({ endpoint: gateway, iamToken: token });
+  throw new UsageError("--cloud yandex needs credentials: --service-account-key-file FILE (or YC_SERVICE_ACCOUNT_KEY_FILE), or YC_TOKEN");
 }
 
 /**
@@ -121,10 +165,11 @@ export async function openSession(args: ParsedArgs, hooks: (style: Style, json: 
   const lockTimeoutMs = parseDuration("lock-timeout", str(args, "lock-timeout"));
   const base = sessionBase(args, needs);
   const endpoint = str(args, "endpoint");
+  const cloudFlag = str(args, "cloud");
   const orgs = needs === "config" ? stackOrganizations(base.outDir, base.stack) : [];
   // No data directory yet means no organization in it: say so rather than create an empty cloud.
-  if (!endpoint && orgs.length && !existsSync(base.dataDir)) throw notSeeded(orgs[0], { dataDir: base.dataDir });
-  const { cloud, close } = await openCloud(base.dataDir, endpoint);
+  if (!endpoint && !cloudFlag && orgs.length && !existsSync(base.dataDir)) throw notSeeded(orgs[0], { dataDir: base.dataDir });
+  const { cloud, close } = await openCloud(base.dataDir, { endpoint, cloud: cloudFlag, serviceAccountKeyFile: str(args, "service-account-key-file") });
   try {
     if (needs === "config") await requireOrganizations(cloud, orgs, { dataDir: base.dataDir, endpoint });
   } catch (e) {

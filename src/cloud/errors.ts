@@ -52,6 +52,12 @@ export interface ErrorStatus {
 }
 
 export class CloudError extends Error {
+  /**
+   * How long the server asks the client to wait before trying again (google.rpc.RetryInfo, sent with
+   * RESOURCE_EXHAUSTED); undefined when it says nothing.
+   */
+  retryAfterMs?: number;
+
   constructor(
     readonly code: GrpcCodeName,
     message: string,

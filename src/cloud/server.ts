@@ -7,6 +7,8 @@ import { startRestServer } from "./api/rest/server.js";
 import { CloudModel } from "./model/cloud-model.js";
 import { startBackgroundCheckpoints } from "./store/checkpointer.js";
 import { ensureTlsMaterial, tlsPaths } from "./tls.js";
+import { isRealistic, type RealismOptions } from "./realism/options.js";
+import { Realism } from "./realism/realism.js";
 
 export interface CloudServerOptions {
   /** Directory for cloud.db, admin-token and tls/; omitted = in memory (nothing written). */
@@ -22,6 +24,8 @@ export interface CloudServerOptions {
   now?: () => Date;
   /** Service account key creates generating or queued at once; more get RESOURCE_EXHAUSTED. */
   maxPendingKeyCreates?: number;
+  /** The realistic mode for the gRPC endpoint (latency, faults, unfinished operations, short tokens). */
+  realism?: RealismOptions;
 }
 
 export interface CloudServer {
@@ -58,7 +62,9 @@ export async function startCloudServer(opts: CloudServerOptions = {}): Promise<C
     const tls = await ensureTlsMaterial(opts.dataDir);
     const rest = await startRestServer(model, { adminToken, host, port: opts.restPort ?? 0, log: opts.log });
     stops.push(() => rest.close());
-    const grpc = await startGrpcServer(model, { host, port: opts.grpcPort ?? 0, tls, adminToken, log: opts.log });
+    const realism = opts.realism && isRealistic(opts.realism) ? new Realism(opts.realism) : undefined;
+    if (opts.realism?.tokenLifetimeSeconds !== undefined) model.iamTokens.lifetimeSeconds = opts.realism.tokenLifetimeSeconds;
+    const grpc = await startGrpcServer(model, { host, port: opts.grpcPort ?? 0, tls, adminToken, log: opts.log, realism });
     stops.push(() => grpc.close());
     let closing: Promise<void> | undefined;
     return {

@@ -10,6 +10,11 @@ export type HostnameChoice = "name" | "fqdn" | "id";
 export type AddressChoice = "nat" | "internal";
 
 export interface InventoryConfig {
+  /**
+   * "yandex": the real cloud's API hosts (each service at its own endpoint, or all at `endpoint` when
+   * given as a gateway), trusting the system CA store; the only credential is the key file.
+   */
+  cloud?: "yandex";
   /** gRPC endpoint of `oslogin serve` (host:port); exclusive with dataDir. */
   endpoint?: string;
   /** PEM file trusted for the endpoint's TLS (oslogin serve's <data-dir>/tls/cert.pem). */
@@ -45,6 +50,7 @@ export class InventoryConfigError extends Error {
 }
 
 const KNOWN_KEYS = [
+  "cloud",
   "endpoint",
   "root_certs",
   "data_dir",
@@ -66,6 +72,7 @@ export const DEFAULT_CONFIG_FILE = "oslogin-inventory.yml";
 
 /** Environment variables that override (or stand in for) the file's keys. */
 export const ENV_KEYS: Record<string, string> = {
+  OSLOGIN_CLOUD: "cloud",
   OSLOGIN_ENDPOINT: "endpoint",
   OSLOGIN_ROOT_CERTS: "root_certs",
   OSLOGIN_DATA_DIR: "data_dir",
@@ -144,10 +151,13 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
     return v as string[];
   };
 
+  const cloud = str("cloud");
+  if (cloud !== undefined && cloud !== "yandex") fail("cloud", `must be yandex (the real cloud's endpoints), got ${JSON.stringify(cloud)}`);
   const endpoint = str("endpoint");
   const dataDir = path("data_dir");
+  if (cloud && dataDir) fail("cloud", "and data_dir are exclusive: data_dir is the embedded cloud");
   if (endpoint && dataDir) fail("endpoint", "and data_dir are exclusive: give one (endpoint for `oslogin serve`, data_dir for the embedded cloud)");
-  if (!endpoint && !dataDir) fail("endpoint", "or data_dir is required (OSLOGIN_ENDPOINT / OSLOGIN_DATA_DIR)");
+  if (!endpoint && !dataDir && !cloud) fail("endpoint", "or data_dir is required (OSLOGIN_ENDPOINT / OSLOGIN_DATA_DIR), or cloud: yandex (OSLOGIN_CLOUD)");
   const serviceAccountKeyFile = path("service_account_key_file") ?? fail("service_account_key_file", "is required (OSLOGIN_SERVICE_ACCOUNT_KEY_FILE)");
   const organizationId = str("organization_id") ?? fail("organization_id", "is required (OSLOGIN_ORGANIZATION_ID)");
   const folderIds = stringList("folders", raw.folders);
@@ -180,6 +190,7 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
   }
 
   return {
+    ...(cloud ? { cloud: "yandex" as const } : {}),
     endpoint,
     rootCerts: path("root_certs"),
     dataDir,

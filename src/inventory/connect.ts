@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CloudClient } from "../cloud/client/cloud-client.js";
 import { InProcessCloudClient } from "../cloud/client/inprocess.js";
+import { retrying } from "../cloud/client/retrying.js";
+import { embeddedWithRealism } from "../cloud/realism/embedded.js";
 import { CloudModel } from "../cloud/model/cloud-model.js";
 import { signServiceAccountJwt } from "../cloud/model/iam-tokens.js";
 import { readAuthorizedKeyFile } from "../cloud/model/keys.js";
@@ -25,18 +27,23 @@ export async function connectAsServiceAccount(config: InventoryConfig): Promise<
   } catch (e) {
     throw new InventoryError(`cannot use service_account_key_file ${config.serviceAccountKeyFile}: ${(e as Error).message}`);
   }
-  if (config.endpoint) {
-    if (!config.rootCerts) throw new InventoryError("root_certs is required with endpoint: the PEM of oslogin serve's TLS certificate (<data-dir>/tls/cert.pem)");
-    let rootCertPem: string;
+  if (config.endpoint || config.cloud) {
+    // `oslogin serve` has a self-signed certificate to name; the real cloud's chain to the system store.
+    if (!config.rootCerts && !config.cloud) {
+      throw new InventoryError("root_certs is required with endpoint: the PEM of oslogin serve's TLS certificate (<data-dir>/tls/cert.pem)");
+    }
+    let rootCertPem: string | undefined;
     try {
-      rootCertPem = readFileSync(config.rootCerts, "utf8");
+      rootCertPem = config.rootCerts === undefined ? undefined : readFileSync(config.rootCerts, "utf8");
     } catch {
       throw new InventoryError(`cannot read root_certs ${config.rootCerts}`);
     }
     // The SDK is heavy to load; the embedded path never needs it.
     const { GrpcCloudClient } = await import("../cloud/client/grpc.js");
-    const client = await GrpcCloudClient.fromAuthorizedKey({ endpoint: config.endpoint, rootCertPem, keyFile, operationTimeoutMs: 10_000 });
-    return { client, serviceAccountId: keyFile.service_account_id, close: () => client.close() };
+    const grpc = await GrpcCloudClient.fromAuthorizedKey({ endpoint: config.endpoint, rootCertPem, keyFile, operationTimeoutMs: 10_000 });
+    // Tokens renew from the key as they near expiry; transient failures are retried.
+    const client = retrying(grpc);
+    return { client, serviceAccountId: keyFile.service_account_id, close: () => grpc.close() };
   }
   const dataDir = config.dataDir!;
   // Opening a directory without a database would create an empty cloud: an inventory of nothing.
@@ -45,7 +52,7 @@ export async function connectAsServiceAccount(config: InventoryConfig): Promise<
   try {
     const { iamToken } = model.iamTokens.create({ jwt: signServiceAccountJwt(keyFile) });
     const subject = model.iamTokens.resolve(iamToken)!;
-    const client = new InProcessCloudClient(model, { kind: "subject", subject });
+    const client = retrying(embeddedWithRealism(new InProcessCloudClient(model, { kind: "subject", subject })));
     return { client, serviceAccountId: subject.id, close: async () => model.close() };
   } catch (e) {
     model.close();

@@ -1,8 +1,13 @@
 // Provider block -> CloudClient, reading the real provider's arguments:
-// - endpoint (+ token | service_account_key_file): gRPC through the official SDK client against
-//   `oslogin serve` (or, one day, the real cloud). The emulator's certificate is self-signed: name it
-//   with root_certs (our extension, the same name the inventory config uses), or set insecure = true
-//   to trust whatever certificate the endpoint presents (the real provider's "skip verification").
+// - endpoint (+ token | service_account_key_file): gRPC through the official SDK client, every
+//   service at that endpoint (`oslogin serve`, or a gateway). The emulator's certificate is
+//   self-signed: name it with root_certs (our extension, the same name the inventory config uses),
+//   or set insecure = true to trust whatever certificate the endpoint presents (the real provider's
+//   "skip verification"). Without root_certs the system CA store (plus NODE_EXTRA_CA_CERTS /
+//   SSL_CERT_FILE) is trusted.
+// - no endpoint: the real cloud, each service at its host from the SDK's map, system CAs trusted.
+// Either way the client retries transient failures, keys every mutation, and renews a service
+// account's IAM token before it expires (cloud/client/retrying.ts, iam-token-source.ts).
 // - OSLOGIN_TF_DATA_DIR in terraform's environment: the embedded cloud in this process over that
 //   data directory (SQLite), for tests and speed. Credentials, if given, are checked like the server
 //   checks them; without any the caller is the emulator admin, which owning the directory means.
@@ -73,41 +78,38 @@ export async function connectCloud(config: ObjectValue, env: NodeJS.ProcessEnv):
   const provider = providerDefaults(config, env);
   const creds = await credentials(config, env);
   const dataDir = str(env[DATA_DIR_ENV]);
-  if (dataDir) return { cloud: await inProcessClient(dataDir, creds), provider };
-  if (!provider.endpoint) {
-    throw new ProviderConfigError(
-      `set endpoint to the address \`oslogin serve\` prints (or ${DATA_DIR_ENV} to use an embedded cloud data directory in process)`,
-      "endpoint",
-    );
-  }
-  return { cloud: await grpcClient(provider.endpoint, config, creds), provider };
+  const { retrying } = await import("../cloud/client/retrying.js");
+  if (dataDir) return { cloud: retrying(await inProcessClient(dataDir, creds)), provider };
+  return { cloud: retrying(await grpcClient(provider.endpoint, config, creds)), provider };
 }
 
-async function grpcClient(endpoint: string, config: ObjectValue, creds: Credentials): Promise<CloudClient> {
+async function grpcClient(endpoint: string | undefined, config: ObjectValue, creds: Credentials): Promise<CloudClient> {
   if (config.plaintext === true) {
     throw new ProviderConfigError("the cloud's gRPC API is only served over TLS: remove plaintext (use root_certs or insecure)", "plaintext");
   }
-  const rootCertPem = await rootCertificate(endpoint, config);
+  const rootCertPem = endpoint === undefined ? await rootCertificateFile(config) : await rootCertificate(endpoint, config);
   const { GrpcCloudClient } = await import("../cloud/client/grpc.js");
   if (creds.keyFile) return GrpcCloudClient.fromAuthorizedKey({ endpoint, rootCertPem, keyFile: creds.keyFile });
   if (creds.token) return new GrpcCloudClient({ endpoint, rootCertPem, iamToken: creds.token });
   throw new ProviderConfigError("no credentials: set token or service_account_key_file (or YC_TOKEN)", "token");
 }
 
-async function rootCertificate(endpoint: string, config: ObjectValue): Promise<string> {
+/** root_certs when given; else undefined, which trusts the system store. */
+async function rootCertificateFile(config: ObjectValue): Promise<string | undefined> {
   const file = str(config.root_certs);
-  if (file) {
-    try {
-      return readFileSync(file, "utf8");
-    } catch (e) {
-      throw new ProviderConfigError(`root_certs: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`, "root_certs");
-    }
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ProviderConfigError(`root_certs: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`, "root_certs");
   }
+}
+
+async function rootCertificate(endpoint: string, config: ObjectValue): Promise<string | undefined> {
+  if (str(config.root_certs)) return rootCertificateFile(config);
   if (config.insecure === true) return presentedCertificate(endpoint);
-  throw new ProviderConfigError(
-    "the endpoint's TLS certificate is not trusted: set root_certs to `oslogin serve`'s certificate (<data-dir>/tls/cert.pem), or insecure = true",
-    "root_certs",
-  );
+  // A gateway or proxy with a certificate from a CA the system (or NODE_EXTRA_CA_CERTS) trusts.
+  return undefined;
 }
 
 /** insecure = true: trust the certificate the endpoint presents, whatever signed it. */
@@ -147,5 +149,6 @@ async function inProcessClient(dataDir: string, creds: Credentials): Promise<Clo
     const [{ resolveCaller }, { ensureAdminToken }] = await Promise.all([import("../cloud/auth.js"), import("../cloud/admin-token.js")]);
     caller = resolveCaller(model, ensureAdminToken(dataDir), `Bearer ${creds.token}`);
   }
-  return new InProcessCloudClient(model, caller);
+  const { embeddedWithRealism } = await import("../cloud/realism/embedded.js");
+  return embeddedWithRealism(new InProcessCloudClient(model, caller));
 }

@@ -6,7 +6,7 @@
 // The provider reaches the embedded cloud in process (OSLOGIN_TF_DATA_DIR); each terraform command
 // starts it several times, and the data directory is only opened by one process at a time.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,24 +15,13 @@ import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
 import { cloudSnapshot } from "./harness/cloud-snapshot.js";
+import { CLI, requireTerraform, TERRAFORM, terraformEnv } from "./harness/terraform.js";
 
-const TERRAFORM = "/usr/local/bin/terraform";
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-const CLI = join(ROOT, "dist/src/cli/main.js");
 const SEED_FILE = join(ROOT, "examples/quickstart/seed.yaml");
 const SCOPE = { organizationId: "bpfquickstartorg0001", folderId: "b1gquickstartfolder1" };
 const ALICE = "ajealice000000000001";
 const BOB = "ajebob00000000000002";
-
-function requireTerraform(): void {
-  try {
-    accessSync(TERRAFORM, constants.X_OK);
-  } catch {
-    throw new Error(
-      `terraform not found at ${TERRAFORM}: these tests drive the real terraform 1.11 CLI (HashiCorp's release zip; there is no Debian package of it here). Install it there.`,
-    );
-  }
-}
 
 let work: string;
 let stackDir: string;
@@ -57,22 +46,6 @@ async function withCloud<T>(dir: string, fn: (cloud: InProcessCloudClient) => Pr
   } finally {
     model.close();
   }
-}
-
-/**
- * Runs `oslogin terraform setup` into <work>/tf and returns the environment terraform runs with:
- * that CLI config (our filesystem mirror), no prompts, the provider's TLS cache under <work>, and `extra`.
- */
-function terraformEnv(work: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const setup = JSON.parse(execFileSync(process.execPath, [CLI, "terraform", "setup", "--dir", join(work, "tf"), "--json"], { encoding: "utf8" }));
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TF_CLI_CONFIG_FILE: setup.cliConfigFile,
-    TF_IN_AUTOMATION: "1",
-    OSLOGIN_TFPLUGIN_CACHE_DIR: join(work, "tls-cache"),
-    ...extra,
-  };
 }
 
 function seed(dir: string): void {

@@ -39,10 +39,10 @@ describe("provider defaults", () => {
 });
 
 describe("configuration errors name the argument", () => {
-  it("GIVEN neither endpoint nor a data directory WHEN configured THEN the error points at endpoint", async () => {
+  it("GIVEN neither endpoint nor a data directory nor credentials WHEN configured THEN (the real cloud being the default) the error asks for credentials", async () => {
     expect(await failure(connectCloud({}, {}))).toEqual({
-      message: "set endpoint to the address `oslogin serve` prints (or OSLOGIN_TF_DATA_DIR to use an embedded cloud data directory in process)",
-      argument: "endpoint",
+      message: "no credentials: set token or service_account_key_file (or YC_TOKEN)",
+      argument: "token",
     });
   });
 
@@ -111,11 +111,12 @@ describe("gRPC through the SDK client against the emulator server", () => {
     await cloud.close();
   });
 
-  it("GIVEN neither root_certs nor insecure WHEN configured THEN the error says how to trust the certificate", async () => {
-    expect(await failure(connectCloud({ endpoint: server.grpcEndpoint, token: server.adminToken }, {}))).toEqual({
-      message:
-        "the endpoint's TLS certificate is not trusted: set root_certs to `oslogin serve`'s certificate (<data-dir>/tls/cert.pem), or insecure = true",
-      argument: "root_certs",
+  it("GIVEN neither root_certs nor insecure WHEN a self-signed endpoint is called THEN the system store does not trust it and the error says how to", async () => {
+    const { cloud } = await connectCloud({ endpoint: server.grpcEndpoint, token: server.adminToken }, {});
+    await expect(cloud.getOrganization(ORG)).rejects.toMatchObject({
+      code: "FAILED_PRECONDITION",
+      message: `the TLS certificate of ${server.grpcEndpoint} is not trusted (self-signed certificate): trust its CA with root_certs, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE`,
     });
+    await cloud.close();
   });
 });

@@ -6,6 +6,7 @@ import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { printJsonResult } from "../views/json.js";
 import { DEFAULT_MAX_PENDING_KEY_CREATES } from "../../cloud/model/limits.js";
+import { parseRealism, REALISM_SPEC_HELP, type RealismOptions } from "../../cloud/realism/options.js";
 
 export const DEFAULT_DATA_DIR = ".oslogin";
 export const DEFAULT_REST_PORT = 18080;
@@ -14,7 +15,7 @@ export const DEFAULT_GRPC_PORT = 18443;
 const help = `oslogin serve: run the embedded Yandex Cloud emulator (REST and gRPC) until stopped
 
 Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE]
-                     [--max-key-creates N] [--json]
+                     [--max-key-creates N] [--realism SPEC] [--json]
 
 Serves the emulator's OS Login, IAM, Compute, resource-manager and operation APIs:
 REST (plain HTTP, the Yandex paths, e.g. GET /organization-manager/v1/osLoginProfiles)
@@ -38,6 +39,10 @@ Flags:
                    service account key creates generating or queued at once (default
                    ${DEFAULT_MAX_PENDING_KEY_CREATES}); more are refused at once with RESOURCE_EXHAUSTED
                    (REST 429) instead of waiting in an unbounded queue
+  --realism SPEC   behave like the real cloud on gRPC: SPEC is key=value pairs joined by
+                   commas, e.g. latency=50ms,jitter=20ms,operations=2s,faults=0.05,seed=7
+                   (the same SPEC in OSLOGIN_REALISM applies to the cloud embedded in process):
+${REALISM_SPEC_HELP}
   --json           print {dataDir, restUrl, grpcEndpoint, adminTokenFile, tlsCertFile,
                    seeded} as one JSON line when ready, instead of the text summary
 
@@ -60,6 +65,7 @@ const command: Command = {
       "grpc-port": { value: true },
       seed: { value: true },
       "max-key-creates": { value: true },
+      realism: { value: true },
       json: {},
     });
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
@@ -70,6 +76,12 @@ const command: Command = {
     const maxPendingKeyCreates = int(args, "max-key-creates", DEFAULT_MAX_PENDING_KEY_CREATES, 1, 10_000);
     const seedFile = str(args, "seed");
     const json = bool(args, "json");
+    let realism: RealismOptions | undefined;
+    try {
+      realism = parseRealism(str(args, "realism") ?? "");
+    } catch (e) {
+      throw new UsageError(`--realism: ${(e as Error).message}`);
+    }
 
     let seedText: string | undefined;
     if (seedFile !== undefined) {
@@ -85,7 +97,7 @@ const command: Command = {
     const { isCloudError } = await import("../../cloud/errors.js");
     let server;
     try {
-      server = await startCloudServer({ dataDir, host, restPort, grpcPort, maxPendingKeyCreates, log: (line) => console.error(line) });
+      server = await startCloudServer({ dataDir, host, restPort, grpcPort, maxPendingKeyCreates, realism, log: (line) => console.error(line) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const hint = code === "EADDRINUSE" ? " (a port is in use: pick others with --rest-port/--grpc-port, or 0)" : "";

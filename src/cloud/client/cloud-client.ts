@@ -42,6 +42,8 @@ export interface CallOptions {
    * operation instead of creating a second object (REST header / gRPC metadata `idempotency-key`).
    */
   idempotencyKey?: string;
+  /** How long to await the mutation's Operation (a resource's `timeouts`); the client's default otherwise. */
+  operationTimeoutMs?: number;
 }
 
 export interface PageRequest {
@@ -118,6 +120,37 @@ export interface CloudClient {
   /** Release connections; the in-process client closes nothing it does not own. */
   close(): Promise<void>;
 }
+
+/**
+ * The methods that change something, and where their CallOptions argument is: the retrying client
+ * gives each of them an idempotency key, and the realistic in-process client keeps them unfinished.
+ */
+export const MUTATING_METHODS = {
+  updateOsLoginSettings: 1,
+  createOsLoginProfile: 1,
+  updateOsLoginProfile: 1,
+  setDefaultOsLoginProfile: 1,
+  deleteOsLoginProfile: 1,
+  createUserSshKey: 1,
+  updateUserSshKey: 1,
+  deleteUserSshKey: 1,
+  createServiceAccount: 1,
+  updateServiceAccount: 1,
+  deleteServiceAccount: 1,
+  createKey: 1,
+  updateKey: 1,
+  deleteKey: 1,
+  createInstance: 1,
+  updateInstance: 1,
+  updateInstanceMetadata: 1,
+  deleteInstance: 1,
+  setAccessBindings: 2,
+  updateAccessBindings: 2,
+} as const satisfies Partial<Record<keyof CloudClient, number>>;
+
+export type MutatingMethod = keyof typeof MUTATING_METHODS;
+
+export const isMutating = (method: string): method is MutatingMethod => Object.hasOwn(MUTATING_METHODS, method);
 
 /** Walk every page of a list call. */
 export async function listAll<T>(fetch: (pageToken: string) => Promise<Page<T>>): Promise<T[]> {

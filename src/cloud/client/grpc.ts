@@ -1,12 +1,17 @@
-// CloudClient over gRPC through the official @yandex-cloud/nodejs-sdk: a Session with an IAM token
-// and the server's certificate as TLS root, one SDK client per service (int64-safe definitions from
-// the shared catalog, so uids past 2^53 stay exact), mutations awaited with the SDK's
-// waitForOperation and their Any response decoded. Failures reject with CloudError carrying the
-// same code name and message as the in-process client, so callers cannot tell the two apart.
+// CloudClient over gRPC through the official @yandex-cloud/nodejs-sdk: the SDK's generated clients
+// and client factory (int64-safe definitions from the shared catalog, so uids past 2^53 stay exact)
+// on channels this client makes, because the SDK's Session cannot renew a service account's token
+// from a key without dialling the real IAM endpoint on its own. Each service goes to the one
+// endpoint given (`oslogin serve`, a gateway) or to its own host from the SDK's map (the real
+// cloud), over TLS trusting the given root or the system store. Mutations poll their Operation until
+// done and decode its Any response. Failures reject with CloudError carrying the same code name and
+// message as the in-process client, so callers cannot tell the two apart.
 import { readFileSync } from "node:fs";
-import { Session, waitForOperation } from "@yandex-cloud/nodejs-sdk";
-import { Metadata } from "nice-grpc";
-import { clientClass, type ServiceName } from "../api/grpc/catalog.js";
+import { credentials } from "@grpc/grpc-js";
+import { getServiceClientEndpoint } from "@yandex-cloud/nodejs-sdk/dist/service-endpoints";
+import { clientFactory } from "@yandex-cloud/nodejs-sdk/dist/utils/client-factory";
+import { createChannel, Metadata, type Channel } from "nice-grpc";
+import { clientClass, SERVICES, type ServiceName } from "../api/grpc/catalog.js";
 import { deltaToSdk, accessBindingToSdk, accessBindingFromSdk, listAccessBindingsRequestToSdk } from "../api/grpc/mapping/access.js";
 import { pageFromSdk } from "../api/grpc/mapping/common.js";
 import {
@@ -50,7 +55,9 @@ import { cloudFromSdk, folderFromSdk } from "../api/grpc/mapping/resourcemanager
 import { adminTokenPath } from "../admin-token.js";
 import { CloudError, GRPC_CODES, errors, type GrpcCodeName } from "../errors.js";
 import { tlsPaths } from "../tls.js";
-import { signServiceAccountJwt } from "../model/iam-tokens.js";
+import { decodeRetryAfterMs, STATUS_DETAILS_KEY } from "../realism/retry-info.js";
+import { fixedToken, ServiceAccountTokenSource, type TokenExchange, type TokenSource } from "./iam-token-source.js";
+import { defaultTrustedRoots } from "./trust.js";
 import type {
   AccessBinding,
   AccessBindingDelta,
@@ -88,14 +95,19 @@ import type {
 import type { CallOptions, CloudClient, PageRequest } from "./cloud-client.js";
 
 export interface GrpcCloudClientOptions {
-  /** host:port of the gRPC endpoint; the host must be in the certificate's SAN (localhost / 127.0.0.1). */
-  endpoint: string;
-  /** PEM the server's certificate chains to (the emulator's self-signed cert). */
-  rootCertPem: string;
-  iamToken: string;
-  /** waitForOperation's poll interval (the SDK's default is 1 s, far too slow for a local emulator). */
+  /**
+   * host:port that serves every service (`oslogin serve`, or a gateway in front of the cloud).
+   * Omitted: each service at its own endpoint from the SDK's map (the real cloud's API hosts).
+   */
+  endpoint?: string;
+  /** PEM the server's certificate chains to; omitted = the system store plus NODE_EXTRA_CA_CERTS / SSL_CERT_FILE. */
+  rootCertPem?: string;
+  /** A fixed IAM token; or tokens, renewed before they expire (fromAuthorizedKey). */
+  iamToken?: string;
+  tokens?: TokenSource;
+  /** The first wait between OperationService.Get polls; it grows by half per poll up to 1 s. */
   pollIntervalMs?: number;
-  /** How long a mutation may take to finish before DEADLINE_EXCEEDED. */
+  /** How long a mutation's Operation may take to finish before DEADLINE_EXCEEDED (CallOptions.operationTimeoutMs overrides). */
   operationTimeoutMs?: number;
   /** Each RPC's deadline: an unresponsive server fails with DEADLINE_EXCEEDED instead of hanging. */
   callTimeoutMs?: number;
@@ -103,27 +115,37 @@ export interface GrpcCloudClientOptions {
 
 const CODE_NAMES = Object.fromEntries(Object.entries(GRPC_CODES).map(([name, code]) => [code, name])) as Record<number, GrpcCodeName>;
 
-/** A gRPC status (nice-grpc ClientError, or a failed Operation's error) as the CloudError it was on the server. */
-function toCloudError(e: unknown): CloudError {
+/** A gRPC status (nice-grpc ClientError) as the CloudError it was on the server, with its RetryInfo. */
+function toCloudError(e: unknown, trailer?: { get(key: string): unknown }): CloudError {
   if (e instanceof CloudError) return e;
   if (e && typeof e === "object") {
-    const err = e as { code?: unknown; details?: unknown; error?: { code: number; message: string }; id?: unknown };
-    // waitForOperation rejects with the Operation itself when it carries an error.
-    if (err.error && typeof err.id === "string") return new CloudError(CODE_NAMES[err.error.code] ?? "UNKNOWN", err.error.message);
+    const err = e as { code?: unknown; details?: unknown };
     if (typeof err.code === "number" && typeof err.details === "string") {
       // grpc-js ends a failed connection's message with "Resolution note: " and nothing after it.
-      return new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details.replace(/\.? Resolution note: ?$/, ""));
-    }
-    if (e instanceof Error && e.message === "Timeout reached") {
-      return new CloudError("DEADLINE_EXCEEDED", "the operation did not finish before the client's timeout");
+      const out = new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details.replace(/\.? Resolution note: ?$/, ""));
+      const details = trailer?.get(STATUS_DETAILS_KEY);
+      out.retryAfterMs = decodeRetryAfterMs(details instanceof Uint8Array ? details : undefined);
+      return out;
     }
   }
   return new CloudError("UNKNOWN", `gRPC call failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
+/** Codes an OperationService.Get poll may meet and simply poll again after. */
+const POLL_AGAIN = new Set(["UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "ABORTED"]);
+
 /** Any SDK client method: the request and per-call options in, a message out. */
-type Rpc = (request: unknown, options?: { metadata?: Metadata; deadline?: number }) => Promise<unknown>;
+type Rpc = (
+  request: unknown,
+  options?: { metadata?: Metadata; deadline?: number; onTrailer?: (trailer: Metadata) => void },
+) => Promise<unknown>;
 type SdkClient = Record<string, Rpc>;
+
+interface SdkOperation {
+  id: string;
+  done: boolean;
+  error?: { code: number; message: string };
+}
 
 const ACCESS_SERVICE: Record<ResourceKind, ServiceName> = {
   organization: "organization",
@@ -133,74 +155,134 @@ const ACCESS_SERVICE: Record<ResourceKind, ServiceName> = {
   instance: "instance",
 };
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 export class GrpcCloudClient implements CloudClient {
-  private readonly session: Session;
   private readonly clients = new Map<ServiceName, SdkClient>();
+  private readonly channels = new Map<string, Channel>();
+  private readonly tokens: TokenSource;
+  private readonly roots: Buffer;
   private readonly operationTimeoutMs: number;
 
   constructor(private readonly opts: GrpcCloudClientOptions) {
-    this.session = new Session({
-      iamToken: opts.iamToken,
-      ssl: { rootCerts: Buffer.from(opts.rootCertPem) },
-      pollInterval: opts.pollIntervalMs ?? 10,
-    });
+    this.tokens = opts.tokens ?? fixedToken(opts.iamToken ?? "");
+    this.roots = opts.rootCertPem ? Buffer.from(opts.rootCertPem) : defaultTrustedRoots();
     this.operationTimeoutMs = opts.operationTimeoutMs ?? 60_000;
   }
 
   /**
    * Authenticates as a service account with its authorized key file, the way the real cloud's
-   * clients do: a PS256 JWT exchanged for an IAM token at IamTokenService.Create.
+   * clients do: a PS256 JWT exchanged for an IAM token at IamTokenService.Create, and again before
+   * that token expires.
    */
   static async fromAuthorizedKey(
-    opts: Omit<GrpcCloudClientOptions, "iamToken"> & {
+    opts: Omit<GrpcCloudClientOptions, "iamToken" | "tokens"> & {
       keyFile: AuthorizedKeyFile;
       /** The JWT's issue time (default: now); a server with a pinned clock (tests) needs its time. */
       now?: Date;
     },
   ): Promise<GrpcCloudClient> {
-    // Session always sends a bearer token; the token endpoint ignores it (the JWT is the credential).
-    const bootstrap = new GrpcCloudClient({ ...opts, iamToken: "none" });
-    const jwt = signServiceAccountJwt(opts.keyFile, opts.now);
-    const response = (await bootstrap.call("iamToken", "create", { jwt })) as { iamToken: string };
-    return new GrpcCloudClient({ ...opts, iamToken: response.iamToken });
+    let client: GrpcCloudClient | undefined = undefined;
+    const exchange: TokenExchange = async (jwt) => {
+      const r = (await client!.call("iamToken", "create", { jwt })) as { iamToken: string; expiresAt?: Date };
+      return { iamToken: r.iamToken, expiresAt: (r.expiresAt ?? new Date(0)).toISOString() };
+    };
+    const tokens = new ServiceAccountTokenSource(opts.keyFile, exchange, opts.now ? () => opts.now! : undefined);
+    // The first token is made by the first call, so a transient failure there is retried like the call.
+    client = new GrpcCloudClient({ ...opts, tokens });
+    return client;
+  }
+
+  /** Where a service is called: the one endpoint given, else the SDK's map (the real cloud). */
+  endpointOf(name: ServiceName): string {
+    return this.opts.endpoint ?? getServiceClientEndpoint(SERVICES[name].clientClass as never);
+  }
+
+  private channel(endpoint: string): Channel {
+    let ch = this.channels.get(endpoint);
+    if (!ch) {
+      ch = createChannel(endpoint, credentials.createSsl(this.roots));
+      this.channels.set(endpoint, ch);
+    }
+    return ch;
   }
 
   private client(name: ServiceName): SdkClient {
     let c = this.clients.get(name);
     if (!c) {
-      c = this.session.client(clientClass(name) as never, this.opts.endpoint) as unknown as SdkClient;
+      c = clientFactory.create((clientClass(name) as unknown as { service: never }).service, this.channel(this.endpointOf(name))) as unknown as SdkClient;
       this.clients.set(name, c);
     }
     return c;
   }
 
   private async call(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<unknown> {
-    const options = {
-      deadline: this.opts.callTimeoutMs ?? 30_000,
-      metadata: opts?.idempotencyKey ? Metadata({ "idempotency-key": opts.idempotencyKey }) : undefined,
-    };
-    try {
-      return await this.client(service)[method](request, options);
-    } catch (e) {
-      throw toCloudError(e);
+    for (let renewed = false; ; renewed = true) {
+      // The token goes with each call (not as channel credentials): a renewed one is used from the
+      // next call on, and a failure to get one is the call's CloudError, retried like any other.
+      // IamTokenService.Create is how a token is made: it is called without one.
+      const headers: Record<string, string> = service === "iamToken" ? {} : { authorization: `Bearer ${await this.tokens.get()}` };
+      if (opts?.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
+      let trailer: Metadata | undefined;
+      const options = {
+        deadline: this.opts.callTimeoutMs ?? 30_000,
+        metadata: Metadata(headers),
+        onTrailer: (t: Metadata) => (trailer = t),
+      };
+      try {
+        return await this.client(service)[method](request, options);
+      } catch (e) {
+        const err = this.transportError(service, e) ?? toCloudError(e, trailer);
+        // A token the server no longer takes (expired early, revoked): renew once and try again.
+        if (err.code === "UNAUTHENTICATED" && !renewed && this.opts.tokens && service !== "iamToken") {
+          this.tokens.invalidate();
+          continue;
+        }
+        throw err;
+      }
     }
   }
 
   /**
-   * Runs a mutation, waits for its Operation with the SDK helper, and returns it decoded. An
-   * Operation that is already done (the emulator's always are) is not polled: waitForOperation would
-   * open a channel and make one more round trip only to read the same Operation again.
+   * A failure that is not the server's answer: a certificate nothing trusted (retrying cannot help,
+   * so not UNAVAILABLE).
+   */
+  private transportError(service: ServiceName, e: unknown): CloudError | undefined {
+    const message = e instanceof Error ? e.message : "";
+    if (/self[- ]signed certificate|unable to (verify|get (local )?issuer)|certificate (has expired|is not yet valid)|altnames|Hostname\/IP does not match/i.test(message)) {
+      // grpc-js: "... No connection established. Last error: Error: <Node's TLS error>. Resolution note: ..."
+      const why = /Last error: (?:Error: )?(.*?)\.?(?: Resolution note:|$)/.exec(message)?.[1] ?? "verification failed";
+      return new CloudError(
+        "FAILED_PRECONDITION",
+        `the TLS certificate of ${this.endpointOf(service)} is not trusted (${why}): trust its CA with root_certs, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE`,
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs a mutation and awaits its Operation: OperationService.Get is polled (with growing pauses,
+   * riding out transient failures) until it is done or the operation timeout passes.
    */
   private async mutate(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<Operation> {
-    const op = (await this.call(service, method, request, opts)) as Parameters<typeof waitForOperation>[0];
-    if (op.done && !op.error) return operationFromSdk(op);
-    try {
-      const done = op.done ? op : await waitForOperation(op, this.session, this.operationTimeoutMs, this.opts.endpoint);
-      if (done.error) throw done;
-      return operationFromSdk(done);
-    } catch (e) {
-      throw toCloudError(e);
+    let op = (await this.call(service, method, request, opts)) as SdkOperation;
+    const timeoutMs = opts?.operationTimeoutMs ?? this.operationTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    let pause = this.opts.pollIntervalMs ?? 10;
+    while (!op.done) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new CloudError("DEADLINE_EXCEEDED", `operation ${op.id} did not finish within ${timeoutMs} ms`);
+      await sleep(Math.min(pause, left));
+      pause = Math.min(pause * 1.5, 1000);
+      try {
+        op = (await this.call("operation", "get", { operationId: op.id })) as SdkOperation;
+      } catch (e) {
+        if (!(e instanceof CloudError) || !POLL_AGAIN.has(e.code)) throw e;
+        if (e.retryAfterMs) pause = Math.max(pause, e.retryAfterMs);
+      }
     }
+    if (op.error) throw new CloudError(CODE_NAMES[op.error.code] ?? "UNKNOWN", op.error.message);
+    return operationFromSdk(op as never);
   }
 
   /** The Operation's response in model shape, checked to be the message the method promises. */
@@ -434,9 +516,10 @@ export class GrpcCloudClient implements CloudClient {
     return operationFromSdk((await this.call("operation", "get", { operationId })) as never);
   }
 
-  /** The SDK opens channels per client and offers no close; they do not keep the process alive. */
   async close(): Promise<void> {
     this.clients.clear();
+    for (const ch of this.channels.values()) ch.close();
+    this.channels.clear();
   }
 }
 

@@ -50,6 +50,8 @@ const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64ur
 
 export class IamTokenService {
   private lastSweep = 0;
+  /** Lifetime of the tokens issued from now on; the realistic mode sets it short to test renewal. */
+  lifetimeSeconds = IAM_TOKEN_LIFETIME_SECONDS;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -111,7 +113,7 @@ export class IamTokenService {
   private issue(caller: Caller, subject: Subject, via: string): CreateIamTokenResponse {
     const now = this.ctx.now();
     const iamToken = `t1.${randomBytes(32).toString("base64url")}`;
-    const expiresAt = new Date(now.getTime() + IAM_TOKEN_LIFETIME_SECONDS * 1000).toISOString();
+    const expiresAt = new Date(now.getTime() + this.lifetimeSeconds * 1000).toISOString();
     this.ctx.mutate({ caller, action: "iam.IamTokenService.Create", description: "Create IAM token" }, () => {
       this.sweep(now);
       this.ctx

@@ -18,7 +18,8 @@ describe("GIVEN oslogin serve", () => {
   it("WHEN --help THEN usage, every flag with its default, and an example", async () => {
     const r = await oslogin("--help");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE] [--json]");
+    expect(r.stdout).toContain("Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE]\n                    [--realism SPEC] [--json]");
+    expect(r.stdout).toContain("  faults         fault probability per call, 0..1 (e.g. 0.05)");
     expect(r.stdout).toContain("--data-dir D     data directory (default: .oslogin)");
     expect(r.stdout).toContain("--rest-port N    REST port (default: 18080; 0 = any free port)");
     expect(r.stdout).toContain("--grpc-port N    gRPC (TLS) port (default: 18443; 0 = any free port)");
@@ -28,6 +29,11 @@ describe("GIVEN oslogin serve", () => {
   it("WHEN a port is not a number THEN exit 2 naming the flag", async () => {
     const r = await oslogin("--rest-port", "http");
     expect([r.status, r.stdout, r.stderr]).toEqual([2, "", 'oslogin serve: --rest-port must be a whole number, got "http"\n']);
+  });
+
+  it("WHEN --realism breaks a rule THEN exit 2 naming the setting and the rule", async () => {
+    const r = await oslogin("--realism", "latency=50ms,faults=2");
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, "", 'oslogin serve: --realism: Illegal argument realism faults: must be a number from 0 to 1, got "2"\n']);
   });
 
   it("WHEN a flag is unknown THEN exit 2 pointing at --help", async () => {

@@ -15,6 +15,9 @@ import { resolveCaller } from "../../auth.js";
 import { CloudError, errors, isCloudError } from "../../errors.js";
 import type { CloudModel } from "../../model/cloud-model.js";
 import type { Caller } from "../../model/types.js";
+import { realisticCall } from "../../realism/grpc-interceptor.js";
+import type { Realism } from "../../realism/realism.js";
+import { encodeRetryStatus, STATUS_DETAILS_KEY } from "../../realism/retry-info.js";
 
 export interface CallContext {
   caller: Caller;
@@ -26,6 +29,8 @@ export interface HandlerDeps {
   adminToken: string;
   /** Told about unexpected (non-CloudError) failures. */
   log?: (line: string) => void;
+  /** The realistic mode (latency, faults, unfinished operations); absent = answer at once. */
+  realism?: Realism;
 }
 
 /** A method implementation: the decoded request and who calls → the response message. */
@@ -87,7 +92,12 @@ function servedDefinition(definition: ServiceDefinition, log?: (line: string) =>
 }
 
 function toStatus(e: unknown, deps: HandlerDeps, path: string): { code: number; details: string; metadata: Metadata } {
-  if (isCloudError(e)) return { code: e.grpcCode, details: e.message, metadata: new Metadata() };
+  if (isCloudError(e)) {
+    const metadata = new Metadata();
+    // RetryInfo rides in the standard status-details trailer, where the real API puts it.
+    if (e.retryAfterMs !== undefined) metadata.set(STATUS_DETAILS_KEY, encodeRetryStatus(e.grpcCode, e.message, e.retryAfterMs));
+    return { code: e.grpcCode, details: e.message, metadata };
+  }
   deps.log?.(`gRPC ${path}: internal error: ${e instanceof Error ? e.message : String(e)}`);
   const internal = errors.internal();
   return { code: internal.grpcCode, details: internal.message, metadata: new Metadata() };
@@ -116,7 +126,9 @@ function unary(deps: HandlerDeps, path: string, impl: MethodImpl) {
       return impl(request as never, callContext(deps, call.metadata));
     };
     // Calls arriving together share one commit; each is answered once its own is on disk.
-    deps.model.ctx.acknowledged(run).then(
+    const handle = () => deps.model.ctx.acknowledged(run);
+    const answer = deps.realism ? realisticCall(deps.realism, path, firstString(call.metadata, "authorization") ?? "", handle) : handle();
+    answer.then(
       (response) => callback(null, response),
       (e: unknown) => callback(toStatus(e, deps, path)),
     );

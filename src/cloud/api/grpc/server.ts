@@ -3,6 +3,7 @@
 // emulator's certificate as its root works unchanged, waitForOperation included.
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { CloudModel } from "../../model/cloud-model.js";
+import type { Realism } from "../../realism/realism.js";
 import { serverDefinition, type ServiceName } from "./catalog.js";
 import { bindService, type HandlerDeps, type MethodImpl } from "./handler.js";
 import { instanceMethods } from "./services/compute.js";
@@ -25,6 +26,8 @@ export interface GrpcServerOptions {
   adminToken: string;
   /** One line per unexpected internal error. */
   log?: (line: string) => void;
+  /** The realistic mode's shared state (see realism/). */
+  realism?: Realism;
 }
 
 export interface GrpcServer {
@@ -51,7 +54,7 @@ const IMPLEMENTATIONS: Record<ServiceName, (deps: HandlerDeps) => Record<string,
 const SHUTDOWN_GRACE_MS = 2000;
 
 export async function startGrpcServer(model: CloudModel, opts: GrpcServerOptions): Promise<GrpcServer> {
-  const deps: HandlerDeps = { model, adminToken: opts.adminToken, log: opts.log };
+  const deps: HandlerDeps = { model, adminToken: opts.adminToken, log: opts.log, realism: opts.realism };
   const server = new Server();
   for (const [name, methods] of Object.entries(IMPLEMENTATIONS) as [ServiceName, (d: HandlerDeps) => Record<string, MethodImpl>][]) {
     const { definition, implementation } = bindService(deps, serverDefinition(name), methods(deps));
