@@ -18,7 +18,7 @@ describe("GIVEN oslogin serve", () => {
   it("WHEN --help THEN usage, every flag with its default, and an example", async () => {
     const r = await oslogin("--help");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE]\n                    [--realism SPEC] [--json]");
+    expect(r.stdout).toContain("Usage: oslogin serve [--data-dir D] [--host H] [--rest-port N] [--grpc-port N] [--seed FILE]\n                     [--max-key-creates N] [--realism SPEC] [--json]");
     expect(r.stdout).toContain("  faults         fault probability per call, 0..1 (e.g. 0.05)");
     expect(r.stdout).toContain("--data-dir D     data directory (default: .oslogin)");
     expect(r.stdout).toContain("--rest-port N    REST port (default: 18080; 0 = any free port)");
