@@ -199,6 +199,44 @@ describe("GIVEN the shell blocks of README.md and docs/*.md", () => {
   });
 });
 
+/** Files of the repository that are ours to read (not dependencies, builds or run output). */
+function repositoryFiles(dir = root, rel = ""): string[] {
+  const skip = new Set(["node_modules", "dist", ".git", "cdktf.out", ".oslogin"]);
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) return skip.has(e.name) ? [] : repositoryFiles(dir, p);
+    return /\.(ts|mjs|js|md|proto|json|yaml|yml)$/.test(e.name) ? [p] : [];
+  });
+}
+
+describe("GIVEN the README and the docs as a newcomer reads them", () => {
+  it("WHEN the README is opened THEN it is at most 12 KB and starts with the two commands", () => {
+    const text = readFileSync(path.join(root, "README.md"), "utf8");
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(12 * 1024);
+    expect(text.split("\n").slice(0, 6)).toEqual(["# oslogin-kit", "", "```sh", "npm install && npm start", "npm test", "```"]);
+  });
+
+  it("WHEN a page links to another file THEN the file is in the repository", () => {
+    const dangling: string[] = [];
+    for (const file of DOC_FILES) {
+      // Code (fenced or inline, where a regular expression may look like a link) is not prose.
+      const prose = readFileSync(path.join(root, file), "utf8").replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
+      for (const m of prose.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(m[1])) dangling.push(`${file}: ${m[1]} is outside the repository`);
+        else if (!existsSync(path.join(root, path.dirname(file), m[1]))) dangling.push(`${file}: ${m[1]} does not exist`);
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
+  it("WHEN any file of the repository is read THEN none cites the notes kept outside it", () => {
+    // Spelled in parts so that this file does not cite them itself.
+    const outside = [["shared", "reference"].join("/"), ["DESIGN", "md"].join(".")];
+    const citing = repositoryFiles().filter((f) => outside.some((o) => readFileSync(path.join(root, f), "utf8").includes(o)));
+    expect(citing).toEqual([]);
+  });
+});
+
 /** A directory on PATH whose `oslogin` runs the built CLI (dist/, which npm test builds first). */
 function builtBinDir(): string {
   const cli = path.join(root, "dist/src/cli/main.js");
