@@ -19,9 +19,6 @@ ${Object.entries(commands)
 
 Exit codes: 0 success, 1 error, 2 usage error (see each command's --help for more).`;
 
-/** Commands whose first argument is a subcommand: the JSON envelope names both ("state list"). */
-const WITH_SUBCOMMANDS = new Set(["state", "ca", "cert", "terraform", "inventory"]);
-
 /** A failure the user can act on, printed the one way every command prints it (docs/cli.md). */
 function report(label: string, json: boolean, exitCode: number, message: string, diagnostics: CliError["diagnostics"] = []): number {
   if (json) console.log(jsonFailure(label, exitCode, message, diagnostics));
@@ -51,7 +48,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(cmd.help);
     return 0;
   }
-  const label = WITH_SUBCOMMANDS.has(name) && rest[0] && !rest[0].startsWith("-") ? `${name} ${rest[0]}` : name;
+  // The JSON envelope names the subcommand too ("state list").
+  const label = entry.subcommands?.includes(rest[0]) ? `${name} ${rest[0]}` : name;
   const json = rest.includes("--json");
   try {
     return await cmd.run(rest);

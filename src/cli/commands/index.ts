@@ -2,15 +2,19 @@
 // `oslogin --help` and small commands start fast.
 import type { Command } from "../command.js";
 
-/** `server`: runs until stopped, so it keeps V8's default tuning (see src/cli/v8-tuning.ts). */
-export const commands: Record<string, { summary: string; server?: true; load: () => Promise<Command> }> = {
-  terraform: { summary: "Set up the real terraform to use our providers offline", load: async () => (await import("./terraform.js")).default },
+/**
+ * `server`: runs until stopped, so it keeps V8's default tuning (see src/cli/v8-tuning.ts).
+ * `subcommands`: the words the command takes first (the JSON envelope names them, and the docs test
+ * checks the documentation against them).
+ */
+export const commands: Record<string, { summary: string; server?: true; subcommands?: readonly string[]; load: () => Promise<Command> }> = {
+  terraform: { summary: "Set up the real terraform to use our providers offline", subcommands: ["setup"], load: async () => (await import("./terraform.js")).default },
   serve: { summary: "Run the Yandex Cloud emulator (REST + gRPC over TLS) on a data directory", server: true, load: async () => (await import("./serve.js")).default },
-  cert: { summary: "Export a 1-hour SSH certificate and key pair from the organization CA", load: async () => (await import("./cert.js")).default },
-  ca: { summary: "Print an organization's SSH CA public key (for TrustedUserCAKeys)", load: async () => (await import("./ca.js")).default },
-  vm: { summary: "Print or install the sshd files an OS Login VM needs (AuthorizedPrincipalsCommand, drop-in)", load: async () => (await import("./vm.js")).default },
+  cert: { summary: "Export a 1-hour SSH certificate and key pair from the organization CA", subcommands: ["export"], load: async () => (await import("./cert.js")).default },
+  ca: { summary: "Print an organization's SSH CA public key (for TrustedUserCAKeys)", subcommands: ["public-key"], load: async () => (await import("./ca.js")).default },
+  vm: { summary: "Print or install the sshd files an OS Login VM needs (AuthorizedPrincipalsCommand, drop-in)", subcommands: ["principals-command", "sshd-config"], load: async () => (await import("./vm.js")).default },
   metadata: { summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)", server: true, load: async () => (await import("./metadata.js")).default },
-  inventory: { summary: "Ansible dynamic inventory of OS Login VMs with a 1-hour certificate", load: async () => (await import("./inventory.js")).default },
+  inventory: { summary: "Ansible dynamic inventory of OS Login VMs with a 1-hour certificate", subcommands: ["export"], load: async () => (await import("./inventory.js")).default },
   "ssh-config": { summary: "ssh_config Host blocks for the inventory's VMs", load: async () => (await import("./ssh-config.js")).default },
   synth: { summary: "Run the CDKTF app (cdktf.json) to write cdktf.out", load: async () => (await import("./synth.js")).default },
   plan: { summary: "Show what apply would change, with drift and the access review", load: async () => (await import("./plan.js")).default },
@@ -18,7 +22,7 @@ export const commands: Record<string, { summary: string; server?: true; load: ()
   destroy: { summary: "Delete everything the stack manages", load: async () => (await import("./destroy.js")).default },
   refresh: { summary: "Update state from the cloud without changing the cloud", load: async () => (await import("./refresh.js")).default },
   import: { summary: "Adopt an existing object into state", load: async () => (await import("./import.js")).default },
-  state: { summary: "List, show, remove or rename objects in state", load: async () => (await import("./state.js")).default },
+  state: { summary: "List, show, remove or rename objects in state", subcommands: ["list", "show", "rm", "mv"], load: async () => (await import("./state.js")).default },
   access: { summary: "Who can log in to which OS Login VM now (login, uid, sudo, via)", load: async () => (await import("./access.js")).default },
   output: { summary: "Print the stack's outputs", load: async () => (await import("./output.js")).default },
   "force-unlock": { summary: "Remove a stuck state lock by its ID", load: async () => (await import("./force-unlock.js")).default },
