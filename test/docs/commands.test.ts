@@ -260,7 +260,7 @@ describe("GIVEN the README's quickstart", () => {
     // installed node_modules, and npm test is what is running now, so `npm start` is what runs.
     expect(readme[0].text.split("\n")).toEqual(["npm install && npm start", "npm test"]);
     const copy = tempDir("oslogin-docs-quickstart-");
-    for (const f of ["src", "examples", "constructs", "bench", "package.json", "tsconfig.json", "cdktf.json"]) cpSync(path.join(root, f), path.join(copy, f), { recursive: true });
+    for (const f of ["src", "examples", "constructs", "bench", "test", "vm", "package.json", "tsconfig.json", "cdktf.json"]) cpSync(path.join(root, f), path.join(copy, f), { recursive: true });
     symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
     const env = { PATH: `${builtBinDir()}:${process.env.PATH}` };
     const start = run("npm start", copy, env);
