@@ -25,7 +25,8 @@ describe("buildInventory", () => {
             ansible_host: "198.51.100.1",
             ansible_user: "yc-sa-ansible",
             ansible_ssh_private_key_file: "/cache/k",
-            ansible_ssh_common_args: "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes",
+            ansible_ssh_common_args:
+              "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes -o UserKnownHostsFile=/cache/known_hosts -o StrictHostKeyChecking=yes -o HostKeyAlias=web-1",
             ansible_become: true,
             oslogin_instance_id: "fhm1",
             oslogin_instance_name: "web-1",
@@ -38,7 +39,8 @@ describe("buildInventory", () => {
             ansible_host: "198.51.100.2",
             ansible_user: "yc-sa-ansible",
             ansible_ssh_private_key_file: "/cache/k",
-            ansible_ssh_common_args: "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes",
+            ansible_ssh_common_args:
+              "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes -o UserKnownHostsFile=/cache/known_hosts -o StrictHostKeyChecking=yes -o HostKeyAlias=web-2",
             oslogin_instance_id: "fhm2",
             oslogin_instance_name: "web-2",
             oslogin_folder_id: "b1ffolder1",
@@ -98,7 +100,7 @@ describe("buildInventory", () => {
       adminInstanceIds: new Set(),
       credentials: { login: "svc", privateKeyFile: "/keys/id_ed25519" },
     });
-    expect(inv._meta.hostvars.k.ansible_ssh_common_args).toBe("-o IdentitiesOnly=yes");
+    expect(inv._meta.hostvars.k.ansible_ssh_common_args).toBe("-o IdentitiesOnly=yes -o UserKnownHostsFile=/cache/known_hosts -o StrictHostKeyChecking=yes -o HostKeyAlias=k");
   });
 
   it("sanitizes group names for Ansible", () => {
