@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildInventory, groupName } from "../../src/inventory/build.js";
+import { toSshConfig } from "../../src/inventory/formats.js";
 import { config, instance } from "./fixtures.js";
 
 const credentials = { login: "yc-sa-ansible", privateKeyFile: "/cache/k", certificateFile: "/cache/k-cert.pub" };
@@ -106,5 +107,29 @@ describe("buildInventory", () => {
   it("sanitizes group names for Ansible", () => {
     expect(groupName("label", "tier.name", "web-1")).toBe("label_tier_name_web_1");
     expect(groupName("9lives")).toBe("_9lives");
+  });
+
+  it("GIVEN a built inventory WHEN rendered as ssh_config THEN each Host block checks the VM's key strictly against the inventory's known_hosts", () => {
+    const inv = buildInventory({
+      config: config(),
+      instances: [instance("fhm1", { name: "web-1", nat: "198.51.100.1" })],
+      folderNames: {},
+      adminInstanceIds: new Set(),
+      credentials,
+    });
+    expect(toSshConfig(inv)).toBe(
+      [
+        "Host web-1",
+        "  HostName 198.51.100.1",
+        "  User yc-sa-ansible",
+        "  IdentityFile /cache/k",
+        "  CertificateFile /cache/k-cert.pub",
+        "  IdentitiesOnly yes",
+        "  UserKnownHostsFile /cache/known_hosts",
+        "  StrictHostKeyChecking yes",
+        "  HostKeyAlias web-1",
+        "",
+      ].join("\n"),
+    );
   });
 });
