@@ -17,6 +17,7 @@ import { requireBinary, requireVmBinaries } from "./harness/binaries.js";
 import { QUICKSTART as Q, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount } from "./harness/cloud.js";
 import { startController, type Controller } from "./harness/network.js";
 import { REPO_ROOT } from "./harness/paths.js";
+import { runProcess } from "./harness/process.js";
 import { startVm, type Vm } from "./harness/vm.js";
 
 const work = mkdtempSync(join(tmpdir(), "inventory-e2e-"));
@@ -24,6 +25,7 @@ const dataDir = join(work, "cloud");
 const cacheDir = join(work, "cache");
 const inventoryScript = join(work, "oslogin-inventory");
 const configFile = join(work, "oslogin-inventory.yml");
+const pluginConfig = join(work, "oslogin.yml");
 let model: CloudModel;
 let cloud: InProcessCloudClient;
 let controller: Controller;
@@ -50,9 +52,9 @@ function natInstance(name: string, metadata: Record<string, string> = { "enable-
 const natOf = (i: Instance) => i.networkInterfaces[0].primaryV4Address.oneToOneNat!.address;
 
 /** Runs an Ansible program on the controller, with no connection reuse (every run must authenticate). */
-function ansible(program: "ansible" | "ansible-inventory", args: string[]) {
-  return controller.exec([requireBinary(program), "-i", inventoryScript, ...args], {
-    timeoutMs: 90_000,
+function ansible(program: "ansible" | "ansible-inventory", args: string[], o: { inventory?: string; env?: Record<string, string> } = {}) {
+  return controller.exec([requireBinary(program), "-i", o.inventory ?? inventoryScript, ...args], {
+    timeoutMs: 120_000,
     env: {
       ...process.env,
       OSLOGIN_INVENTORY_CONFIG: configFile,
@@ -66,6 +68,7 @@ function ansible(program: "ansible" | "ansible-inventory", args: string[]) {
       ANSIBLE_INVENTORY_ENABLED: "script",
       // One SSH connection per task instead of several (module piped to python): fewer logins.
       ANSIBLE_PIPELINING: "True",
+      ...o.env,
     },
   });
 }
@@ -79,6 +82,9 @@ beforeAll(async () => {
   await enableOsLogin(cloud, Q.organizationId, { keys: true, certificates: true });
   web1 = await natInstance("web-1");
   web2 = await natInstance("web-2");
+  // Roles for the collection's keyed_groups: web-1 is the database, web-2 the web server.
+  web1 = await cloud.updateInstance({ instanceId: web1.id, updateMask: ["labels"], labels: { role: "db" } });
+  web2 = await cloud.updateInstance({ instanceId: web2.id, updateMask: ["labels"], labels: { role: "web" } });
   await natInstance("legacy", { "enable-oslogin": "false" });
 
   sa = await cloud.createServiceAccount({ folderId: Q.folderId, name: "ansible" });
@@ -146,11 +152,10 @@ describe("GIVEN the quickstart organization, an Ansible service account with osL
       ansible_python_interpreter: "/usr/bin/python3",
       oslogin_folder_id: Q.folderId,
       oslogin_zone: "ru-central1-a",
-      oslogin_labels: {},
     };
     expect(inv._meta.hostvars).toEqual({
-      "web-1": { ...common, ansible_host: natOf(web1), ansible_ssh_common_args: sshArgs("web-1"), ansible_become: true, oslogin_instance_id: web1.id, oslogin_instance_name: "web-1", oslogin_fqdn: web1.fqdn },
-      "web-2": { ...common, ansible_host: natOf(web2), ansible_ssh_common_args: sshArgs("web-2"), oslogin_instance_id: web2.id, oslogin_instance_name: "web-2", oslogin_fqdn: web2.fqdn },
+      "web-1": { ...common, ansible_host: natOf(web1), ansible_ssh_common_args: sshArgs("web-1"), ansible_become: true, oslogin_labels: { role: "db" }, oslogin_instance_id: web1.id, oslogin_instance_name: "web-1", oslogin_fqdn: web1.fqdn },
+      "web-2": { ...common, ansible_host: natOf(web2), ansible_ssh_common_args: sshArgs("web-2"), oslogin_labels: { role: "web" }, oslogin_instance_id: web2.id, oslogin_instance_name: "web-2", oslogin_fqdn: web2.fqdn },
     });
     // Written from the consoles on this first run (the cache directory was empty): one key per VM.
     const key = (vm: Vm) => vm.hostPublicKeys()[0].split(" ").slice(0, 2).join(" ");
@@ -190,6 +195,35 @@ describe("GIVEN the quickstart organization, an Ansible service account with osL
     expect(r.stdout).toContain("web-1 | CHANGED | rc=0 | (stdout) root");
     expect(r.stdout).toMatch(/^web-2 \| FAILED! => .*(password is required|Missing sudo password)/m);
     expect(r.status).toBe(2); // ansible: a host failed
+  });
+
+  it("WHEN the oslogin.kit plugin with keyed_groups is the inventory THEN db and web groups, and ping and become work on db with strict host keys", async () => {
+    const collections = join(work, "collections");
+    expect((await runProcess("npm", ["run", "--silent", "ansible:collection"], { timeoutMs: 120_000 })).status).toBe(0);
+    const install = await runProcess(requireBinary("ansible-galaxy"), ["collection", "install", join(REPO_ROOT, "dist/ansible/oslogin-kit-0.1.0.tar.gz"), "-p", collections], { timeoutMs: 120_000 });
+    expect(install.status).toBe(0);
+    writeFileSync(
+      pluginConfig,
+      [
+        "plugin: oslogin.kit.oslogin",
+        `config: ${configFile}`,
+        `command: [${inventoryScript}]`,
+        "plain_groups: false",
+        "strict: true",
+        "leading_separator: false",
+        "keyed_groups: [{ key: oslogin_labels.role, prefix: '' }]",
+        "",
+      ].join("\n"),
+    );
+    const env = { ANSIBLE_COLLECTIONS_PATH: collections, ANSIBLE_INVENTORY_ENABLED: "auto" };
+    const graph = await ansible("ansible-inventory", ["--graph"], { inventory: pluginConfig, env });
+    expect(graph.stdout).toBe("@all:\n  |--@ungrouped:\n  |--@db:\n  |  |--web-1\n  |--@web:\n  |  |--web-2\n");
+    const ping = await ansible("ansible", ["db", "-m", "ping", "-o"], { inventory: pluginConfig, env });
+    expect(ping.status).toBe(0);
+    expect(ping.stdout).toMatch(/^web-1 \| SUCCESS => .*"ping": "pong"/m);
+    const id = await ansible("ansible", ["db", "-b", "-m", "command", "-a", "id", "-o"], { inventory: pluginConfig, env });
+    expect(id.status).toBe(0);
+    expect(id.stdout).toContain("web-1 | CHANGED | rc=0 | (stdout) uid=0(root) gid=0(root) groups=0(root)");
   });
 
   it("WHEN the cached certificate has expired THEN the next inventory call renews it and ping succeeds", async () => {
