@@ -4,6 +4,7 @@
 import type { Instance } from "../cloud/model/types.js";
 import { ENABLE_OSLOGIN_KEY, isTrueMetadata } from "../cloud/model/rules.js";
 import type { InventoryConfig } from "./config.js";
+import { hostKeyOptions } from "./known-hosts.js";
 
 export interface HostCredentials {
   login: string;
@@ -72,9 +73,9 @@ export function hostNames(config: InventoryConfig, instances: Instance[]): Map<s
   return new Map([...wanted].map(([id, n]) => [id, count.get(n)! > 1 ? id : n]));
 }
 
-export function hostVars(input: InventoryInput, i: Instance): HostVars {
+export function hostVars(input: InventoryInput, i: Instance, host: string): HostVars {
   const { config, credentials } = input;
-  const sshArgs = ["-o IdentitiesOnly=yes"];
+  const sshArgs = ["-o IdentitiesOnly=yes", ...hostKeyOptions(config.knownHostsFile, host)];
   if (credentials.certificateFile) sshArgs.unshift(`-o CertificateFile=${credentials.certificateFile}`);
   const vars: HostVars = {
     ansible_host: address(config, i),
@@ -107,7 +108,7 @@ export function buildInventory(input: InventoryInput): AnsibleInventory {
   const hostvars: Record<string, HostVars> = {};
   for (const i of selected) {
     const host = names.get(i.id)!;
-    hostvars[host] = hostVars(input, i);
+    hostvars[host] = hostVars(input, i, host);
     add(ALL_OSLOGIN_GROUP, host);
     if (config.groupBy.folder) add(groupName("folder", input.folderNames[i.folderId] ?? i.folderId), host);
     if (config.groupBy.zone) add(groupName("zone", i.zoneId), host);

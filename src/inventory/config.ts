@@ -2,7 +2,7 @@
 // $OSLOGIN_INVENTORY_CONFIG) with environment overrides. Every problem is reported with the key it
 // is about, because Ansible shows only our stderr when an inventory script fails.
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { homedir } from "node:os";
 import { parse } from "yaml";
 
@@ -40,6 +40,8 @@ export interface InventoryConfig {
   cacheDir: string;
   /** Renew a cached certificate when less than this is left. */
   renewMarginSeconds: number;
+  /** Where the VMs' published host keys are kept; ssh checks them strictly. */
+  knownHostsFile: string;
 }
 
 export class InventoryConfigError extends Error {
@@ -66,6 +68,7 @@ const KNOWN_KEYS = [
   "ssh_private_key_file",
   "cache_dir",
   "renew_margin_seconds",
+  "known_hosts_file",
 ];
 
 export const DEFAULT_CONFIG_FILE = "oslogin-inventory.yml";
@@ -80,6 +83,7 @@ export const ENV_KEYS: Record<string, string> = {
   OSLOGIN_ORGANIZATION_ID: "organization_id",
   OSLOGIN_FOLDERS: "folders",
   OSLOGIN_CACHE_DIR: "cache_dir",
+  OSLOGIN_KNOWN_HOSTS_FILE: "known_hosts_file",
 };
 
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): InventoryConfig {
@@ -189,6 +193,7 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
     fail("renew_margin_seconds", "must be a whole number of seconds from 0 to 3599");
   }
 
+  const cacheDir = path("cache_dir") ?? resolve(homedir(), ".cache/oslogin-kit/certificates");
   return {
     ...(cloud ? { cloud: "yandex" as const } : {}),
     endpoint,
@@ -205,7 +210,8 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
     vars: stringMap("vars", raw.vars),
     login: str("login"),
     sshPrivateKeyFile: path("ssh_private_key_file"),
-    cacheDir: path("cache_dir") ?? resolve(homedir(), ".cache/oslogin-kit/certificates"),
+    cacheDir,
     renewMarginSeconds: margin as number,
+    knownHostsFile: path("known_hosts_file") ?? join(cacheDir, "known_hosts"),
   };
 }

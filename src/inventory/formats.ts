@@ -58,9 +58,8 @@ export function toSshConfig(inv: AnsibleInventory): string {
   for (const host of Object.keys(inv._meta.hostvars).sort()) {
     const v = inv._meta.hostvars[host];
     const lines = [`Host ${host}`, `  HostName ${v.ansible_host}`, `  User ${v.ansible_user}`, `  IdentityFile ${v.ansible_ssh_private_key_file}`];
-    const cert = /CertificateFile=(\S+)/.exec(String(v.ansible_ssh_common_args ?? ""))?.[1];
-    if (cert) lines.push(`  CertificateFile ${cert}`);
-    lines.push("  IdentitiesOnly yes");
+    // The same -o options Ansible passes (certificate, known_hosts, strict checking), as config lines.
+    for (const [, key, value] of String(v.ansible_ssh_common_args ?? "").matchAll(/-o (\w+)=(\S+)/g)) lines.push(`  ${key} ${value}`);
     blocks.push(lines.join("\n"));
   }
   return blocks.join("\n\n") + "\n";

@@ -6,9 +6,10 @@ import { listAll, type CloudClient } from "../cloud/client/cloud-client.js";
 import { CloudError } from "../cloud/errors.js";
 import { OS_ADMIN_LOGIN_ROLE } from "../cloud/model/roles.js";
 import type { AccessBinding, Instance, ResourceRef, Subject } from "../cloud/model/types.js";
-import { buildInventory, type AnsibleInventory, type HostCredentials } from "./build.js";
+import { buildInventory, hostNames, selectInstances, type AnsibleInventory, type HostCredentials } from "./build.js";
 import { ensureCertificate } from "./cert-cache.js";
 import type { InventoryConfig } from "./config.js";
+import { hostKeysFromConsole, updateKnownHosts, type KnownHostsUpdate } from "./known-hosts.js";
 
 export interface GatherContext {
   client: CloudClient;
@@ -136,7 +137,28 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export async function gatherInventory(ctx: GatherContext): Promise<AnsibleInventory> {
+/**
+ * Brings the known_hosts file up to date with the host keys the selected VMs publish on their
+ * serial console. Changed and missing keys are reported on `warn` (ssh itself refuses those VMs).
+ */
+export async function recordHostKeys(ctx: GatherContext, instances: Instance[], warn: (line: string) => void): Promise<KnownHostsUpdate> {
+  const selected = selectInstances(ctx.config, instances);
+  const names = hostNames(ctx.config, selected);
+  const published = await Promise.all(
+    selected.map(async (i) => ({ host: names.get(i.id)!, keys: hostKeysFromConsole(await ctx.client.getSerialPortOutput(i.id)) })),
+  );
+  const update = updateKnownHosts(ctx.config.knownHostsFile, published);
+  for (const host of update.changed) {
+    warn(
+      `VM ${host}: the host key it publishes differs from the one in ${ctx.config.knownHostsFile}; ssh will refuse it. ` +
+        `If the VM was re-created, remove the old key: ssh-keygen -R ${host} -f ${ctx.config.knownHostsFile}`,
+    );
+  }
+  for (const host of update.unpublished) warn(`VM ${host}: publishes no SSH host keys on its serial console yet; ssh will refuse it`);
+  return update;
+}
+
+export async function gatherInventory(ctx: GatherContext, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<AnsibleInventory> {
   const { client, config } = ctx;
   const folders = await Promise.all(config.folderIds.map((id) => client.getFolder(id)));
   const folderNames = Object.fromEntries(folders.map((f) => [f.id, f.name]));
@@ -152,6 +174,7 @@ export async function gatherInventory(ctx: GatherContext): Promise<AnsibleInvent
   const [credentials, adminInstanceIds] = await Promise.all([
     credentialsFor(ctx, login),
     adminInstances(ctx, instances, cloudOf),
+    recordHostKeys(ctx, instances, warn),
   ]);
   return buildInventory({ config, instances, folderNames, adminInstanceIds, credentials });
 }

@@ -17,6 +17,7 @@ import { requireBinary, requireVmBinaries } from "./harness/binaries.js";
 import { QUICKSTART as Q, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount } from "./harness/cloud.js";
 import { startController, type Controller } from "./harness/network.js";
 import { REPO_ROOT } from "./harness/paths.js";
+import { runProcess } from "./harness/process.js";
 import { startVm, type Vm } from "./harness/vm.js";
 
 const work = mkdtempSync(join(tmpdir(), "inventory-e2e-"));
@@ -24,6 +25,7 @@ const dataDir = join(work, "cloud");
 const cacheDir = join(work, "cache");
 const inventoryScript = join(work, "oslogin-inventory");
 const configFile = join(work, "oslogin-inventory.yml");
+const pluginConfig = join(work, "oslogin.yml");
 let model: CloudModel;
 let cloud: InProcessCloudClient;
 let controller: Controller;
@@ -50,14 +52,15 @@ function natInstance(name: string, metadata: Record<string, string> = { "enable-
 const natOf = (i: Instance) => i.networkInterfaces[0].primaryV4Address.oneToOneNat!.address;
 
 /** Runs an Ansible program on the controller, with no connection reuse (every run must authenticate). */
-function ansible(program: "ansible" | "ansible-inventory", args: string[]) {
-  return controller.exec([requireBinary(program), "-i", inventoryScript, ...args], {
-    timeoutMs: 90_000,
+function ansible(program: "ansible" | "ansible-inventory", args: string[], o: { inventory?: string; env?: Record<string, string> } = {}) {
+  return controller.exec([requireBinary(program), "-i", o.inventory ?? inventoryScript, ...args], {
+    timeoutMs: 120_000,
     env: {
       ...process.env,
       OSLOGIN_INVENTORY_CONFIG: configFile,
-      ANSIBLE_HOST_KEY_CHECKING: "False",
-      ANSIBLE_SSH_ARGS: "-o ControlMaster=no -o ControlPath=none -o UserKnownHostsFile=/dev/null",
+      // Host key checking stays on: the inventory's known_hosts (from the VMs' consoles) is all ssh trusts.
+      ANSIBLE_HOST_KEY_CHECKING: "True",
+      ANSIBLE_SSH_ARGS: "-o ControlMaster=no -o ControlPath=none",
       ANSIBLE_REMOTE_TMP: "/tmp/.ansible-remote",
       ANSIBLE_LOCAL_TEMP: join(work, "ansible-local"),
       ANSIBLE_NOCOLOR: "1",
@@ -65,6 +68,7 @@ function ansible(program: "ansible" | "ansible-inventory", args: string[]) {
       ANSIBLE_INVENTORY_ENABLED: "script",
       // One SSH connection per task instead of several (module piped to python): fewer logins.
       ANSIBLE_PIPELINING: "True",
+      ...o.env,
     },
   });
 }
@@ -78,6 +82,9 @@ beforeAll(async () => {
   await enableOsLogin(cloud, Q.organizationId, { keys: true, certificates: true });
   web1 = await natInstance("web-1");
   web2 = await natInstance("web-2");
+  // Roles for the collection's keyed_groups: web-1 is the database, web-2 the web server.
+  web1 = await cloud.updateInstance({ instanceId: web1.id, updateMask: ["labels"], labels: { role: "db" } });
+  web2 = await cloud.updateInstance({ instanceId: web2.id, updateMask: ["labels"], labels: { role: "web" } });
   await natInstance("legacy", { "enable-oslogin": "false" });
 
   sa = await cloud.createServiceAccount({ folderId: Q.folderId, name: "ansible" });
@@ -112,6 +119,8 @@ beforeAll(async () => {
   for (const [name, inst] of [["web-1", web1], ["web-2", web2]] as const) {
     const vm = await startVm({ name, instanceId: inst.id, dataDir, workDir: join(work, name), trustedCaKeys: [ca], listenAddress: "0.0.0.0" });
     vms.push(vm);
+    // What cloud-init prints to the console at first boot; the inventory reads it back with GetSerialPortOutput.
+    model.serialPorts.setHostKeys(ADMIN, { instanceId: inst.id, hostKeys: vm.hostPublicKeys() });
     await controller.link(vm.pid, natOf(inst));
     // OS Login VMs make homes on first login (pam_mkhomedir); this VM's /home is a tmpfs.
     const home = await vm.exec(["sh", "-c", `mkdir -p /home/${profile.login} && chown ${profile.uid}:${profile.uid} /home/${profile.login}`]);
@@ -126,26 +135,31 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe("GIVEN the quickstart organization, an Ansible service account with osLogin on the folder and osAdminLogin on web-1", () => {
+// Each test runs ansible with real logins: on a loaded 2-core machine one can take a minute.
+describe("GIVEN the quickstart organization, an Ansible service account with osLogin on the folder and osAdminLogin on web-1", { timeout: 180_000 }, () => {
   it("WHEN ansible-inventory --list runs THEN it shows exactly the OS Login VMs, their groups and host variables", async () => {
     const r = await ansible("ansible-inventory", ["--list"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const inv = JSON.parse(r.stdout);
     const cert = join(work, `cache/yc-organization-id-${Q.organizationId}-yc-sa-ansible`);
+    const knownHosts = join(cacheDir, "known_hosts");
+    const sshArgs = (host: string) =>
+      `-o CertificateFile=${cert}-cert.pub -o IdentitiesOnly=yes -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o HostKeyAlias=${host}`;
     const common = {
       ansible_user: "yc-sa-ansible",
       ansible_ssh_private_key_file: cert,
-      ansible_ssh_common_args: `-o CertificateFile=${cert}-cert.pub -o IdentitiesOnly=yes`,
       ansible_python_interpreter: "/usr/bin/python3",
       oslogin_folder_id: Q.folderId,
       oslogin_zone: "ru-central1-a",
-      oslogin_labels: {},
     };
     expect(inv._meta.hostvars).toEqual({
-      "web-1": { ...common, ansible_host: natOf(web1), ansible_become: true, oslogin_instance_id: web1.id, oslogin_instance_name: "web-1", oslogin_fqdn: web1.fqdn },
-      "web-2": { ...common, ansible_host: natOf(web2), oslogin_instance_id: web2.id, oslogin_instance_name: "web-2", oslogin_fqdn: web2.fqdn },
+      "web-1": { ...common, ansible_host: natOf(web1), ansible_ssh_common_args: sshArgs("web-1"), ansible_become: true, oslogin_labels: { role: "db" }, oslogin_instance_id: web1.id, oslogin_instance_name: "web-1", oslogin_fqdn: web1.fqdn },
+      "web-2": { ...common, ansible_host: natOf(web2), ansible_ssh_common_args: sshArgs("web-2"), oslogin_labels: { role: "web" }, oslogin_instance_id: web2.id, oslogin_instance_name: "web-2", oslogin_fqdn: web2.fqdn },
     });
+    // Written from the consoles on this first run (the cache directory was empty): one key per VM.
+    const key = (vm: Vm) => vm.hostPublicKeys()[0].split(" ").slice(0, 2).join(" ");
+    expect(readFileSync(knownHosts, "utf8")).toBe(`web-1 ${key(vms[0])}\nweb-2 ${key(vms[1])}\n`);
     expect(inv.all.children.sort()).toEqual(["folder_default", "oslogin", "ungrouped", "zone_ru_central1_a"]);
     expect(inv.oslogin.hosts).toEqual(["web-1", "web-2"]);
     expect(inv.folder_default.hosts).toEqual(["web-1", "web-2"]);
@@ -183,6 +197,35 @@ describe("GIVEN the quickstart organization, an Ansible service account with osL
     expect(r.status).toBe(2); // ansible: a host failed
   });
 
+  it("WHEN the oslogin.kit plugin with keyed_groups is the inventory THEN db and web groups, and ping and become work on db with strict host keys", async () => {
+    const collections = join(work, "collections");
+    expect((await runProcess("npm", ["run", "--silent", "ansible:collection"], { timeoutMs: 120_000 })).status).toBe(0);
+    const install = await runProcess(requireBinary("ansible-galaxy"), ["collection", "install", join(REPO_ROOT, "dist/ansible/oslogin-kit-0.1.0.tar.gz"), "-p", collections], { timeoutMs: 120_000 });
+    expect(install.status).toBe(0);
+    writeFileSync(
+      pluginConfig,
+      [
+        "plugin: oslogin.kit.oslogin",
+        `config: ${configFile}`,
+        `command: [${inventoryScript}]`,
+        "plain_groups: false",
+        "strict: true",
+        "leading_separator: false",
+        "keyed_groups: [{ key: oslogin_labels.role, prefix: '' }]",
+        "",
+      ].join("\n"),
+    );
+    const env = { ANSIBLE_COLLECTIONS_PATH: collections, ANSIBLE_INVENTORY_ENABLED: "auto" };
+    const graph = await ansible("ansible-inventory", ["--graph"], { inventory: pluginConfig, env });
+    expect(graph.stdout).toBe("@all:\n  |--@ungrouped:\n  |--@db:\n  |  |--web-1\n  |--@web:\n  |  |--web-2\n");
+    const ping = await ansible("ansible", ["db", "-m", "ping", "-o"], { inventory: pluginConfig, env });
+    expect(ping.status).toBe(0);
+    expect(ping.stdout).toMatch(/^web-1 \| SUCCESS => .*"ping": "pong"/m);
+    const id = await ansible("ansible", ["db", "-b", "-m", "command", "-a", "id", "-o"], { inventory: pluginConfig, env });
+    expect(id.status).toBe(0);
+    expect(id.stdout).toContain("web-1 | CHANGED | rc=0 | (stdout) uid=0(root) gid=0(root) groups=0(root)");
+  });
+
   it("WHEN the cached certificate has expired THEN the next inventory call renews it and ping succeeds", async () => {
     const base = join(cacheDir, `yc-organization-id-${Q.organizationId}-yc-sa-ansible`);
     // A certificate from the same CA that ended an hour ago, over a fresh key: what an old cache holds.
@@ -206,8 +249,21 @@ describe("GIVEN the quickstart organization, an Ansible service account with osL
     await revoke(cloud, { kind: "folder", id: Q.folderId }, "compute.osLogin", serviceAccount(sa.id));
     await revoke(cloud, { kind: "instance", id: web1.id }, "compute.osAdminLogin", serviceAccount(sa.id));
     const r = await ansible("ansible", ["all", "-m", "ping", "-o"]);
-    expect(r.stdout).toMatch(/^web-1 \| UNREACHABLE!.*\r?\nyc-sa-ansible@198\.51\.100\.\d+: Permission denied \(publickey\)/m);
-    expect(r.stdout).toMatch(/^web-2 \| UNREACHABLE!.*\r?\nyc-sa-ansible@198\.51\.100\.\d+: Permission denied \(publickey\)/m);
+    // ssh's message follows on the same line, or on the next after an earlier warning line.
+    expect(r.stdout).toMatch(/^web-1 \| UNREACHABLE!.*(\r?\n)?.*yc-sa-ansible@198\.51\.100\.\d+: Permission denied \(publickey\)/m);
+    expect(r.stdout).toMatch(/^web-2 \| UNREACHABLE!.*(\r?\n)?.*yc-sa-ansible@198\.51\.100\.\d+: Permission denied \(publickey\)/m);
     expect(r.status).toBe(4); // ansible: hosts unreachable
+  });
+
+  it("WHEN web-2's host key is replaced after known_hosts was written THEN ssh refuses web-2, naming it, and known_hosts keeps the old key", async () => {
+    const before = readFileSync(join(cacheDir, "known_hosts"), "utf8");
+    await vms[1].replaceHostKey();
+    // The re-created VM publishes its new key too: the inventory must still not trust it silently.
+    model.serialPorts.setHostKeys(ADMIN, { instanceId: web2.id, hostKeys: vms[1].hostPublicKeys() });
+    const r = await ansible("ansible", ["web-2", "-m", "ping", "-o"]);
+    expect(r.stdout).toMatch(/^web-2 \| UNREACHABLE!/m);
+    expect(r.stdout).toContain("Host key for web-2 has changed and you have requested strict checking.");
+    expect(r.status).toBe(4);
+    expect(readFileSync(join(cacheDir, "known_hosts"), "utf8")).toBe(before);
   });
 });

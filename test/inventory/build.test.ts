@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildInventory, groupName } from "../../src/inventory/build.js";
+import { toSshConfig } from "../../src/inventory/formats.js";
 import { config, instance } from "./fixtures.js";
 
 const credentials = { login: "yc-sa-ansible", privateKeyFile: "/cache/k", certificateFile: "/cache/k-cert.pub" };
@@ -25,7 +26,8 @@ describe("buildInventory", () => {
             ansible_host: "198.51.100.1",
             ansible_user: "yc-sa-ansible",
             ansible_ssh_private_key_file: "/cache/k",
-            ansible_ssh_common_args: "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes",
+            ansible_ssh_common_args:
+              "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes -o UserKnownHostsFile=/cache/known_hosts -o StrictHostKeyChecking=yes -o HostKeyAlias=web-1",
             ansible_become: true,
             oslogin_instance_id: "fhm1",
             oslogin_instance_name: "web-1",
@@ -38,7 +40,8 @@ describe("buildInventory", () => {
             ansible_host: "198.51.100.2",
             ansible_user: "yc-sa-ansible",
             ansible_ssh_private_key_file: "/cache/k",
-            ansible_ssh_common_args: "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes",
+            ansible_ssh_common_args:
+              "-o CertificateFile=/cache/k-cert.pub -o IdentitiesOnly=yes -o UserKnownHostsFile=/cache/known_hosts -o StrictHostKeyChecking=yes -o HostKeyAlias=web-2",
             oslogin_instance_id: "fhm2",
             oslogin_instance_name: "web-2",
             oslogin_folder_id: "b1ffolder1",
@@ -98,11 +101,35 @@ describe("buildInventory", () => {
       adminInstanceIds: new Set(),
       credentials: { login: "svc", privateKeyFile: "/keys/id_ed25519" },
     });
-    expect(inv._meta.hostvars.k.ansible_ssh_common_args).toBe("-o IdentitiesOnly=yes");
+    expect(inv._meta.hostvars.k.ansible_ssh_common_args).toBe("-o IdentitiesOnly=yes -o UserKnownHostsFile=/cache/known_hosts -o StrictHostKeyChecking=yes -o HostKeyAlias=k");
   });
 
   it("sanitizes group names for Ansible", () => {
     expect(groupName("label", "tier.name", "web-1")).toBe("label_tier_name_web_1");
     expect(groupName("9lives")).toBe("_9lives");
+  });
+
+  it("GIVEN a built inventory WHEN rendered as ssh_config THEN each Host block checks the VM's key strictly against the inventory's known_hosts", () => {
+    const inv = buildInventory({
+      config: config(),
+      instances: [instance("fhm1", { name: "web-1", nat: "198.51.100.1" })],
+      folderNames: {},
+      adminInstanceIds: new Set(),
+      credentials,
+    });
+    expect(toSshConfig(inv)).toBe(
+      [
+        "Host web-1",
+        "  HostName 198.51.100.1",
+        "  User yc-sa-ansible",
+        "  IdentityFile /cache/k",
+        "  CertificateFile /cache/k-cert.pub",
+        "  IdentitiesOnly yes",
+        "  UserKnownHostsFile /cache/known_hosts",
+        "  StrictHostKeyChecking yes",
+        "  HostKeyAlias web-1",
+        "",
+      ].join("\n"),
+    );
   });
 });

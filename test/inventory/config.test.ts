@@ -29,6 +29,7 @@ describe("inventory config", () => {
       sshPrivateKeyFile: undefined,
       cacheDir: join(dir, "cache"),
       renewMarginSeconds: 300,
+      knownHostsFile: join(dir, "cache", "known_hosts"),
     });
   });
 

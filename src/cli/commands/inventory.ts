@@ -26,9 +26,14 @@ const CONFIG_HELP = `Configuration: ./oslogin-inventory.yml, or the file named b
   ssh_private_key_file: id_ed25519      # key-only mode, when the organization issues no certificates
   cache_dir: ~/.cache/oslogin-kit/certificates
   renew_margin_seconds: 300
+  known_hosts_file: ~/.cache/oslogin-kit/certificates/known_hosts   # default: <cache_dir>/known_hosts
+
+Host keys: each run adds the keys a VM publishes on its serial console (cloud-init's block) to
+known_hosts_file, for VMs not yet in it; ssh checks them strictly. A VM whose published key changed keeps
+its old entry, is named on stderr, and ssh refuses it until the old line is removed (ssh-keygen -R).
 
 Environment overrides: OSLOGIN_ENDPOINT, OSLOGIN_ROOT_CERTS, OSLOGIN_DATA_DIR, OSLOGIN_SERVICE_ACCOUNT_KEY_FILE,
-OSLOGIN_ORGANIZATION_ID, OSLOGIN_FOLDERS (comma-separated), OSLOGIN_CACHE_DIR.`;
+OSLOGIN_ORGANIZATION_ID, OSLOGIN_FOLDERS (comma-separated), OSLOGIN_CACHE_DIR, OSLOGIN_KNOWN_HOSTS_FILE.`;
 
 /** Loads the config, connects as the service account and builds the inventory. */
 export async function loadInventory(configPath?: string): Promise<AnsibleInventory> {

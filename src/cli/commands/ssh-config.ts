@@ -11,7 +11,8 @@ const command: Command = {
   help: `Usage: oslogin ssh-config [--config F] [--output F]
 
 Prints one Host block per OS Login VM of the inventory (see \`oslogin inventory --help\` for the config),
-with the OS Login login, the cached private key and the 1-hour certificate:
+with the OS Login login, the cached private key, the 1-hour certificate, and strict host key checking against
+the known_hosts file the inventory writes from the keys each VM publishes:
 
   oslogin ssh-config --output ~/.ssh/oslogin.conf && ssh -F ~/.ssh/oslogin.conf web-1`,
   async run(argv) {

@@ -103,6 +103,8 @@ export interface CloudClient {
   updateInstance(req: UpdateInstanceRequest, opts?: CallOptions): Promise<Instance>;
   updateInstanceMetadata(req: UpdateInstanceMetadataRequest, opts?: CallOptions): Promise<Instance>;
   deleteInstance(instanceId: string, opts?: CallOptions): Promise<void>;
+  /** What the VM wrote to a serial port since boot (port 1, the console, by default): cloud-init's host keys. */
+  getSerialPortOutput(instanceId: string, port?: number): Promise<string>;
 
   // access bindings (organization, cloud, folder, service account, instance)
   listAccessBindings(resource: ResourceRef, req?: PageRequest): Promise<Page<AccessBinding>>;

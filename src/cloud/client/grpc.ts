@@ -478,6 +478,10 @@ export class GrpcCloudClient implements CloudClient {
     await this.mutate("instance", "delete", { instanceId }, opts);
   }
 
+  async getSerialPortOutput(instanceId: string, port = 1): Promise<string> {
+    return ((await this.call("instance", "getSerialPortOutput", { instanceId, port })) as { contents: string }).contents;
+  }
+
   // ---------- access bindings ----------
 
   async listAccessBindings(resource: ResourceRef, req: PageRequest = {}): Promise<Page<AccessBinding>> {

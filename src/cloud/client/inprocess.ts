@@ -235,6 +235,10 @@ export class InProcessCloudClient implements CloudClient {
     await this.write(() => this.model.instances.delete(this.caller, { instanceId }, opts));
   }
 
+  async getSerialPortOutput(instanceId: string, port = 1): Promise<string> {
+    return this.read(() => this.model.serialPorts.getOutput(this.caller, { instanceId, port }).contents);
+  }
+
   // ---------- access bindings ----------
 
   async listAccessBindings(resource: ResourceRef, req?: PageRequest): Promise<Page<AccessBinding>> {

@@ -13,6 +13,7 @@ import { UserSshKeyService } from "./user-ssh-keys.js";
 import { IamTokenService } from "./iam-tokens.js";
 import { InstanceService } from "./instances.js";
 import { KeyService } from "./keys.js";
+import { SerialPortService } from "./serial-port.js";
 import { ServiceAccountService } from "./service-accounts.js";
 
 export interface CloudModelOptions {
@@ -42,6 +43,7 @@ export class CloudModel {
   readonly keys: KeyService;
   readonly iamTokens: IamTokenService;
   readonly instances: InstanceService;
+  readonly serialPorts: SerialPortService;
 
   private checkpoints?: BackgroundCheckpoints;
 
@@ -59,6 +61,7 @@ export class CloudModel {
     this.keys = new KeyService(ctx, limits.maxPendingKeyCreates);
     this.iamTokens = new IamTokenService(ctx, this.keys);
     this.instances = new InstanceService(ctx, this.access, this.osLogin);
+    this.serialPorts = new SerialPortService(ctx);
   }
 
   static open(opts: CloudModelOptions = {}): CloudModel {

@@ -166,4 +166,17 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE idempotency_keys ADD COLUMN request_digest TEXT;
     `,
   },
+  {
+    version: 8,
+    name: "host keys a VM publishes on its serial console",
+    sql: `
+      -- The public host keys cloud-init prints to the serial console at first boot, one per line. Kept
+      -- beside the instance (not in its doc) because no instance API returns them: only
+      -- GetSerialPortOutput shows them, inside the boot text.
+      CREATE TABLE instance_host_keys (
+        instance_id TEXT PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+        keys TEXT NOT NULL,
+        booted_at TEXT NOT NULL);
+    `,
+  },
 ];

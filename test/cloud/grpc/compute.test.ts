@@ -5,6 +5,8 @@ import { instance as sdk, instanceService } from "@yandex-cloud/nodejs-sdk/compu
 import { osLoginService } from "@yandex-cloud/nodejs-sdk/organizationmanager-v1";
 import * as access from "@yandex-cloud/nodejs-sdk/proto/access/access";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { ADMIN } from "../../../src/cloud/model/types.js";
 import { ALICE, FOLDER, ORG, startGrpcHarness, statusOf, type GrpcHarness } from "./harness.js";
 
 const { CreateInstanceRequest, UpdateInstanceRequest } = instanceService;
@@ -109,5 +111,17 @@ describe("GIVEN the compute InstanceService over gRPC", () => {
       effectiveDeltas: [{ action: access.AccessBindingAction.ADD, accessBinding: binding }],
     });
     expect((await vms.listAccessBindings({ resourceId: vm.id, pageSize: 0, pageToken: "" })).accessBindings).toEqual([binding]);
+  });
+
+  it("WHEN GetSerialPortOutput THEN the console with the recorded host keys; an unknown port is INVALID_ARGUMENT", async () => {
+    const { vm } = await create({ name: "web-console" });
+    expect(await vms.getSerialPortOutput({ instanceId: vm.id, port: 0 })).toEqual({ contents: "" });
+    const key = generateEd25519KeyPair("root@web-console").publicKey;
+    h.model.serialPorts.setHostKeys(ADMIN, { instanceId: vm.id, hostKeys: [key] });
+    const { contents } = await vms.getSerialPortOutput({ instanceId: vm.id, port: 1 });
+    expect(contents.slice(contents.indexOf("-----BEGIN SSH HOST KEY KEYS-----"), contents.indexOf("-----END SSH HOST KEY KEYS-----"))).toBe(
+      `-----BEGIN SSH HOST KEY KEYS-----\n${key}\n`,
+    );
+    expect(await statusOf(vms.getSerialPortOutput({ instanceId: vm.id, port: 9 }))).toEqual({ code: 3, details: "Illegal argument port: must be between 1 and 4" });
   });
 });

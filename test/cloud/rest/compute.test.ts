@@ -1,7 +1,9 @@
 // compute/v1 InstanceService over REST: create (Operation with the Instance), get (metadata only
 // with view=FULL), list, update (PATCH with a mask), updateMetadata, delete, access bindings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALICE, anyId, errorBody, FOLDER, NOW, startHarness, useExpect, type Harness } from "./harness.js";
+import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { parsePublicKey } from "../../../src/cloud/ssh/public-key.js";
+import { ALICE, anyId, BOB, errorBody, FOLDER, NOW, startHarness, useExpect, type Harness } from "./harness.js";
 
 useExpect(expect);
 const BASE = "/compute/v1/instances";
@@ -176,5 +178,51 @@ describe("GIVEN OS Login on in the organization", () => {
     const r = await h.call("POST", BASE, { body: { ...spec, name: "web-oslogin" } });
     expect(r.status).toBe(200);
     expect(r.body.response.serialPortSettings).toEqual({ sshAuthorization: "OS_LOGIN" });
+  });
+});
+
+describe("GIVEN a VM whose host keys the emulator admin recorded", () => {
+  it("WHEN GET :serialPortOutput THEN cloud-init's fingerprint and key blocks; a member without compute.instances.get is refused; a later set replaces the keys", async () => {
+    const created = await h.call("POST", BASE, { body: { ...spec, name: "web-keys", hostname: "web-keys" } });
+    const id = created.body.response.id as string;
+    expect((await h.call("GET", `${BASE}/${id}:serialPortOutput`)).body).toEqual({ contents: "" });
+    const ed = generateEd25519KeyPair("root@web-keys").publicKey;
+    const [type, blob] = ed.split(" ");
+    const set = await h.call("POST", `/emulator/v1/instances/${id}:setHostKeys`, { body: { hostKeys: [ed] } });
+    expect(set.status).toBe(200);
+    const fingerprint = parsePublicKey(ed).fingerprint;
+    expect(set.body).toEqual({ instanceId: id, fingerprints: [fingerprint] });
+    const out = await h.call("GET", `${BASE}/${id}:serialPortOutput?port=1`);
+    expect(out.status).toBe(200);
+    const lines = (out.body.contents as string).split("\n");
+    const stamp = "<14>Jan  2 03:04:05 cloud-init: ";
+    expect(lines.slice(1, 11)).toEqual([
+      `${stamp}${"#".repeat(61)}`,
+      `${stamp}-----BEGIN SSH HOST KEY FINGERPRINTS-----`,
+      `${stamp}256 ${fingerprint} root@web-keys (ED25519)`,
+      `${stamp}-----END SSH HOST KEY FINGERPRINTS-----`,
+      `${stamp}${"#".repeat(61)}`,
+      "-----BEGIN SSH HOST KEY KEYS-----",
+      `${type} ${blob} root@web-keys`,
+      "-----END SSH HOST KEY KEYS-----",
+      expect.stringMatching(/^Cloud-init v\. 22\.4\.2 finished at /),
+      "",
+    ]);
+    expect((await h.call("GET", `${BASE}/${id}:serialPortOutput?port=2`)).body).toEqual({ contents: "" });
+    expect((await h.call("GET", `${BASE}/${id}:serialPortOutput?port=5`)).body).toEqual(errorBody(3, "Illegal argument port: must be between 1 and 4"));
+
+    const bob = await h.tokenFor(BOB);
+    const denied = await h.call("GET", `${BASE}/${id}:serialPortOutput`, { token: bob });
+    expect(denied.status).toBe(403);
+    const notAdmin = await h.call("POST", `/emulator/v1/instances/${id}:setHostKeys`, { body: { hostKeys: [ed] }, token: bob });
+    expect(notAdmin.status).toBe(403);
+    const bad = await h.call("POST", `/emulator/v1/instances/${id}:setHostKeys`, { body: { hostKeys: ["ssh-ed25519 nope"] } });
+    expect(bad.body).toEqual(errorBody(3, "Illegal argument host_keys[0]: is not a parseable OpenSSH public key"));
+
+    const replaced = generateEd25519KeyPair("root@web-keys").publicKey;
+    await h.call("POST", `/emulator/v1/instances/${id}:setHostKeys`, { body: { hostKeys: [replaced] } });
+    const again = (await h.call("GET", `${BASE}/${id}:serialPortOutput`)).body.contents as string;
+    expect(again).toContain(`\n${replaced}\n`);
+    expect(again).not.toContain(blob);
   });
 });

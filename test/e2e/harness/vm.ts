@@ -10,7 +10,7 @@
 // namespace dies with its holder process, and stop() kills every process started here.
 // All paths are absolute (nsenter changes directories). Needs root.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { requireVmBinaries } from "./binaries.js";
 import { principalsCommandScript } from "../../../src/vm/principals-command.js";
@@ -70,6 +70,13 @@ export interface Vm {
   setTrustedCaKeys(lines: string[]): void;
   /** Runs the agent's cache refresher inside the VM, as its timer does (writes /etc/oslogin_*.cache). */
   refreshNssCache(): Promise<ProcessResult>;
+  /** sshd's public host keys (ssh_host_*_key.pub lines): what cloud-init would print to the console. */
+  hostPublicKeys(): string[];
+  /**
+   * A new host key in place of the old one, as a re-created VM has. OpenSSH 9.2's sshd re-executes
+   * for every connection and loads its host keys then, so the next connection shows the new key.
+   */
+  replaceHostKey(): Promise<void>;
   sshdLog(): string;
   metadataLog(): string;
   stop(): Promise<void>;
@@ -245,6 +252,12 @@ exec sleep infinity
       writeFileSync(f("trusted-ca.pub"), lines.join("\n") + "\n");
     },
     refreshNssCache: () => runProcess(bin.nsenter, [...enter(true), bin.google_oslogin_nss_cache]),
+    hostPublicKeys: () => [readFileSync(f("sshd/ssh_host_ed25519_key.pub"), "utf8").trim()],
+    async replaceHostKey() {
+      for (const suffix of ["", ".pub"]) rmSync(f(`sshd/ssh_host_ed25519_key${suffix}`), { force: true });
+      const k = await runProcess(bin["ssh-keygen"], ["-q", "-t", "ed25519", "-N", "", "-f", f("sshd/ssh_host_ed25519_key")]);
+      if (k.status !== 0) throw new Error(`ssh-keygen: ${k.stderr}`);
+    },
     sshdLog: () => (existsSync(f("sshd.log")) ? readFileSync(f("sshd.log"), "utf8") : sshdLogText),
     metadataLog: () => mdLog,
     async stop() {

@@ -30,9 +30,9 @@ export function restRoutes(model: CloudModel): Route[] {
     ...userSshKeyRoutes(model.userSshKeys),
     ...directoryRoutes(model.directory, model.access),
     ...iamRoutes(model.serviceAccounts, model.keys, model.iamTokens, model.access),
-    ...computeRoutes(model.instances, model.access),
+    ...computeRoutes(model.instances, model.access, model.serialPorts),
     ...operationRoutes(model.ctx),
-    ...emulatorRoutes(model.directory, model.audit, model.iamTokens),
+    ...emulatorRoutes(model.directory, model.audit, model.iamTokens, model.serialPorts),
   ];
 }
 

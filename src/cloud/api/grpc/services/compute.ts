@@ -1,4 +1,4 @@
-// compute: InstanceService (Get/List/Create/Update/UpdateMetadata/Delete + access bindings).
+// compute: InstanceService (Get/List/Create/Update/UpdateMetadata/Delete/GetSerialPortOutput + access bindings).
 import type { instanceService as svc } from "@yandex-cloud/nodejs-sdk/compute-v1";
 import type { CallContext, HandlerDeps, MethodImpl } from "../handler.js";
 import {
@@ -27,6 +27,8 @@ export function instanceMethods(deps: HandlerDeps): Record<string, MethodImpl> {
     updateMetadata: (r: svc.UpdateInstanceMetadataRequest, c: CallContext) =>
       operationToSdk(s.updateMetadata(c.caller, updateMetadataRequestFromSdk(r), c)),
     delete: (r: svc.DeleteInstanceRequest, c: CallContext) => operationToSdk(s.delete(c.caller, r, c)),
+    getSerialPortOutput: (r: svc.GetInstanceSerialPortOutputRequest, c: CallContext): svc.GetInstanceSerialPortOutputResponse =>
+      deps.model.serialPorts.getOutput(c.caller, { instanceId: r.instanceId, port: r.port }),
     ...accessBindingMethods(deps, "instance"),
   };
 }

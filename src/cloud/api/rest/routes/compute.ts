@@ -2,6 +2,7 @@
 // the real API does; List never does.
 import type { AccessService } from "../../../model/access.js";
 import type { InstanceService } from "../../../model/instances.js";
+import type { SerialPortService } from "../../../model/serial-port.js";
 import type {
   CreateInstanceRequest,
   UpdateInstanceMetadataRequest,
@@ -101,7 +102,7 @@ interface ListQuery extends PageQuery {
 }
 const listQuery = object<ListQuery>({ folderId: required(string), ...PAGE_FIELDS, filter: string, orderBy: string, view });
 
-export function computeRoutes(instances: InstanceService, access: AccessService): Route[] {
+export function computeRoutes(instances: InstanceService, access: AccessService, serialPorts: SerialPortService): Route[] {
   return [
     route<{ view?: View }>({
       method: "GET",
@@ -139,6 +140,12 @@ export function computeRoutes(instances: InstanceService, access: AccessService)
       method: "DELETE",
       path: `${BASE}/{instanceId}`,
       handle: (ctx) => operationJson(instances.delete(ctx.caller, { instanceId: ctx.params.instanceId }, callOpts(ctx))),
+    }),
+    route<{ port?: bigint }>({
+      method: "GET",
+      path: `${BASE}/{instanceId}:serialPortOutput`,
+      query: object<{ port?: bigint }>({ port: int64 }),
+      handle: (ctx) => serialPorts.getOutput(ctx.caller, { instanceId: ctx.params.instanceId, port: ctx.query.port }),
     }),
     ...accessBindingRoutes(access, "instance", BASE),
   ];

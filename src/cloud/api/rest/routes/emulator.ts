@@ -5,6 +5,7 @@
 import type { AuditService, ListAuditEventsRequest } from "../../../model/audit.js";
 import type { DirectoryService } from "../../../model/directory.js";
 import type { IamTokenService } from "../../../model/iam-tokens.js";
+import type { SerialPortService } from "../../../model/serial-port.js";
 import type { Subject } from "../../../model/types.js";
 import { errors } from "../../../errors.js";
 import { operationJson } from "../encode.js";
@@ -39,7 +40,7 @@ interface CreateNamedBody {
 type AuditQuery = Omit<ListAuditEventsRequest, "pageSize"> & { pageSize?: bigint };
 const auditQuery = object<AuditQuery>({ resourceType: string, resourceId: string, ...PAGE_FIELDS });
 
-export function emulatorRoutes(directory: DirectoryService, audit: AuditService, iamTokens: IamTokenService): Route[] {
+export function emulatorRoutes(directory: DirectoryService, audit: AuditService, iamTokens: IamTokenService, serialPorts: SerialPortService): Route[] {
   // The model refuses every one of these to a non-admin as well; marking them adminOnly makes the
   // gateway refuse before it parses a body the caller may not send.
   return adminOnly([
@@ -49,6 +50,13 @@ export function emulatorRoutes(directory: DirectoryService, audit: AuditService,
       path: `${EMULATOR_BASE}/iamTokens`,
       body: object<{ subject: Subject }>({ subject: required(object<Subject>({ type: required(string), id: required(string) })) }),
       handle: (ctx) => iamTokens.issueFor(ctx.caller, ctx.body),
+    }),
+    route<unknown, { hostKeys: string[] }>({
+      // The SSH host keys a VM has (its /etc/ssh/ssh_host_*_key.pub lines): what its serial console then shows.
+      method: "POST",
+      path: `${EMULATOR_BASE}/instances/{instanceId}:setHostKeys`,
+      body: object<{ hostKeys: string[] }>({ hostKeys: required(arrayOf(string)) }),
+      handle: (ctx) => serialPorts.setHostKeys(ctx.caller, { instanceId: ctx.params.instanceId, hostKeys: ctx.body.hostKeys }),
     }),
     route<AuditQuery>({
       method: "GET",
