@@ -10,7 +10,7 @@ export async function accessContext(cloud: CloudClient, plan: Plan): Promise<Acc
   return contextFor(cloud, orgs, plan.providerScopes);
 }
 
-async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>, providerScopes?: AccessContext["providerScopes"]): Promise<AccessContext> {
+export async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>, providerScopes?: AccessContext["providerScopes"]): Promise<AccessContext> {
   const orgs = new Set(organizationIds);
   const profiles = new Map<string, { login: string; uid: string }>();
   const names = new Map<string, string>();

@@ -1,32 +1,19 @@
 // Issue 18: a member who can log in only through a group. The binding names "group:<id>"; the
 // review and `oslogin access` expand it to the group's members as the cloud lists them (devs =
 // Alice in the quickstart seed), run as a user runs them: real CLI processes.
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ALICE, ORG, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
+import { oslogin, osLoginVm } from "./run-cli.js";
 
-const main = path.join(import.meta.dirname, "../../src/cli/main.ts");
 const DEVS = "ajgdevs0000000000001";
-
-function oslogin(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), main, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const stack = (withGroup: boolean) => ({
   provider: { yandex: [{ organization_id: ORG, folder_id: "b1gquickstartfolder1", zone: "ru-central1-a" }] },
   terraform: { required_providers: { yandex: { source: "yandex-cloud/yandex" } } },
   resource: {
     yandex_compute_instance: {
-      web: {
-        name: "web",
-        platform_id: "standard-v3",
-        resources: { cores: 2, memory: 2 },
-        boot_disk: { initialize_params: { image_id: "fd8quickstartoslogin" } },
-        network_interface: [{ subnet_id: "e9bquickstartsubnet1" }],
-        metadata: { "enable-oslogin": "true" },
-      },
+      web: osLoginVm("web"),
     },
     ...(withGroup
       ? { yandex_compute_instance_iam_member: { devs_web: { instance_id: "${yandex_compute_instance.web.id}", role: "compute.osLogin", member: `group:${DEVS}` } } }
