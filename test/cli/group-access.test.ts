@@ -22,7 +22,7 @@ const stack = (withGroup: boolean) => ({
 });
 
 describe("GIVEN a VM and a plan that grants compute.osLogin on it to the group devs (Alice)", () => {
-  it("WHEN reviewed, applied and listed THEN Alice shows gaining login through the group, as her default profile", () => {
+  it("WHEN reviewed, applied, listed and the binding moved in state THEN Alice shows gaining login through the group, and keeps it after the move", () => {
     const dir = tempDir("oslogin-group-access-");
     seededModel(path.join(dir, ".oslogin")).close();
     writeStack(dir, stack(false));
@@ -39,5 +39,16 @@ describe("GIVEN a VM and a plan that grants compute.osLogin on it to the group d
     expect(access.code).toBe(0);
     const rows = (JSON.parse(access.out) as { access: Record<string, unknown>[] }).access;
     expect(rows.map((r) => [r.vm, r.member, r.login, r.sudo, r.via])).toEqual([["web", `userAccount:${ALICE}`, "(default profile)", false, "instance through group devs"]]);
+
+    // The group binding moved in state to an address the configuration does not declare: the
+    // plan forgets the old address and creates the declared one, one binding in the cloud, so
+    // Alice keeps login through the group and the review says nothing changes.
+    expect(oslogin(dir, "state", "mv", "yandex_compute_instance_iam_member.devs_web", "yandex_compute_instance_iam_member.old").code).toBe(0);
+    const moved = oslogin(dir, "plan");
+    expect(moved.out).toContain("Plan: 1 to add, 0 to change, 0 to destroy, 1 to forget.");
+    expect(moved.out).toContain("Access changes: none.");
+    expect(oslogin(dir, "apply", "--auto-approve").code).toBe(0);
+    const still = (JSON.parse(oslogin(dir, "access", "--json").out) as { access: Record<string, unknown>[] }).access;
+    expect(still.map((r) => [r.vm, r.member, r.via])).toEqual([["web", `userAccount:${ALICE}`, "instance through group devs"]]);
   }, 120_000);
 });
