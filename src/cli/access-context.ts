@@ -10,13 +10,18 @@ export async function accessContext(cloud: CloudClient, plan: Plan): Promise<Acc
   return contextFor(cloud, orgs, plan.providerScopes);
 }
 
-async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>, providerScopes?: AccessContext["providerScopes"]): Promise<AccessContext> {
+export async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>, providerScopes?: AccessContext["providerScopes"]): Promise<AccessContext> {
   const orgs = new Set(organizationIds);
   const profiles = new Map<string, { login: string; uid: string }>();
   const names = new Map<string, string>();
+  const groups: NonNullable<AccessContext["groups"]> = new Map();
+  const organizationUsers = new Map<string, string[]>();
   for (const org of orgs) {
     try {
-      for (const m of await listAll((pageToken) => cloud.listMembers(org, { pageToken, pageSize: 1000 }))) names.set(m.id, m.name);
+      const members = await listAll((pageToken) => cloud.listMembers(org, { pageToken, pageSize: 1000 }));
+      for (const m of members) names.set(m.id, m.name);
+      organizationUsers.set(org, members.map((m) => m.id));
+      for (const g of await listAll((pageToken) => cloud.listGroups(org, { pageToken, pageSize: 1000 }))) groups.set(g.id, { name: g.name, members: g.members });
       for (const p of await listAll((pageToken) => cloud.listOsLoginProfiles({ organizationId: org, pageToken, pageSize: 1000n }))) {
         if (p.isDefault || !profiles.has(p.subjectId)) profiles.set(p.subjectId, { login: p.login, uid: p.uid.toString() });
       }
@@ -24,7 +29,7 @@ async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>,
       // The review is advisory: without directory access it shows ids instead of names.
     }
   }
-  return { profiles, names, providerScopes };
+  return { profiles, names, providerScopes, groups, organizationUsers };
 }
 
 export async function accessRows(cloud: CloudClient, plan: Plan, includeUnchanged = false): Promise<AccessRow[]> {
@@ -54,6 +59,9 @@ export async function currentAccessRows(cloud: CloudClient, state: State): Promi
     value: i.attributes,
     providerKey: providerKeyOf(i.provider),
   }));
-  const orgs = objs.map((o) => o.value.organization_id).filter((x): x is string => typeof x === "string");
+  let orgs = objs.map((o) => o.value.organization_id).filter((x): x is string => typeof x === "string");
+  // A stack that names its organization only in the provider block: the organizations the caller
+  // sees (their groups and members are what a group binding reaches).
+  if (orgs.length === 0) orgs = await listAll((pageToken) => cloud.listOrganizations({ pageToken, pageSize: 1000 })).then((l) => l.map((o) => o.id), () => []);
   return accessDiff([], objs, await contextFor(cloud, orgs), true).filter((r) => r.after !== "none");
 }

@@ -7,6 +7,7 @@
 // - initialize_params cannot be read back (disks are not a separate API here): state keeps what was
 //   created, and an import leaves it empty.
 import { listAll } from "../cloud/client/cloud-client.js";
+import { metadataOsLogin } from "./access.js";
 import {
   ENABLE_OSLOGIN_KEY,
   INSTANCE_CORE_FRACTIONS,
@@ -262,6 +263,7 @@ export const computeInstance = defineResource({
   provider: "yandex",
   schemaVersion: 1,
   description: "A virtual machine. OS Login on: metadata enable-oslogin = \"true\" (sshd) and serial_port_settings (serial console).",
+  access: { kind: "target", folderAttribute: "folder_id", osLogin: metadataOsLogin },
   schema: {
     attributes: {
       id: computed(types.string, { description: "The instance id." }),

@@ -9,6 +9,7 @@
 //   int64, whose values are decimal strings (uids reach 2^63-1); maps are plain objects.
 // - UNKNOWN marks a value not known until apply (only ever seen by check() and plan()).
 import type { CloudClient } from "../cloud/client/cloud-client.js";
+import type { AccessSemantics } from "./access.js";
 
 export const UNKNOWN: unique symbol = Symbol.for("oslogin-kit.unknown");
 export type Unknown = typeof UNKNOWN;
@@ -151,6 +152,8 @@ export interface ResourceDefinition {
    * index into `planned`.
    */
   verify?(ctx: ResourceContext, planned: ObjectValue[], managed: ObjectValue[]): Promise<{ at: number; diagnostic: Diagnostic }[]>;
+  /** What the type means for OS Login access (src/resources/access.ts); absent = nothing. */
+  access?: AccessSemantics;
 }
 
 export function defineResource(def: ResourceDefinition): ResourceDefinition {
@@ -177,6 +180,7 @@ export function defineResource(def: ResourceDefinition): ResourceDefinition {
     upgradeState: def.upgradeState,
     cloudKey: def.cloudKey,
     verify: def.verify,
+    access: def.access,
   } satisfies Record<keyof ResourceDefinition, unknown>;
 }
 

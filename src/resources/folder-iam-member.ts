@@ -5,5 +5,6 @@ export const folderIamMember = defineIamMember({
   type: "yandex_resourcemanager_folder_iam_member",
   scopeAttribute: "folder_id",
   scopeKind: "folder",
+  grantsOn: "folder",
   scopeName: "folder",
 });

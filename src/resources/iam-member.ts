@@ -5,6 +5,7 @@
 // send a single UpdateAccessBindings delta; read lists the scope's bindings.
 import { listAll } from "../cloud/client/cloud-client.js";
 import type { AccessBinding, ResourceKind } from "../cloud/model/types.js";
+import type { AccessScope } from "./access.js";
 import { checkMember, checkRole } from "./checks.js";
 import { computed, defineResource, diag, optional, required, types, type ObjectValue, type ResourceDefinition } from "./define.js";
 import { eachScope, groupBy, orGone, parseMember, sameBinding } from "./support.js";
@@ -17,6 +18,8 @@ export interface IamMemberSpec {
   /** What the scope is, for descriptions: "folder". */
   scopeName: string;
   extension?: boolean;
+  /** How far a login role granted here reaches (absent: the type grants no VM access). */
+  grantsOn?: AccessScope;
 }
 
 export function defineIamMember(spec: IamMemberSpec): ResourceDefinition {
@@ -46,6 +49,7 @@ export function defineIamMember(spec: IamMemberSpec): ResourceDefinition {
     provider: "yandex",
     schemaVersion: 0,
     extension: spec.extension,
+    access: spec.grantsOn ? { kind: "grant", on: spec.grantsOn, scopeAttribute: scope } : undefined,
     description: `Grants one role to one member on a ${spec.scopeName}, leaving the ${spec.scopeName}'s other bindings alone.`,
     schema: {
       attributes: {

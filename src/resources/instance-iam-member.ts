@@ -8,6 +8,7 @@ export const instanceIamMember = defineIamMember({
   type: "yandex_compute_instance_iam_member",
   scopeAttribute: "instance_id",
   scopeKind: "instance",
+  grantsOn: "instance",
   scopeName: "VM instance",
   extension: true,
 });

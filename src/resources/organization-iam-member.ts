@@ -5,5 +5,6 @@ export const organizationIamMember = defineIamMember({
   type: "yandex_organizationmanager_organization_iam_member",
   scopeAttribute: "organization_id",
   scopeKind: "organization",
+  grantsOn: "organization",
   scopeName: "organization",
 });

@@ -52,6 +52,7 @@ export const osLoginMember = defineResource({
   schemaVersion: 0,
   extension: true,
   description: "Finds an organization member by email or OS Login login.",
+  access: { kind: "subject", memberType: "userAccount", nameAttribute: "name" },
   schema: {
     attributes: {
       id: computed(types.string, { description: "The member's user id." }),

@@ -26,6 +26,7 @@ export const osLoginProfile = defineResource({
   schemaVersion: 0,
   extension: true,
   description: "An OS Login profile (login, uid, home directory, shell) of a user or service account.",
+  access: { kind: "profile", subjectAttribute: "subject_id" },
   schema: {
     attributes: {
       id: computed(types.string, { description: "The profile id." }),

@@ -27,6 +27,7 @@ export const serviceAccount = defineResource({
   provider: "yandex",
   schemaVersion: 1,
   description: "An IAM service account.",
+  access: { kind: "subject", memberType: "serviceAccount", nameAttribute: "name" },
   schema: {
     attributes: {
       id: optionalComputed(types.string, { description: "The service account id." }),

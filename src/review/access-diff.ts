@@ -3,15 +3,20 @@
 // its folder, its cloud or the organization, and as which login and uid, before and after the
 // plan. This is what a reviewer of an access change needs to read, rather than attribute diffs.
 //
+// What each resource type means for access (a grant on a scope, a VM, a profile, a subject) is
+// declared with the type (ResourceDefinition.access); this module knows no type names. A binding
+// to a group or to a system group reaches the members the cloud lists for it (AccessContext).
+//
 // It works from desired state only (prior state and planned values). Objects created by the plan
 // have unknown ids, so a binding or profile whose id is unknown is matched to the new object it
 // references (its recorded dependencies, same count index when both are counted).
 import { isUnknown, type ObjectValue, type Value } from "../resources/define.js";
 import type { Plan, ResourceChange } from "../engine/types.js";
 import { compareInstanceAddresses } from "../engine/state/state.js";
-import { findDefinition } from "../resources/registry.js";
+import { LOGIN_ROLES, type AccessLevel, type AccessScope, type AccessSemantics } from "../resources/access.js";
+import { DEFINITIONS, findDefinition } from "../resources/registry.js";
 
-export type AccessLevel = "none" | "login" | "sudo";
+export type { AccessLevel } from "../resources/access.js";
 
 export interface DesiredObject {
   address: string;
@@ -30,11 +35,17 @@ export interface Scopes {
   folder_id?: string;
 }
 
-/** What the cloud knows beyond the stack: existing profiles and display names. */
+/** What the cloud knows beyond the stack: existing profiles, display names, groups. */
 export interface AccessContext {
   profiles?: Map<string, { login: string; uid: string }>;
   names?: Map<string, string>;
   providerScopes?: Record<string, Scopes>;
+  /** Groups by id: a binding to "group:<id>" reaches each member (user ids). */
+  groups?: Map<string, { name: string; members: string[] }>;
+  /** User ids by organization: "system:group:organization:<id>:users" and the all-users subjects reach them. */
+  organizationUsers?: Map<string, string[]>;
+  /** The cloud each folder is in: a grant on a cloud reaches the VMs of its folders. */
+  folderClouds?: Map<string, string>;
 }
 
 export interface AccessRow {
@@ -53,10 +64,17 @@ export interface AccessRow {
   via: string;
 }
 
-const ROLE_LEVEL: Record<string, AccessLevel> = { "compute.osLogin": "login", "compute.osAdminLogin": "sudo" };
 const RANK: Record<AccessLevel, number> = { none: 0, login: 1, sudo: 2 };
 
 const str = (v: Value | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+
+const semanticsOf = (o: { type: string; mode: "managed" | "data" }): AccessSemantics | undefined =>
+  findDefinition(o.type, o.mode === "data" ? "data" : "resource")?.access;
+
+const typesWith = (pick: (a: AccessSemantics) => boolean): string[] => DEFINITIONS.filter((d) => d.access && pick(d.access)).map((d) => d.type);
+/** Types an unknown reference can point to: VMs, and the service accounts a member names. */
+const TARGET_TYPES = typesWith((a) => a.kind === "target");
+const SERVICE_ACCOUNT_TYPES = typesWith((a) => a.kind === "subject" && a.memberType === "serviceAccount");
 
 /**
  * A binding the plan declares but whose cloud object one of its deletes removes, in some order of
@@ -160,8 +178,8 @@ class DesiredState {
   /** The same by `type resource index`, the first one and its position (counted resources). */
   private readonly unknownIdsByIndex = new Map<string, { at: number; obj: DesiredObject }>();
   private readonly byAddress = new Map<string, DesiredObject>();
-  /** Service accounts and OS Login members by `type id` (the first one, as a scan would find). */
-  private readonly byId = new Map<string, DesiredObject>();
+  /** Subjects (service accounts, directory members) by id (the first one, as a scan would find). */
+  private readonly subjects = new Map<string, DesiredObject>();
   private readonly dataMembers: DesiredObject[] = [];
   private readonly profileRecords: DesiredObject[] = [];
   private profilesBySubject: Map<string, DesiredObject[]> | undefined;
@@ -177,9 +195,13 @@ class DesiredState {
         push(this.unknownIds, `${o.type} ${o.resource}`, o);
         const k = `${o.type} ${o.resource} ${indexText(o.indexKey)}`;
         if (!this.unknownIdsByIndex.has(k)) this.unknownIdsByIndex.set(k, { at, obj: o });
-      } else if (typeof o.value.id === "string" && !this.byId.has(`${o.type} ${o.value.id}`)) this.byId.set(`${o.type} ${o.value.id}`, o);
-      if (o.mode === "data" && typeof o.value.member === "string") this.dataMembers.push(o);
-      if (o.type === "yandex_organizationmanager_os_login_profile" && o.mode === "managed") this.profileRecords.push(o);
+      }
+      const sem = semanticsOf(o);
+      if (sem?.kind === "subject") {
+        if (typeof o.value.id === "string" && !this.subjects.has(o.value.id)) this.subjects.set(o.value.id, o);
+        if (o.mode === "data" && typeof o.value.member === "string") this.dataMembers.push(o);
+      }
+      if (sem?.kind === "profile" && o.mode === "managed") this.profileRecords.push(o);
     });
   }
 
@@ -187,11 +209,11 @@ class DesiredState {
    * For an unknown reference, the new object of `type` that `o` depends on: the only one, or
    * among several (a counted resource) the first with `o`'s index.
    */
-  referenced(o: DesiredObject, type: string): DesiredObject | undefined {
+  referenced(o: DesiredObject, types: string[]): DesiredObject | undefined {
     let candidates = 0;
     let only: DesiredObject | undefined;
     let sameIndex: { at: number; obj: DesiredObject } | undefined;
-    for (const dep of new Set(o.dependencies)) {
+    for (const type of types) for (const dep of new Set(o.dependencies)) {
       const all = this.unknownIds.get(`${type} ${dep}`);
       if (!all) continue;
       candidates += all.length;
@@ -202,10 +224,10 @@ class DesiredState {
     return candidates <= 1 ? only : sameIndex?.obj;
   }
 
-  resolveId(o: DesiredObject, v: Value | undefined, type: string): string | undefined {
+  resolveId(o: DesiredObject, v: Value | undefined, types: string[]): string | undefined {
     if (typeof v === "string") return v;
     if (isUnknown(v)) {
-      const r = this.referenced(o, type);
+      const r = this.referenced(o, types);
       return r ? identity(r) : "(unknown)";
     }
     return undefined;
@@ -215,7 +237,7 @@ class DesiredState {
     const m = o.value.member;
     if (typeof m === "string") return m;
     if (!isUnknown(m)) return undefined;
-    const sa = this.referenced(o, "yandex_iam_service_account");
+    const sa = this.referenced(o, SERVICE_ACCOUNT_TYPES);
     if (sa) return `serviceAccount:${identity(sa)}`;
     const member = this.dataMembers.find((x) => o.dependencies.includes(x.resource));
     return member ? String(member.value.member) : "(unknown member)";
@@ -236,7 +258,8 @@ class DesiredState {
     if (!this.profilesBySubject) {
       this.profilesBySubject = new Map();
       for (const p of this.profileRecords) {
-        const s = this.resolveId(p, p.value.subject_id, "yandex_iam_service_account");
+        const sem = semanticsOf(p);
+        const s = sem?.kind === "profile" ? this.resolveId(p, p.value[sem.subjectAttribute], SERVICE_ACCOUNT_TYPES) : undefined;
         if (s !== undefined) push(this.profilesBySubject, s, p);
       }
     }
@@ -248,9 +271,14 @@ class DesiredState {
     }
     const known = this.ctx.profiles?.get(subject);
     if (known) return known;
-    const member = this.byId.get(`yandex_organizationmanager_os_login_member ${subject}`);
-    if (member) return { login: str(member.value.login) ?? "(default profile)", uid: str(member.value.uid) ?? "(allocated)" };
+    const member = this.subjects.get(subject);
+    if (member?.mode === "data") return { login: str(member.value.login) ?? "(default profile)", uid: str(member.value.uid) ?? "(allocated)" };
     return { login: "(default profile)", uid: "(allocated)" };
+  }
+
+  /** "serviceAccount:<id>" for every service account the state declares. */
+  serviceAccountMembers(): string[] {
+    return this.objs.filter((o) => o.mode === "managed" && SERVICE_ACCOUNT_TYPES.includes(o.type)).map((o) => `serviceAccount:${identity(o)}`);
   }
 
   nameOf(member: string): string {
@@ -260,10 +288,9 @@ class DesiredState {
       const o = this.byAddress.get(newSa[1]);
       return o ? String(o.value.name ?? newSa[1]) : newSa[1];
     }
-    const sa = this.byId.get(`yandex_iam_service_account ${subject}`);
-    if (sa) return String(sa.value.name);
-    const m = this.byId.get(`yandex_organizationmanager_os_login_member ${subject}`);
-    if (m) return String(m.value.name ?? m.value.email ?? subject);
+    const known = this.subjects.get(subject);
+    const sem = known && semanticsOf(known);
+    if (known && sem?.kind === "subject") return String(known.value[sem.nameAttribute] ?? known.value.email ?? subject);
     return this.ctx.names?.get(subject) ?? subject;
   }
 }
@@ -272,6 +299,33 @@ class DesiredState {
 const indexText = (k: number | string | undefined): string => (k === undefined ? "-" : typeof k === "number" ? `#${k}` : `"${k}`);
 
 const subjectOf = (member: string): string => (member.includes(":") ? member.slice(member.indexOf(":") + 1) : member);
+
+/**
+ * The members a binding's member reaches: itself, or for a group the group's members and for a
+ * system subject the organization's users (with the service accounts of the stack for the
+ * all-users subjects), as the cloud's authorizer counts them. A group the cloud did not list stays
+ * itself, so the review shows it rather than hiding the grant.
+ */
+function expandMember(member: string, state: DesiredState): { member: string; through?: string }[] {
+  const { ctx } = state;
+  const group = /^group:(.+)$/.exec(member);
+  if (group) {
+    const g = ctx.groups?.get(group[1]);
+    return g ? g.members.map((id) => ({ member: `userAccount:${id}`, through: `group ${g.name}` })) : [{ member }];
+  }
+  const orgUsers = /^system:group:organization:([^:]+):users$/.exec(member);
+  if (orgUsers) {
+    const users = ctx.organizationUsers?.get(orgUsers[1]);
+    return users ? users.map((id) => ({ member: `userAccount:${id}`, through: `all users of organization ${orgUsers[1]}` })) : [{ member }];
+  }
+  if (member === "system:allAuthenticatedUsers" || member === "system:allUsers") {
+    if (!ctx.organizationUsers) return [{ member }];
+    const through = member.slice("system:".length);
+    const users = [...ctx.organizationUsers.values()].flat().map((id) => ({ member: `userAccount:${id}`, through }));
+    return [...users, ...state.serviceAccountMembers().map((m) => ({ member: m, through }))];
+  }
+  return [{ member }];
+}
 
 type Grants = Map<string, { vm: Vm; member: string; level: AccessLevel; via: string }>;
 
@@ -288,18 +342,17 @@ export function accessMatrix(objs: DesiredObject[], ctx: AccessContext = {}): Gr
 function grantsOf(state: DesiredState, replaced: ReadonlyMap<string, string> = new Map()): Grants {
   const { objs, ctx } = state;
   const scopes = ctx.providerScopes ?? {};
-  const vms: Vm[] = objs
-    .filter((o) => o.type === "yandex_compute_instance" && o.mode === "managed")
-    .filter((o) => {
-      const md = o.value.metadata;
-      return md !== null && typeof md === "object" && !Array.isArray(md) && !isUnknown(md) && String((md as ObjectValue)["enable-oslogin"]).toLowerCase() === "true";
-    })
-    .map((o) => ({
+  const vms: Vm[] = [];
+  for (const o of objs) {
+    const sem = semanticsOf(o);
+    if (o.mode !== "managed" || sem?.kind !== "target" || !sem.osLogin(o.value)) continue;
+    vms.push({
       key: identity(o),
       address: o.address,
       name: str(o.value.name) || o.address,
-      folder: str(o.value.folder_id) ?? scopes[o.providerKey]?.folder_id ?? scopes[o.providerKey.split(".")[0]]?.folder_id,
-    }));
+      folder: str(o.value[sem.folderAttribute]) ?? scopes[o.providerKey]?.folder_id ?? scopes[o.providerKey.split(".")[0]]?.folder_id,
+    });
+  }
   const vmsByKey = new Map<string, Vm[]>();
   const vmsByFolder = new Map<string, Vm[]>();
   for (const vm of vms) {
@@ -313,23 +366,34 @@ function grantsOf(state: DesiredState, replaced: ReadonlyMap<string, string> = n
     const prev = out.get(k);
     if (!prev || RANK[level] > RANK[prev.level]) out.set(k, { vm, member, level, via });
   };
+  const reached = (scope: AccessScope, id: Value | undefined, b: DesiredObject): Vm[] => {
+    switch (scope) {
+      case "instance": {
+        const target = state.resolveId(b, id, TARGET_TYPES);
+        return (target !== undefined && vmsByKey.get(target)) || [];
+      }
+      case "folder":
+        return (typeof id === "string" && vmsByFolder.get(id)) || [];
+      case "cloud":
+        // Without the cloud's folder list, the stack's VMs are taken to live in the cloud granted on.
+        return ctx.folderClouds ? vms.filter((vm) => vm.folder !== undefined && ctx.folderClouds!.get(vm.folder) === id) : vms;
+      case "organization":
+        return vms;
+    }
+  };
   for (const b of objs) {
-    if (b.mode !== "managed" || !b.type.endsWith("_iam_member")) continue;
-    const level = ROLE_LEVEL[String(b.value.role)];
+    const sem = semanticsOf(b);
+    if (b.mode !== "managed" || sem?.kind !== "grant") continue;
+    const level = LOGIN_ROLES[String(b.value.role)];
     if (!level) continue;
     const member = state.resolveMember(b);
     if (!member) continue;
-    if (b.type === "yandex_compute_instance_iam_member") {
-      const target = state.resolveId(b, b.value.instance_id, "yandex_compute_instance");
-      for (const vm of (target !== undefined && vmsByKey.get(target)) || []) grant(vm, member, level, "instance");
-    } else if (b.type === "yandex_resourcemanager_folder_iam_member") {
-      const folder = str(b.value.folder_id);
-      for (const vm of (folder && vmsByFolder.get(folder)) || []) grant(vm, member, level, `folder ${folder}`);
-    } else if (b.type === "yandex_resourcemanager_cloud_iam_member") {
-      // The stack's VMs are taken to live in the clouds the stack grants on (the desired state has no folder -> cloud map).
-      for (const vm of vms) grant(vm, member, level, `cloud ${str(b.value.cloud_id) ?? "?"}`);
-    } else if (b.type === "yandex_organizationmanager_organization_iam_member") {
-      for (const vm of vms) grant(vm, member, level, `organization ${str(b.value.organization_id) ?? "?"}`);
+    const id = b.value[sem.scopeAttribute];
+    const where = sem.on === "instance" ? "instance" : `${sem.on} ${str(id) ?? "?"}`;
+    const targets = reached(sem.on, id, b);
+    if (targets.length === 0) continue;
+    for (const { member: who, through } of expandMember(member, state)) {
+      for (const vm of targets) grant(vm, who, level, through ? `${where} through ${through}` : where);
     }
   }
   return out;
@@ -359,7 +423,7 @@ export function accessDiff(before: DesiredObject[], after: DesiredObject[], ctx:
   const will = new DesiredState(after, ctx);
   const b = grantsOf(was);
   const replaced = new Map<string, string>();
-  for (const o of before) if (o.type === "yandex_compute_instance" && o.mode === "managed") replaced.set(o.address, identity(o));
+  for (const o of before) if (o.mode === "managed" && semanticsOf(o)?.kind === "target") replaced.set(o.address, identity(o));
   const a = grantsOf(will, replaced);
   const hoped = risks.length ? grantsOf(new DesiredState([...after, ...risks.map((r) => r.object)], ctx), replaced) : a;
   const keys = new Set([...b.keys(), ...a.keys(), ...hoped.keys()]);

@@ -52,6 +52,7 @@ describe("GIVEN a synthesized stack and a seeded data dir", () => {
       ["state rm", ["state", "rm", "null_resource.marker"]],
       ["state mv", ["state", "mv", "null_resource.marker", "null_resource.m2"]],
       ["output", ["output"]],
+      ["show", ["show", "-json"]],
       ["access", ["access"]],
       ["force-unlock", ["force-unlock", "some-id"]],
     ];

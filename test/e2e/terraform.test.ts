@@ -5,7 +5,7 @@
 //
 // The provider reaches the embedded cloud in process (OSLOGIN_TF_DATA_DIR); each terraform command
 // starts it several times, and the data directory is only opened by one process at a time.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,10 +15,9 @@ import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
 import { cloudSnapshot } from "./harness/cloud-snapshot.js";
-import { CLI, requireTerraform, TERRAFORM, terraformEnv } from "./harness/terraform.js";
+import { CLI, requireTerraform, runTerraform, SEED_FILE, seedQuickstart, TERRAFORM, terraformEnv } from "./harness/terraform.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-const SEED_FILE = join(ROOT, "examples/quickstart/seed.yaml");
 const SCOPE = { organizationId: "bpfquickstartorg0001", folderId: "b1gquickstartfolder1" };
 const ALICE = "ajealice000000000001";
 const BOB = "ajebob00000000000002";
@@ -29,13 +28,7 @@ let tfEnv: NodeJS.ProcessEnv;
 let dataDir: string;
 
 function tf(args: string[], opts: { allowExit?: number[]; cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; out: string } {
-  const r = spawnSync(TERRAFORM, [...args, "-no-color"], { cwd: opts.cwd ?? stackDir, env: opts.env ?? tfEnv, encoding: "utf8", timeout: 120_000 });
-  const out = `${r.stdout}${r.stderr}`;
-  const allowed = opts.allowExit ?? [0];
-  if (r.status === null || !allowed.includes(r.status)) {
-    throw new Error(`terraform ${args.join(" ")} exited ${r.status} (expected ${allowed.join("/")}):\n${out}`);
-  }
-  return { status: r.status, out };
+  return runTerraform(args, { allowExit: opts.allowExit, cwd: opts.cwd ?? stackDir, env: opts.env ?? tfEnv });
 }
 
 /** Runs fn against the cloud in dataDir (no terraform process may hold it meanwhile). */
@@ -48,14 +41,7 @@ async function withCloud<T>(dir: string, fn: (cloud: InProcessCloudClient) => Pr
   }
 }
 
-function seed(dir: string): void {
-  const model = CloudModel.open({ dataDir: dir });
-  try {
-    model.directory.seedFromYaml(readFileSync(SEED_FILE, "utf8"));
-  } finally {
-    model.close();
-  }
-}
+const seed = seedQuickstart;
 
 /** Managed resources a synthesized stack declares (the quickstart uses no count/for_each). */
 function resourceCount(file: string): number {

@@ -23,6 +23,8 @@ export const commands: Record<string, { summary: string; server?: true; subcomma
   refresh: { summary: "Update state from the cloud without changing the cloud", load: async () => (await import("./refresh.js")).default },
   import: { summary: "Adopt an existing object into state", load: async () => (await import("./import.js")).default },
   state: { summary: "List, show, remove or rename objects in state", subcommands: ["list", "show", "rm", "mv"], load: async () => (await import("./state.js")).default },
+  show: { summary: "Print a plan file or the state in terraform's JSON format (show -json)", load: async () => (await import("./show.js")).default },
+  review: { summary: "The access review of a plan JSON (terraform show -json or oslogin show -json)", load: async () => (await import("./review.js")).default },
   access: { summary: "Who can log in to which OS Login VM now (login, uid, sudo, via)", load: async () => (await import("./access.js")).default },
   output: { summary: "Print the stack's outputs", load: async () => (await import("./output.js")).default },
   "force-unlock": { summary: "Remove a stuck state lock by its ID", load: async () => (await import("./force-unlock.js")).default },

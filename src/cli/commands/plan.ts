@@ -32,6 +32,11 @@ Flags:
   --review md          print only the access review as Markdown (for a pull request comment)
 ${COMMON_HELP}
 
+--json prints oslogin's own plan format ({format_version "1.0", stack, summary, changes[{action,
+before, after, after_unknown}], drift, outputs}), not terraform's. For terraform's plan JSON
+(resource_changes[].change.actions, what terraform show -json prints), save the plan and run
+"oslogin show -json FILE".
+
 ${EXIT_CODES_HELP}
 
 Example:

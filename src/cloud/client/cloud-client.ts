@@ -32,6 +32,7 @@ import type {
   UpdateOsLoginSettingsRequest,
   UpdateServiceAccountRequest,
   UpdateUserSshKeyRequest,
+  Group,
   User,
   UserSshKey,
 } from "../model/types.js";
@@ -56,6 +57,8 @@ export interface CloudClient {
   getOrganization(organizationId: string): Promise<Organization>;
   listOrganizations(req?: PageRequest): Promise<Page<Organization>>;
   listMembers(organizationId: string, req?: PageRequest): Promise<Page<User>>;
+  /** Groups with their member user ids (over gRPC: GroupService.List, then ListMembers per group). */
+  listGroups(organizationId: string, req?: PageRequest): Promise<Page<Group>>;
 
   // organization-manager: OS Login
   getOsLoginSettings(organizationId: string): Promise<OsLoginSettings>;

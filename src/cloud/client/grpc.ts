@@ -40,6 +40,7 @@ import {
   generateCertificateRequestToSdk,
   listProfilesRequestToSdk,
   listUserSshKeysRequestToSdk,
+  groupFromSdk,
   memberFromSdk,
   organizationFromSdk,
   profileFromSdk,
@@ -89,10 +90,11 @@ import type {
   UpdateOsLoginSettingsRequest,
   UpdateServiceAccountRequest,
   UpdateUserSshKeyRequest,
+  Group,
   User,
   UserSshKey,
 } from "../model/types.js";
-import type { CallOptions, CloudClient, PageRequest } from "./cloud-client.js";
+import { listAll, type CallOptions, type CloudClient, type PageRequest } from "./cloud-client.js";
 
 export interface GrpcCloudClientOptions {
   /**
@@ -308,6 +310,19 @@ export class GrpcCloudClient implements CloudClient {
   async listMembers(organizationId: string, req: PageRequest = {}): Promise<Page<User>> {
     const r = (await this.call("user", "listMembers", { organizationId, ...paging(req) })) as { users: never[]; nextPageToken: string };
     return pageFromSdk(r.users, r.nextPageToken, (u) => memberFromSdk(u, organizationId));
+  }
+
+  async listGroups(organizationId: string, req: PageRequest = {}): Promise<Page<Group>> {
+    const r = (await this.call("group", "list", { organizationId, filter: "", ...paging(req) })) as { groups: never[]; nextPageToken: string };
+    const items: Group[] = [];
+    for (const g of r.groups as { id: string }[]) {
+      const members = await listAll<string>(async (pageToken) => {
+        const m = (await this.call("group", "listMembers", { groupId: g.id, pageToken, pageSize: 1000n })) as { members: { subjectId: string }[]; nextPageToken: string };
+        return { items: m.members.map((x) => x.subjectId), nextPageToken: m.nextPageToken };
+      });
+      items.push(groupFromSdk(g as never, members));
+    }
+    return { items, nextPageToken: r.nextPageToken };
   }
 
   // ---------- organization-manager: OS Login ----------

@@ -36,6 +36,7 @@ import {
   type UpdateOsLoginSettingsRequest,
   type UpdateServiceAccountRequest,
   type UpdateUserSshKeyRequest,
+  type Group,
   type User,
   type UserSshKey,
 } from "../model/types.js";
@@ -88,6 +89,10 @@ export class InProcessCloudClient implements CloudClient {
 
   async listMembers(organizationId: string, req?: PageRequest): Promise<Page<User>> {
     return this.read(() => this.model.directory.listMembers(this.caller, { organizationId, ...paging(req) }));
+  }
+
+  async listGroups(organizationId: string, req?: PageRequest): Promise<Page<Group>> {
+    return this.read(() => this.model.directory.listGroups(this.caller, { organizationId, ...paging(req) }));
   }
 
   // ---------- organization-manager: OS Login ----------

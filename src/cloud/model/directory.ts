@@ -10,7 +10,7 @@ import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext, MutationResult } from "./context.js";
 import { ID_PREFIX } from "./ids.js";
 import type { OsLoginService } from "./os-login.js";
-import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
+import { idAfter, keysetPage, offsetAfter, offsetPage, pageSizeOf } from "./paging.js";
 import { ADMIN, type Caller, type Cloud, type Folder, type Group, type Operation, type Organization, type Page, type User } from "./types.js";
 import { requireString } from "./validate.js";
 import { ID_MAX } from "./rules.js";
@@ -104,6 +104,15 @@ export class DirectoryService {
   listGroups(caller: Caller, req: { organizationId: string } & Paged): Page<Group> {
     const organizationId = this.readableOrganization(caller, req.organizationId);
     return this.listVisible<Group>(caller, "SELECT id, doc FROM groups WHERE organization_id = ? AND id > ? ORDER BY id", [organizationId], req);
+  }
+
+  /** A group's members (GroupService.ListMembers): user accounts, in the order the group lists them. */
+  listGroupMembers(caller: Caller, req: { groupId: string } & Paged): Page<{ subjectId: string; subjectType: string }> {
+    const group = this.getGroup(caller, req);
+    const size = pageSizeOf(req.pageSize === undefined ? undefined : BigInt(req.pageSize));
+    const offset = offsetAfter(req.pageToken);
+    const rows = group.members.slice(offset, offset + size + 1).map((subjectId) => ({ subjectId, subjectType: "userAccount" }));
+    return offsetPage(rows, size, offset);
   }
 
   getGroup(caller: Caller, req: { groupId: string }): Group {

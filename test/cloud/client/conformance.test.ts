@@ -113,6 +113,11 @@ describe.each(IMPLEMENTATIONS)("CloudClient conformance: $name", ({ open }) => {
       expect((await c.listFolders({ cloudId: CLOUD })).items).toEqual([folder]);
     });
 
+    it("GIVEN the seeded group devs WHEN groups are listed THEN each comes with its member user ids (gRPC: GroupService.List + ListMembers)", async () => {
+      expect(await listAll((pageToken) => c.listGroups(ORG, { pageToken, pageSize: 1 }))).toEqual([{ id: DEVS, organizationId: ORG, name: "devs", members: [ALICE] }]);
+      expect(await errorOf(c.listGroups("bpfmissing0000000000"))).toEqual({ code: "NOT_FOUND", message: 'Organization "bpfmissing0000000000" not found' });
+    });
+
     it("WHEN a folder does not exist THEN NOT_FOUND with the same message", async () => {
       expect(await errorOf(c.getFolder("b1fmissing0000000000"))).toEqual({ code: "NOT_FOUND", message: 'Folder "b1fmissing0000000000" not found' });
     });

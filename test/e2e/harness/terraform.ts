@@ -1,13 +1,15 @@
 // The real terraform CLI with our provider from the filesystem mirror that `oslogin terraform setup`
 // writes: where it is, the environment it runs with, and an async runner for tests whose cloud
 // server lives in the test process (a blocking spawnSync would stop that server from answering).
-import { execFile, execFileSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { REPO_ROOT } from "./paths.js";
 
 export const TERRAFORM = "/usr/local/bin/terraform";
 export const CLI = join(REPO_ROOT, "dist/src/cli/main.js");
+export const SEED_FILE = join(REPO_ROOT, "examples/quickstart/seed.yaml");
 
 export function requireTerraform(): void {
   try {
@@ -16,6 +18,27 @@ export function requireTerraform(): void {
     throw new Error(
       `terraform not found at ${TERRAFORM}: these tests drive the real terraform 1.11 CLI (HashiCorp's release zip; there is no Debian package of it here). Install it there.`,
     );
+  }
+}
+
+/** Runs terraform (blocking); fails naming the command and its output unless it exits with an allowed code. */
+export function runTerraform(args: string[], opts: { allowExit?: number[]; cwd: string; env: NodeJS.ProcessEnv }): { status: number; out: string; stdout: string } {
+  const r = spawnSync(TERRAFORM, [...args, "-no-color"], { cwd: opts.cwd, env: opts.env, encoding: "utf8", timeout: 120_000, maxBuffer: 1 << 26 });
+  const out = `${r.stdout}${r.stderr}`;
+  const allowed = opts.allowExit ?? [0];
+  if (r.status === null || !allowed.includes(r.status)) {
+    throw new Error(`terraform ${args.join(" ")} exited ${r.status} (expected ${allowed.join("/")}):\n${out}`);
+  }
+  return { status: r.status, out, stdout: r.stdout };
+}
+
+/** Seeds the quickstart organization into the embedded cloud in `dir`. */
+export function seedQuickstart(dir: string): void {
+  const model = CloudModel.open({ dataDir: dir });
+  try {
+    model.directory.seedFromYaml(readFileSync(SEED_FILE, "utf8"));
+  } finally {
+    model.close();
   }
 }
 

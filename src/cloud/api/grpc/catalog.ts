@@ -5,6 +5,7 @@ import { instanceService } from "@yandex-cloud/nodejs-sdk/compute-v1";
 import { iamTokenService, keyService, serviceAccountService } from "@yandex-cloud/nodejs-sdk/iam-v1";
 import { operationService } from "@yandex-cloud/nodejs-sdk/operation";
 import {
+  groupService,
   organizationService,
   osLoginService,
   sshCertificateService,
@@ -16,7 +17,7 @@ import { clientClassFor, int64SafeDefinition, type Int64Table } from "./definiti
 import { ACCESS_BINDINGS_INT64 } from "./mapping/access.js";
 import { INSTANCE_INT64 } from "./mapping/compute.js";
 import { KEY_INT64, SERVICE_ACCOUNT_INT64 } from "./mapping/iam.js";
-import { ORGANIZATION_INT64, OS_LOGIN_INT64, USER_INT64, USER_SSH_KEY_INT64 } from "./mapping/organizationmanager.js";
+import { GROUP_INT64, ORGANIZATION_INT64, OS_LOGIN_INT64, USER_INT64, USER_SSH_KEY_INT64 } from "./mapping/organizationmanager.js";
 import { CLOUD_INT64, FOLDER_INT64 } from "./mapping/resourcemanager.js";
 
 export const SERVICES = {
@@ -25,6 +26,7 @@ export const SERVICES = {
   sshCertificate: { clientClass: sshCertificateService.SshCertificateServiceClient, int64: {} },
   organization: { clientClass: organizationService.OrganizationServiceClient, int64: { ...ORGANIZATION_INT64, ...ACCESS_BINDINGS_INT64 } },
   user: { clientClass: userService.UserServiceClient, int64: USER_INT64 },
+  group: { clientClass: groupService.GroupServiceClient, int64: GROUP_INT64 },
   serviceAccount: { clientClass: serviceAccountService.ServiceAccountServiceClient, int64: { ...SERVICE_ACCOUNT_INT64, ...ACCESS_BINDINGS_INT64 } },
   key: { clientClass: keyService.KeyServiceClient, int64: KEY_INT64 },
   iamToken: { clientClass: iamTokenService.IamTokenServiceClient, int64: {} },

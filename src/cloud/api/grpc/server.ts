@@ -14,6 +14,7 @@ import {
   osLoginMethods,
   sshCertificateMethods,
   userMethods,
+  groupMethods,
   userSshKeyMethods,
 } from "./services/organizationmanager.js";
 import { cloudMethods, folderMethods } from "./services/resourcemanager.js";
@@ -41,6 +42,7 @@ const IMPLEMENTATIONS: Record<ServiceName, (deps: HandlerDeps) => Record<string,
   sshCertificate: sshCertificateMethods,
   organization: organizationMethods,
   user: userMethods,
+  group: groupMethods,
   serviceAccount: serviceAccountMethods,
   key: keyMethods,
   iamToken: iamTokenMethods,

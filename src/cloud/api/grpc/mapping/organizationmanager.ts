@@ -2,6 +2,8 @@
 // profiles, user SSH keys, SSH certificates). Server handlers use the *FromSdk request and *ToSdk
 // entity functions; the gRPC client uses the opposite pair. uid travels as bigint (see ../int64.ts).
 import {
+  group as sdkGroup,
+  groupService as groups,
   organization as sdkOrganization,
   organizationService as orgs,
   osLoginService as osl,
@@ -15,6 +17,7 @@ import type {
   CreateOsLoginProfileRequest,
   CreateUserSshKeyRequest,
   GenerateSshCertificateRequest,
+  Group,
   ListOsLoginProfilesRequest,
   ListUserSshKeysRequest,
   Organization,
@@ -47,6 +50,12 @@ export const OS_LOGIN_INT64: Record<string, { request?: Int64Shape; response?: I
 export const USER_SSH_KEY_INT64 = { list: { request: pageSizeShape(keys.ListUserSshKeysRequest) } };
 export const ORGANIZATION_INT64 = { list: { request: pageSizeShape(orgs.ListOrganizationsRequest) } };
 export const USER_INT64 = { listMembers: { request: pageSizeShape(users.ListMembersRequest) } };
+export const GROUP_INT64 = {
+  list: { request: pageSizeShape(groups.ListGroupsRequest) },
+  listMembers: { request: pageSizeShape(groups.ListGroupMembersRequest) },
+};
+export type SdkListGroupsRequest = WithInt64<groups.ListGroupsRequest, "pageSize">;
+export type SdkListGroupMembersRequest = WithInt64<groups.ListGroupMembersRequest, "pageSize">;
 
 export type SdkProfile = WithInt64<osl.OsLoginProfile, "uid">;
 export type SdkCreateProfileRequest = WithInt64<osl.CreateOsLoginProfileRequest, "uid">;
@@ -88,6 +97,15 @@ export function memberToSdk(u: User): users.ListMembersResponse_OrganizationUser
 export function memberFromSdk(m: users.ListMembersResponse_OrganizationUser, organizationId: string): User {
   const c = m.subjectClaims;
   return { id: c?.sub ?? "", organizationId, name: c?.name ?? "", email: c?.email ?? "" };
+}
+
+/** A group as GroupService.List answers it: no members (ListMembers lists them). */
+export function groupToSdk(g: Group): sdkGroup.Group {
+  return { id: g.id, organizationId: g.organizationId, name: g.name, description: "", subjectContainerId: "", externalId: "", labels: {} };
+}
+
+export function groupFromSdk(g: sdkGroup.Group, members: string[]): Group {
+  return { id: g.id, organizationId: g.organizationId, name: g.name, members };
 }
 
 // ---------- OS Login settings ----------

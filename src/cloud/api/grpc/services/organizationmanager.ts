@@ -1,6 +1,8 @@
 // organization-manager services: OsLoginService, UserSshKeyService, SshCertificateService,
-// OrganizationService (Get/List/access bindings) and UserService (ListMembers).
+// OrganizationService (Get/List/access bindings), UserService (ListMembers) and GroupService
+// (Get/List/ListMembers, read-only: groups come from the seed).
 import type {
+  groupService as groups,
   organizationService as orgs,
   osLoginService as osl,
   sshCertificateService as certs,
@@ -14,6 +16,7 @@ import {
   createProfileRequestFromSdk,
   createUserSshKeyRequestFromSdk,
   generateCertificateRequestFromSdk,
+  groupToSdk,
   listProfilesRequestFromSdk,
   listUserSshKeysRequestFromSdk,
   memberToSdk,
@@ -25,6 +28,8 @@ import {
   updateUserSshKeyRequestFromSdk,
   userSshKeyToSdk,
   type SdkCreateProfileRequest,
+  type SdkListGroupMembersRequest,
+  type SdkListGroupsRequest,
   type SdkListMembersRequest,
   type SdkListProfilesRequest,
   type SdkListProfilesResponse,
@@ -96,6 +101,20 @@ export function userMethods({ model }: HandlerDeps): Record<string, MethodImpl> 
         pageToken: optional(r.pageToken),
       });
       return { users: page.items.map(memberToSdk), nextPageToken: page.nextPageToken };
+    },
+  };
+}
+
+export function groupMethods({ model }: HandlerDeps): Record<string, MethodImpl> {
+  return {
+    get: (r: groups.GetGroupRequest, c: CallContext) => groupToSdk(model.directory.getGroup(c.caller, r)),
+    list: (r: SdkListGroupsRequest, c: CallContext): groups.ListGroupsResponse => {
+      const page = model.directory.listGroups(c.caller, { organizationId: r.organizationId, pageSize: pageSizeFromSdk(r.pageSize), pageToken: optional(r.pageToken) });
+      return { groups: page.items.map(groupToSdk), nextPageToken: page.nextPageToken };
+    },
+    listMembers: (r: SdkListGroupMembersRequest, c: CallContext): groups.ListGroupMembersResponse => {
+      const page = model.directory.listGroupMembers(c.caller, { groupId: r.groupId, pageSize: pageSizeFromSdk(r.pageSize), pageToken: optional(r.pageToken) });
+      return { members: page.items, nextPageToken: page.nextPageToken };
     },
   };
 }
