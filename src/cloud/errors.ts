@@ -110,6 +110,12 @@ export const errors = {
     new CloudError("RESOURCE_EXHAUSTED", `Quota limit ${quota} exceeded: the limit is ${limit}`),
   unimplemented: (what: string) => new CloudError("UNIMPLEMENTED", `${what} is not implemented by the emulator`),
   internal: () => new CloudError("INTERNAL", "Internal error"),
+  /** CreateKey replayed with a used idempotency key: the key exists, but its private key was returned once and is gone. */
+  privateKeyReturnedOnce: (keyId: string) =>
+    new CloudError(
+      "ALREADY_EXISTS",
+      `Key ${JSON.stringify(keyId)} ${PRIVATE_KEY_RETURNED_ONCE}`,
+    ),
 };
 
 const KEY_REUSED = "Illegal argument idempotency-key:";
@@ -120,3 +126,16 @@ const KEY_REUSED = "Illegal argument idempotency-key:";
  */
 export const isIdempotencyKeyReused = (e: unknown): boolean =>
   isCloudError(e) && e.code === "INVALID_ARGUMENT" && e.message.startsWith(KEY_REUSED) && e.message.includes(" was already used for a different ");
+
+const PRIVATE_KEY_RETURNED_ONCE = "was already created with this idempotency key; a private key is returned only once: delete that key and create a new one";
+
+/**
+ * The key a replayed CreateKey names (errors.privateKeyReturnedOnce), or undefined for any other
+ * error. Read from the message because that is all a gRPC or REST client receives; the message is
+ * built in one place (above), so the two cannot drift apart.
+ */
+export function keyWithLostPrivateKey(e: unknown): string | undefined {
+  if (!isCloudError(e) || e.code !== "ALREADY_EXISTS") return undefined;
+  const m = /^Key ("[^"\\]*") (.*)$/.exec(e.message);
+  return m && m[2] === PRIVATE_KEY_RETURNED_ONCE ? (JSON.parse(m[1]) as string) : undefined;
+}

@@ -9,7 +9,7 @@ import { loadStack } from "./config/load.js";
 import { DEFAULT_RETRY, Limiter, withRetry } from "./concurrency.js";
 import { diagnosticFromError, errorAt, hasErrors, type EngineDiagnostic } from "./diagnostics.js";
 import { makePlan } from "./plan/planner.js";
-import { acquireLock, describeHolder, forceUnlock as forceUnlockFile } from "./state/lock.js";
+import { acquireLock, describeHolder, forceUnlock as forceUnlockFile, type HeldLock } from "./state/lock.js";
 import {
   instanceAddress,
   parseInstanceAddress,
@@ -17,7 +17,7 @@ import {
   type InstanceState,
   type State,
 } from "./state/state.js";
-import { readState, StateWriter, statePaths } from "./state/store.js";
+import { readState, removeStaleTempFiles, removeTempFilesInFlight, StateWriter, statePaths } from "./state/store.js";
 import type { EngineOptions, Plan } from "./types.js";
 import { resourceDependencies, buildGraph } from "./graph.js";
 import { EvalContext, resolveVariables } from "./eval-context.js";
@@ -42,6 +42,10 @@ export interface RunResult {
 
 export class Engine {
   private readonly limiter: Limiter;
+  /** Aborted by interrupt(): no cloud operation starts after it. */
+  private readonly stopping = new AbortController();
+  /** The lock held right now, and the writer of the apply running under it (for abandon()). */
+  private held: { lock: HeldLock; writer?: StateWriter } | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.limiter = new Limiter(opts.parallelism ?? 10);
@@ -68,14 +72,56 @@ export class Engine {
       };
     }
     if (r.tookOverFrom) this.opts.hooks?.lockTakenOver?.(describeHolder(r.tookOverFrom));
+    this.held = { lock: r.lock };
     try {
+      // A process killed while writing the state left its temp file; the lock makes it ours to remove.
+      removeStaleTempFiles(paths);
       return await fn();
     } catch (e) {
       // Programming errors still must not leave a lock behind or reach the user as a stack.
       return { diagnostics: [diagnosticFromError(undefined, "Internal error", e)] };
     } finally {
+      this.held = undefined;
       r.lock.release();
     }
+  }
+
+  /**
+   * The first Ctrl-C: start no further cloud operation. Those in flight finish and are recorded,
+   * the state is written and the lock released as usual; the run reports what was not started.
+   */
+  interrupt(): void {
+    this.stopping.abort();
+  }
+
+  get interrupted(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  /**
+   * The second Ctrl-C, right before the process exits: synchronously writes what the running apply
+   * has recorded so far, removes temp files of writes in flight, and releases the lock. Operations
+   * still in flight are lost to this process; their creates are in the state's pending list, so
+   * the next apply adopts what they made.
+   */
+  abandon(): { wroteState: boolean } {
+    const held = this.held;
+    let wroteState = false;
+    try {
+      if (held?.writer) {
+        held.writer.writeNowSync();
+        wroteState = true;
+      }
+    } finally {
+      removeTempFilesInFlight();
+      held?.lock.release();
+      this.held = undefined;
+    }
+    return { wroteState };
+  }
+
+  private interruptedBeforeApply(): EngineDiagnostic {
+    return errorAt(undefined, "Interrupted", "stopped before applying anything: the cloud and the state are unchanged");
   }
 
   private readState(stack: string): { state?: State; diagnostics: EngineDiagnostic[] } {
@@ -124,7 +170,9 @@ export class Engine {
       if (!s.state) return { diagnostics: s.diagnostics };
       const r = await this.planWith(config, s.state, req);
       if (!r.plan || hasErrors(r.diagnostics)) return { diagnostics: [...diagnostics, ...r.diagnostics] };
+      if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
       if (confirm && !(await confirm(r.plan))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
+      if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
       const a = await this.applyLocked(config, s.state, r.plan);
       return { plan: r.plan, applied: a.counts, diagnostics: [...diagnostics, ...r.diagnostics, ...a.diagnostics] };
     });
@@ -162,7 +210,9 @@ export class Engine {
 
   private async applyLocked(config: StackConfig, state: State, plan: Plan): Promise<ApplyResult> {
     const writer = new StateWriter(statePaths(this.opts.dataDir, config.stack), state);
+    if (this.held) this.held.writer = writer;
     return applyPlan({
+      signal: this.stopping.signal,
       cloud: this.opts.cloud,
       config,
       plan,

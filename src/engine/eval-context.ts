@@ -119,7 +119,12 @@ export class EvalContext {
   seedFromPlan(plan: Plan): void {
     for (const r of this.config.resources) this.initResource(r.address, r.count ? "list" : r.forEach ? "map" : "single");
     for (const c of plan.changes) {
-      if (c.deposed || c.action === "delete") continue;
+      if (c.deposed) continue;
+      if (c.action === "delete") {
+        // destroy evaluates bodies only to adopt interrupted creates: they see the objects in state.
+        if (plan.mode === "destroy" && c.before) this.setInstance(c.resource, c.indexKey, c.before);
+        continue;
+      }
       this.setInstance(c.resource, c.indexKey, c.action === "noop" ? c.before : c.after);
     }
   }

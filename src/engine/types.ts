@@ -47,6 +47,11 @@ export interface ResourceChange {
   keptBy?: string;
   /** A data source read while planning: `after` is its value, apply only records it. */
   readDuringPlan?: boolean;
+  /**
+   * destroy of an instance an interrupted apply was creating (state.pending, `before` null): apply
+   * first sends that create again with the same idempotency key to learn the object, then deletes it.
+   */
+  adoptPending?: boolean;
   schemaVersion: number;
 }
 

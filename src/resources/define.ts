@@ -154,6 +154,28 @@ export interface ResourceDefinition {
   verify?(ctx: ResourceContext, planned: ObjectValue[], managed: ObjectValue[]): Promise<{ at: number; diagnostic: Diagnostic }[]>;
   /** What the type means for OS Login access (src/resources/access.ts); absent = nothing. */
   access?: AccessSemantics;
+  /**
+   * Set when create() returns a secret the cloud hands out only once (an authorized key's private
+   * key): a create replayed after a crash cannot return the object whole, so create() throws
+   * LostSecretError instead, and the engine deletes that object and creates a new one.
+   */
+  secretOnlyAtCreate?: true;
+}
+
+/**
+ * Thrown by create() when its idempotency key was used before and the object that call made
+ * exists, but the secret only its first response carried is lost. `object` holds enough of the
+ * object's state for delete(). A credential nobody holds must not stay valid: the engine deletes
+ * it, then creates a new object under a fresh idempotency key.
+ */
+export class LostSecretError extends Error {
+  constructor(
+    readonly object: ObjectValue,
+    message: string,
+  ) {
+    super(message);
+    this.name = "LostSecretError";
+  }
 }
 
 export function defineResource(def: ResourceDefinition): ResourceDefinition {
@@ -181,6 +203,7 @@ export function defineResource(def: ResourceDefinition): ResourceDefinition {
     cloudKey: def.cloudKey,
     verify: def.verify,
     access: def.access,
+    secretOnlyAtCreate: def.secretOnlyAtCreate,
   } satisfies Record<keyof ResourceDefinition, unknown>;
 }
 

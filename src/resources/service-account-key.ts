@@ -2,9 +2,10 @@
 // private key is returned once, at create, and kept (sensitive) in state. As the real provider:
 // no importer, description sent through Update only, format / key_algorithm ForceNew with defaults.
 import { listAll } from "../cloud/client/cloud-client.js";
+import { keyWithLostPrivateKey } from "../cloud/errors.js";
 import type { Key, KeyAlgorithm } from "../cloud/model/types.js";
 import { checkDescription, checkUnsupported } from "./checks.js";
-import { computed, defineResource, diag, optional, required, types, type ObjectValue } from "./define.js";
+import { computed, defineResource, diag, LostSecretError, optional, required, types, type ObjectValue } from "./define.js";
 import { keepEmpty, orGone, refreshByListing, str } from "./support.js";
 
 const ALGORITHMS: readonly KeyAlgorithm[] = ["RSA_2048", "RSA_4096"];
@@ -77,11 +78,21 @@ export const serviceAccountKey = defineResource({
     }
     return out;
   },
+  secretOnlyAtCreate: true,
   async create(ctx, config) {
-    const { key, privateKey } = await ctx.cloud.createKey(
-      { serviceAccountId: String(config.service_account_id), keyAlgorithm: (str(config.key_algorithm) ?? "RSA_2048") as KeyAlgorithm },
-      { idempotencyKey: ctx.idempotencyKey },
-    );
+    let created;
+    try {
+      created = await ctx.cloud.createKey(
+        { serviceAccountId: String(config.service_account_id), keyAlgorithm: (str(config.key_algorithm) ?? "RSA_2048") as KeyAlgorithm },
+        { idempotencyKey: ctx.idempotencyKey },
+      );
+    } catch (e) {
+      // A create replayed after a crash: the key exists, and its private key went to a process that died.
+      const lost = keyWithLostPrivateKey(e);
+      if (lost) throw new LostSecretError({ id: lost, service_account_id: config.service_account_id }, `key ${lost} was created by an interrupted apply and its private key is lost`);
+      throw e;
+    }
+    const { key, privateKey } = created;
     let k = key;
     // Like the real provider, the description goes through Update, not Create.
     const description = str(config.description);

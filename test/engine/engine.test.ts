@@ -24,7 +24,7 @@ describe("GIVEN a stack of OS Login settings, counted profiles, a binding and a 
     const engine = engineFor(model, path.join(dir, ".oslogin"));
     const r = await engine.run({ outDir: out });
     expect(errors(r.diagnostics)).toEqual([]);
-    expect(r.applied).toEqual({ added: 5, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(r.applied).toEqual({ added: 5, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0, interrupted: 0 });
     expect((await extraProfiles(model)).map((p) => p.login).sort()).toEqual(["alice-extra-0", "alice-extra-1"]);
     expect((await bobBindings(model)).map((b) => b.roleId)).toEqual(["compute.osLogin"]);
 

@@ -29,7 +29,7 @@ describe("GIVEN one resource that the cloud rejects", () => {
     s.resource.yandex_organizationmanager_os_login_profile.ghost.subject_id = ALICE;
     const fixed = await engine.run({ outDir: writeStack(dir, s) });
     expect(errors(fixed.diagnostics)).toEqual([]);
-    expect(fixed.applied).toEqual({ added: 2, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(fixed.applied).toEqual({ added: 2, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0, interrupted: 0 });
   });
 });
 

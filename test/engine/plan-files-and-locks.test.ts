@@ -83,7 +83,7 @@ describe("GIVEN two applies of the same stack at once", () => {
     expect(errors(rb.diagnostics)).toEqual([]);
     // The first created all six objects; the second, after waiting, found nothing to do.
     expect((await ra).applied!.added).toBe(6);
-    expect(rb.applied).toEqual({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(rb.applied).toEqual({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0, interrupted: 0 });
   });
 
   it("WHEN a lock is held by a live process THEN force-unlock needs its ID and then releases it", async () => {

@@ -108,10 +108,7 @@ export class KeyService {
     if (created.id !== key.id) {
       // A retry with a used idempotency key: the first call created the key, and its private key
       // was returned then and exists nowhere now. Returning the key without it would look like success.
-      throw new CloudError(
-        "ALREADY_EXISTS",
-        `Key ${JSON.stringify(created.id)} was already created with this idempotency key; a private key is returned only once: delete that key and create a new one`,
-      );
+      throw errors.privateKeyReturnedOnce(created.id);
     }
     return { key, privateKey: privateKeyHeader(key.id) + pair.privateKey };
   }

@@ -6,17 +6,17 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { CloudClient } from "../../cloud/client/cloud-client.js";
 import { isCloudError, isIdempotencyKeyReused } from "../../cloud/errors.js";
-import type { AttributePath, ObjectValue, ProviderConfig, ResourceDefinition, Value } from "../../resources/define.js";
+import { LostSecretError, type AttributePath, type ObjectValue, type ProviderConfig, type ResourceDefinition, type Value } from "../../resources/define.js";
 import { completeState, containsUnknown, sensitivePaths, validateConfig } from "../../resources/plan.js";
 import type { StackConfig } from "../config/config.js";
 import { Limiter, transientCode, withRetry, type RetryPolicy } from "../concurrency.js";
-import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
+import { diagnosticFromError, errorAt, warningAt, type EngineDiagnostic } from "../diagnostics.js";
 import { EvalError } from "../expr/eval.js";
 import type { InstanceState, State } from "../state/state.js";
 import type { StateWriter } from "../state/store.js";
 import type { ApplyPhaseEvent, DefinitionLookup, EngineHooks, Plan, ResourceChange } from "../types.js";
 import { EvalContext, outputsForState } from "../eval-context.js";
-import { Completion, WalkNode, Walker } from "./walker.js";
+import { Completion, INTERRUPTED, WalkNode, Walker } from "./walker.js";
 
 export interface ApplyInput {
   cloud: CloudClient;
@@ -27,12 +27,14 @@ export interface ApplyInput {
   limiter: Limiter;
   retry: RetryPolicy;
   hooks?: EngineHooks;
+  /** Aborted on Ctrl-C: no operation starts after it, the ones running finish and are recorded. */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
   diagnostics: EngineDiagnostic[];
-  /** `forgotten` (deletes that only left state, keptBy) is present when any. */
-  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number };
+  /** `forgotten` (deletes that only left state, keptBy) is present when any; `interrupted`: operations not started because the apply was stopped (signal). */
+  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number; interrupted: number };
 }
 
 /** The key the cloud deduplicates a create by: stable for one attempt, new for the next object. */
@@ -48,7 +50,7 @@ class Applier {
   private readonly diags: EngineDiagnostic[] = [];
   private readonly values: EvalContext;
   private readonly state: State;
-  private readonly counts: ApplyResult["counts"] = { added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 };
+  private readonly counts: ApplyResult["counts"] = { added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0, interrupted: 0 };
   private readonly blocks: Map<string, StackConfig["resources"][number]>;
   private providers = new Map<string, ProviderConfig>();
 
@@ -66,9 +68,15 @@ class Applier {
     // One write before any call: the refresh results and every create's attempt id are durable.
     await this.input.writer.flush();
 
-    const nodes = this.buildNodes();
-    const { stuck } = await new Walker(nodes, this.input.limiter.max).walk();
-    for (const n of stuck) this.diags.push(errorAt(n.id, "Not applied", "it waits on itself through a dependency loop between deletes and creates"));
+    // destroy: objects interrupted creates made are adopted first, so their deletes know them.
+    const adopting = plan.changes.filter((c) => c.adoptPending);
+    if (adopting.length) await this.walk(this.adoptNodes(adopting));
+    await this.walk(this.buildNodes());
+    if (this.counts.interrupted) {
+      this.diags.push(
+        errorAt(undefined, "Interrupted", `${this.counts.interrupted} operation${this.counts.interrupted === 1 ? "" : "s"} not started; what finished is in the state: run the command again to finish`),
+      );
+    }
 
     if (plan.mode !== "refresh-only") for (const addr of plan.forgetData) this.state.instances.delete(addr);
     this.writeOutputs();
@@ -78,6 +86,20 @@ class Applier {
       this.diags.push(diagnosticFromError(undefined, "Writing the state failed", e));
     }
     return { diagnostics: this.diags, counts: this.counts };
+  }
+
+  private async walk(nodes: WalkNode[]): Promise<void> {
+    const walker = new Walker(nodes, this.input.limiter.max);
+    const stop = () => walker.stop();
+    const signal = this.input.signal;
+    if (signal?.aborted) walker.stop();
+    signal?.addEventListener("abort", stop);
+    try {
+      const { stuck } = await walker.walk();
+      for (const n of stuck) this.diags.push(errorAt(n.id, "Not applied", "it waits on itself through a dependency loop between deletes and creates"));
+    } finally {
+      signal?.removeEventListener("abort", stop);
+    }
   }
 
   // ---------------------------------------------------------------- setup
@@ -217,6 +239,29 @@ class Applier {
     return nodes;
   }
 
+  /** One node per adopted create, waiting for the adoptions of what it references (as creates wait). */
+  private adoptNodes(changes: ResourceChange[]): WalkNode[] {
+    const sets = new Map<string, Completion>();
+    const setOf = (r: string) => {
+      let c = sets.get(r);
+      if (!c) sets.set(r, (c = new Completion(r)));
+      return c;
+    };
+    const nodes = changes.map(
+      (c) =>
+        new WalkNode(
+          `${c.address}:adopt`,
+          () => this.runAdopt(c),
+          (because) => this.skipped(c, "create", because),
+          [setOf(c.resource)],
+        ),
+    );
+    changes.forEach((c, i) => {
+      for (const d of c.dependencies) if (d !== c.resource) sets.get(d)?.wait(nodes[i]);
+    });
+    return nodes;
+  }
+
   // ---------------------------------------------------------------- actions
 
   private def(c: ResourceChange): ResourceDefinition {
@@ -231,13 +276,12 @@ class Applier {
   private onRetry = (address: string) => (attempt: number, delayMs: number, code: string) =>
     this.input.hooks?.retry?.({ address, attempt, delayMs, code });
 
-  private async runCreateOrUpdate(c: ResourceChange, phase: ApplyPhaseEvent["phase"]): Promise<boolean> {
-    const def = this.def(c);
-    const ev: ApplyPhaseEvent = { address: c.address, phase, action: c.action };
+  /** The instance's body evaluated with the values applied so far and validated; undefined after fail(). */
+  private configOf(c: ResourceChange, def: ResourceDefinition, ev: ApplyPhaseEvent): ObjectValue | undefined {
     const block = this.blocks.get(c.resource);
     if (!block) {
       this.fail(ev, errorAt(c.address, "Configuration changed", "the resource is no longer declared"));
-      return false;
+      return undefined;
     }
     let raw: Value;
     try {
@@ -255,20 +299,28 @@ class Applier {
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
       this.fail(ev, errorAt(c.address, "Invalid expression", e.message));
-      return false;
+      return undefined;
     }
     const v = validateConfig(def, raw, this.ctx(c).provider);
     const errs = v.diagnostics.filter((d) => d.severity === "error");
     if (errs.length) {
       for (const d of errs.slice(1)) this.diags.push({ ...d, address: c.address });
       this.fail(ev, { ...errs[0], address: c.address });
-      return false;
+      return undefined;
     }
     if (containsUnknown(v.config)) {
       this.fail(ev, errorAt(c.address, "Value still unknown", "a value this resource needs was not known after its dependencies were applied"));
-      return false;
+      return undefined;
     }
-    let config = v.config;
+    return v.config;
+  }
+
+  private async runCreateOrUpdate(c: ResourceChange, phase: ApplyPhaseEvent["phase"]): Promise<boolean> {
+    const def = this.def(c);
+    const ev: ApplyPhaseEvent = { address: c.address, phase, action: c.action };
+    const evaluated = this.configOf(c, def, ev);
+    if (!evaluated) return false;
+    let config = evaluated;
     if (c.action === "update" && c.before) {
       // ignore_changes: the planned value already holds the prior values for ignored attributes.
       const block2 = this.blocks.get(c.resource)!;
@@ -284,18 +336,18 @@ class Applier {
       } else if (phase === "read") {
         result = await withRetry(() => def.create(this.ctx(c), config), this.input.retry, this.onRetry(c.address));
       } else {
-        const attempt = this.state.pending[c.address]?.attempt ?? randomUUID();
-        const key = idempotencyKey(this.state.lineage, c.address, attempt);
         try {
-          result = await withRetry(() => def.create(this.ctx(c, key), config), this.input.retry, this.onRetry(c.address));
+          result = await this.createOnce(c, def, config);
         } catch (e) {
-          // A definite answer (not a lost connection) means nothing was created under this key:
-          // the next apply must try with a fresh one, or the cloud would replay this failure. Except
-          // when the cloud says the key was used for another request: then it did create an object
-          // under this key (an interrupted apply, then the configuration changed), and a fresh key
-          // would leave that object behind, untracked.
-          if (!transientCode(e) && isCloudError(e) && !isIdempotencyKeyReused(e)) delete this.state.pending[c.address];
-          throw e;
+          if (!(e instanceof LostSecretError)) throw e;
+          // The interrupted apply's object exists but its secret (a private key) went to a process
+          // that died: a credential nobody holds must not stay valid. Delete it, then create anew
+          // under an attempt id made durable before the call, as every create's is.
+          await this.deleteObject(c, def, e.object);
+          this.diags.push(warningAt(c.address, "Replaced an object whose secret was lost", `${e.message}: it was deleted and a new one created`));
+          this.state.pending[c.address] = { attempt: randomUUID() };
+          await this.input.writer.flush();
+          result = await this.createOnce(c, def, config);
         }
         this.input.hooks?.createAcknowledged?.(c.address);
         delete this.state.pending[c.address];
@@ -321,7 +373,73 @@ class Applier {
     }
   }
 
+  /** Create under the instance's recorded attempt: a replay after a crash returns the object that attempt made. */
+  private async createOnce(c: ResourceChange, def: ResourceDefinition, config: ObjectValue): Promise<ObjectValue> {
+    const attempt = this.state.pending[c.address]?.attempt ?? randomUUID();
+    const key = idempotencyKey(this.state.lineage, c.address, attempt);
+    try {
+      return await withRetry(() => def.create(this.ctx(c, key), config), this.input.retry, this.onRetry(c.address));
+    } catch (e) {
+      // A definite answer (not a lost connection) means nothing was created under this key:
+      // the next apply must try with a fresh one, or the cloud would replay this failure. Except
+      // when the cloud says the key was used for another request: then it did create an object
+      // under this key (an interrupted apply, then the configuration changed), and a fresh key
+      // would leave that object behind, untracked.
+      if (!transientCode(e) && isCloudError(e) && !isIdempotencyKeyReused(e)) delete this.state.pending[c.address];
+      throw e;
+    }
+  }
+
+  /** Deletes one object; one already gone counts as deleted. */
+  private async deleteObject(c: ResourceChange, def: ResourceDefinition, object: ObjectValue): Promise<void> {
+    // The walker is the parallelism cap; each node is one cloud operation at a time.
+    await withRetry(
+      async () => {
+        try {
+          await def.delete(this.ctx(c), object);
+        } catch (e) {
+          if (isCloudError(e) && e.code === "NOT_FOUND") return; // already gone: the goal is met
+          throw e;
+        }
+      },
+      this.input.retry,
+      this.onRetry(c.address),
+    );
+  }
+
+  /**
+   * destroy, for an instance an interrupted apply was creating: the same create again (same
+   * idempotency key) answers with the object that apply made, or makes it now; either way state
+   * then holds it and its delete node deletes it. The pending record stays until then.
+   */
+  private async runAdopt(c: ResourceChange): Promise<boolean> {
+    const def = this.def(c);
+    const ev: ApplyPhaseEvent = { address: c.address, phase: "create", action: "create" };
+    const config = this.configOf(c, def, ev);
+    if (!config) return false;
+    let value: ObjectValue;
+    try {
+      value = completeState(def.schema, await this.createOnce(c, def, config));
+    } catch (e) {
+      if (e instanceof LostSecretError) {
+        // Enough of the object to delete it; it never enters state (its secret is gone anyway).
+        c.before = e.object;
+        return true;
+      }
+      this.fail(ev, diagnosticFromError(c.address, "Adopting the object of an interrupted create failed", e));
+      return false;
+    }
+    c.before = value;
+    delete this.state.pending[c.address];
+    this.state.instances.set(c.address, this.instanceState(c, value));
+    this.values.setInstance(c.resource, c.indexKey, value);
+    this.input.writer.schedule();
+    return true;
+  }
+
   private async runDelete(c: ResourceChange): Promise<boolean> {
+    // An adoption that failed was reported; what it references is not deleted from under it.
+    if (c.adoptPending && !c.before) return false;
     const def = this.def(c);
     // With create-before-destroy the old object is the deposed one recorded at create time.
     const cbd = c.action === "replace" && c.createBeforeDestroy;
@@ -331,18 +449,8 @@ class Applier {
     try {
       // The walker is the parallelism cap; each node is one cloud operation at a time. A delete
       // whose cloud object another address keeps must not reach the cloud (see shared-objects.ts).
-      if (c.keptBy === undefined) await withRetry(
-        async () => {
-          try {
-            await def.delete(this.ctx(c), c.before!);
-          } catch (e) {
-            if (isCloudError(e) && e.code === "NOT_FOUND") return; // already gone: the goal is met
-            throw e;
-          }
-        },
-        this.input.retry,
-        this.onRetry(c.address),
-      );
+      if (c.keptBy === undefined) await this.deleteObject(c, def, c.before!);
+      if (c.adoptPending) delete this.state.pending[c.address];
       if (c.deposed || cbd) {
         const list = (this.state.deposed.get(c.address) ?? []).filter((d) => (c.deposed ? d.key !== c.deposed : !sameAttrs(d.instance.attributes, c.before)));
         if (list.length) this.state.deposed.set(c.address, list);
@@ -369,6 +477,11 @@ class Applier {
   }
 
   private skipped(c: ResourceChange, phase: ApplyPhaseEvent["phase"], because: string): void {
+    if (because === INTERRUPTED) {
+      // One summary line for all of them (see run()), not one per operation not started.
+      this.counts.interrupted++;
+      return;
+    }
     this.counts.skipped++;
     const dep = because.replace(/:(create|update|read|delete)$/, "");
     this.diags.push(errorAt(c.address, "Skipped", `not ${phase === "delete" ? "deleted" : phase === "update" ? "updated" : phase === "read" ? "read" : "created"} because ${dep} failed`));

@@ -58,6 +58,10 @@ export class WalkNode {
     this.walker = w;
   }
 
+  get attached(): boolean {
+    return this.walker !== undefined;
+  }
+
   depDone(failedBy: string | undefined): void {
     if (failedBy && !this.blockedBy) this.blockedBy = failedBy;
     this.pending--;
@@ -70,10 +74,14 @@ export class WalkNode {
   }
 }
 
+/** What a node not started because the walk was stopped (Ctrl-C) reports as its cause. */
+export const INTERRUPTED = "(interrupted)";
+
 export class Walker {
   private readonly queue: WalkNode[] = [];
   private running = 0;
   private finished = 0;
+  private stopped = false;
   private resolve!: () => void;
 
   constructor(
@@ -81,7 +89,32 @@ export class Walker {
     private readonly parallelism: number,
   ) {}
 
+  /**
+   * Starts nothing more: every node not running yet is skipped as INTERRUPTED (and what waits on
+   * it with it); the walk resolves once the nodes already running have finished.
+   */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const queued = this.queue.splice(0);
+    for (const n of queued) this.skip(n, INTERRUPTED);
+    for (const n of this.nodes) if (n.status === "waiting" && n.attached) this.skip(n, INTERRUPTED);
+  }
+
+  private skip(n: WalkNode, because: string): void {
+    if (n.status !== "waiting" && n.status !== "queued") return;
+    n.status = "skipped";
+    n.onSkip(because);
+    this.finished++;
+    n.complete(because);
+    this.check();
+  }
+
   ready(n: WalkNode): void {
+    if (this.stopped) {
+      this.skip(n, INTERRUPTED);
+      return;
+    }
     if (n.blockedBy) {
       n.status = "skipped";
       n.onSkip(n.blockedBy);
@@ -118,7 +151,7 @@ export class Walker {
   }
 
   private check(): void {
-    if (this.finished === this.nodes.length) this.resolve();
+    if (this.finished === this.nodes.length) this.resolve?.();
   }
 
   /** Runs every node; resolves when each has run, failed or been skipped. */

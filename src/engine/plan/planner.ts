@@ -11,7 +11,7 @@ import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnost
 import { EvalError } from "../expr/eval.js";
 import { deepEqual } from "../expr/values.js";
 import { buildGraph, resourceDependencies, type Graph } from "../graph.js";
-import { instanceAddress, providerAddress, type IndexKey, type InstanceState, type State } from "../state/state.js";
+import { instanceAddress, parseInstanceAddress, providerAddress, type IndexKey, type InstanceState, type State } from "../state/state.js";
 import type { DefinitionLookup, Drift, EngineHooks, Plan, ResourceChange } from "../types.js";
 import { EvalContext, resolveVariables } from "../eval-context.js";
 import { currentValue, providerKeyOf, refresh } from "./refresh.js";
@@ -337,6 +337,7 @@ class Planner {
     if (pc.action === "create") {
       if (prior && tainted) reason = inState?.status === "tainted" ? "tainted: a previous apply failed part way" : "replacement requested (-replace)";
       else if (driftOf?.kind === "deleted") reason = "deleted outside the engine (drift): create it again";
+      else if (this.input.state.pending[address]) reason = interruptedCreateReason(def);
       else reason = "declared in configuration, not in state";
     } else if (pc.action === "replace") {
       reason = `forces replacement: ${pc.requiresReplace.map(formatPath).join(", ")}`;
@@ -436,6 +437,10 @@ class Planner {
         this.addChange({ ...deletion(addr, inst, reason, currentValue(def, inst), def.schemaVersion), deposed: d.key });
       }
     }
+    if (this.input.mode === "destroy") {
+      this.planPendingDeletes(byAddress);
+      return;
+    }
     const creating = new Set(this.changes.filter((c) => c.action === "create" || c.action === "replace").map((c) => c.address));
     for (const addr of Object.keys(this.input.state.pending)) {
       if (creating.has(addr)) continue;
@@ -444,6 +449,58 @@ class Planner {
       );
     }
   }
+
+  /**
+   * destroy: a create an interrupted apply sent (state.pending) may have made an object that state
+   * does not hold yet. Apply adopts it by sending the same create again (its idempotency key makes
+   * the cloud answer with that object, or make it now), then deletes it like the others.
+   */
+  private planPendingDeletes(byAddress: Map<string, ResourceBlock>): void {
+    for (const addr of Object.keys(this.input.state.pending)) {
+      if (this.input.state.instances.has(addr)) continue;
+      const parsed = parseInstanceAddress(addr);
+      const block = parsed && byAddress.get(parsed.resource);
+      const def = block && this.def(block);
+      if (!parsed || !block || !def || (parsed.indexKey === undefined) !== (!block.count && !block.forEach)) {
+        this.diags.push(
+          warningAt(addr, "Interrupted create cannot be adopted", "an earlier apply was killed while creating this object, and destroy cannot send that create again because the configuration no longer declares this instance: an object it may have created is not tracked; check the cloud and delete it"),
+        );
+        continue;
+      }
+      if (block.lifecycle.preventDestroy) {
+        this.diags.push(errorAt(addr, "Instance cannot be destroyed", "lifecycle.prevent_destroy is set, but the plan would delete the object an interrupted create made"));
+        continue;
+      }
+      this.addChange({
+        address: addr,
+        resource: parsed.resource,
+        mode: "managed",
+        type: block.type,
+        name: block.name,
+        indexKey: parsed.indexKey,
+        each: block.count ? "list" : block.forEach ? "map" : undefined,
+        providerKey: block.provider,
+        provider: this.providerAddressOf(block.provider),
+        action: "delete",
+        reason: "an interrupted apply may have created it (it is not in state yet): apply adopts it through the create's idempotency key, then deletes it",
+        createBeforeDestroy: false,
+        before: null,
+        after: null,
+        changedPaths: [],
+        requiresReplace: [],
+        dependencies: resourceDependencies(this.graph, block.address),
+        schemaVersion: def.schemaVersion,
+        adoptPending: true,
+      });
+    }
+  }
+}
+
+/** Why a declared instance with an interrupted create (state.pending) is planned as a create. */
+function interruptedCreateReason(def: ResourceDefinition): string {
+  return def.secretOnlyAtCreate
+    ? "an interrupted apply may have created it, and the secret only its create returns is lost: apply deletes the object that create made, if any, then creates a new one"
+    : "an interrupted apply may have created it: apply sends the create again with the same idempotency key, so the cloud returns that object instead of making a second";
 }
 
 /** The config with ignored attributes taken from the prior state. */

@@ -3,11 +3,12 @@
 // (0600, like the state: both hold secrets), and the stack's lineage recorded (see lineage.ts).
 // Writes are coalesced: at most one in flight, and the next one carries every change made
 // meanwhile, so "state after every resource" costs O(writes) not O(resources x state size).
-import { existsSync, mkdirSync } from "node:fs";
-import { open, readFile, rename } from "node:fs/promises";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { emptyState, stateFromJson, stateToJson, type State } from "./state.js";
 import { readTextFile } from "../../util/read-text.js";
+import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { lineageProblem, recordedLineage, recordJson, RECORD_FILE } from "./lineage.js";
 
 export interface StatePaths {
@@ -44,17 +45,49 @@ export function readState(paths: StatePaths): State | string {
   return lineageProblem(paths, paths.stack, r) ?? r;
 }
 
+/** Temp files this process is writing right now: an exit on a second Ctrl-C removes them. */
+const writing = new Set<string>();
+
+/** Removes the temp files of writes still in flight (the process is about to exit). */
+export function removeTempFilesInFlight(): void {
+  for (const tmp of writing) rmSync(tmp, { force: true });
+  writing.clear();
+}
+
+/**
+ * Removes temp files a killed process left next to the stack's state. Called with the lock held:
+ * no other process is writing there, so every one of them is debris.
+ */
+export function removeStaleTempFiles(paths: StatePaths): void {
+  let names: string[];
+  try {
+    names = readdirSync(paths.dir);
+  } catch {
+    return; // no state directory yet
+  }
+  // writeFileAtomic's "<file>.tmp-<pid>" and writeSecretFileAtomic's "<file>.tmp-<pid>-<hex>".
+  for (const n of names) if (/\.tmp-\d+(-[0-9a-f]+)?$/.test(n)) rmSync(path.join(paths.dir, n), { force: true });
+}
+
 export async function writeFileAtomic(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await open(tmp, "w", mode);
+  writing.add(tmp);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
+    const fh = await open(tmp, "w", mode);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   } finally {
-    await fh.close();
+    writing.delete(tmp);
   }
-  await rename(tmp, file);
   // fsync the directory so the rename itself survives a power cut.
   const dir = await open(path.dirname(file), "r");
   try {
@@ -105,6 +138,22 @@ export class StateWriter {
     } finally {
       this.inFlight = undefined;
     }
+  }
+
+  /**
+   * The exit on a second Ctrl-C: writes the state as it is in memory now, synchronously (the
+   * process exits right after, so nothing asynchronous would finish). Everything acknowledged so
+   * far is in it; creates still in flight are in its pending list, so the next apply adopts them.
+   */
+  writeNowSync(): void {
+    if (!this.backedUp && existsSync(this.paths.state)) {
+      writeSecretFileAtomic(this.paths.backup, readFileSync(this.paths.state));
+      this.backedUp = true;
+    }
+    this.state.serial += 1;
+    writeSecretFileAtomic(this.paths.state, stateToJson(this.state));
+    if (!this.recorded && !existsSync(this.paths.record)) writeSecretFileAtomic(this.paths.record, recordJson(this.state.lineage));
+    this.recorded = true;
   }
 
   private async writeOnce(): Promise<void> {
