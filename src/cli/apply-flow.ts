@@ -8,15 +8,21 @@ import { renderAccessText } from "../review/access-diff.js";
 import { accessRows } from "./access-context.js";
 import type { Session } from "./engine-session.js";
 import { applySummary, EXIT, printDiagnostics } from "./engine-output.js";
+import { guardInterrupts, type InterruptGuard } from "./interrupts.js";
 import { hasChanges, planToJson, renderPlan } from "./render/plan.js";
 import { diagnosticsError } from "./errors.js";
 import { jsonFailure, printJsonResult } from "./views/json.js";
 
-async function askYes(question: string): Promise<boolean> {
+async function askYes(question: string, signal?: AbortSignal): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // On a terminal readline reads Ctrl-C as a key: pass it on as the signal it means.
+  rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
   try {
-    const a = await rl.question(question);
+    const a = await rl.question(question, { signal: signal ?? new AbortController().signal });
     return a.trim() === "yes";
+  } catch (e) {
+    if (signal?.aborted) return false;
+    throw e;
   } finally {
     rl.close();
   }
@@ -31,7 +37,7 @@ export interface ApplyFlowOptions {
 }
 
 /** Confirms a fresh plan: prints it, then asks on a terminal; without a terminal needs --auto-approve. */
-export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: Awaited<ReturnType<typeof accessRows>> }) {
+export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: Awaited<ReturnType<typeof accessRows>> }, signal?: AbortSignal) {
   return async (plan: Plan): Promise<boolean> => {
     accessBox.rows = await accessRows(s.cloud, plan);
     if (!s.json) {
@@ -47,13 +53,22 @@ export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: A
       console.error(s.style.red('Error: no terminal to confirm on: pass --auto-approve, or save a plan with "oslogin plan -out F" and apply F'));
       return false;
     }
-    return askYes(`Do you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: `);
+    return askYes(`Do you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: `, signal);
   };
 }
 
-export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unknown): number {
+export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unknown, guard?: InterruptGuard): number {
   const failed = hasErrors(r.diagnostics);
   const cancelled = !failed && !r.applied && !!r.plan && hasChanges(r.plan);
+  const interrupted = guard?.exitCode();
+  if (interrupted !== undefined) {
+    if (s.json) console.log(jsonFailure(o.command, interrupted, "Interrupted", r.diagnostics, { applied: r.applied ?? null }));
+    printDiagnostics(r.diagnostics, s.style);
+    // Said on stderr: after a broken pipe, stdout has no reader.
+    if (r.applied) console.error(applySummary(r.applied, !!o.destroy, s.style));
+    console.error("The state holds everything that finished, and the lock is released. Run the command again to finish.");
+    return interrupted;
+  }
   if (s.json) {
     const result = { ...(r.plan ? { plan: planToJson(r.plan) } : {}), applied: r.applied ?? null, access_changes: rows ?? [] };
     if (failed) console.log(jsonFailure(o.command, EXIT.ERROR, diagnosticsError(r.diagnostics).message, r.diagnostics, result));
@@ -75,6 +90,18 @@ export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unk
 
 export async function planAndApply(s: Session, req: PlanRequest, o: ApplyFlowOptions): Promise<number> {
   const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
-  const r = await s.engine.run(req, confirmer(s, o, box));
-  return finish(s, r, o, box.rows);
+  return guarded(s, async (guard) => {
+    const r = await s.engine.run(req, confirmer(s, o, box, guard.signal));
+    return finish(s, r, o, box.rows, guard);
+  });
+}
+
+/** Runs a command that changes the cloud with Ctrl-C, SIGTERM and a broken stdout handled (see interrupts.ts). */
+export async function guarded(s: Session, fn: (guard: InterruptGuard) => Promise<number>): Promise<number> {
+  const guard = guardInterrupts(s.engine, s.style);
+  try {
+    return await fn(guard);
+  } finally {
+    guard.dispose();
+  }
 }

@@ -67,14 +67,20 @@ export function progressHooks(st: Style, json: boolean): EngineHooks {
 }
 
 export function applySummary(
-  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number },
+  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number; interrupted: number },
   destroy: boolean,
   st: Style,
 ): string {
-  const ok = counts.failed === 0 && counts.skipped === 0;
-  const head = ok ? st.bold(st.green(destroy ? "Destroy complete!" : "Apply complete!")) : st.bold(st.red(destroy ? "Destroy finished with errors." : "Apply finished with errors."));
+  const ok = counts.failed === 0 && counts.skipped === 0 && counts.interrupted === 0;
+  const what = destroy ? "Destroy" : "Apply";
+  const head = ok
+    ? st.bold(st.green(`${what} complete!`))
+    : counts.interrupted && counts.failed === 0 && counts.skipped === 0
+      ? st.bold(st.yellow(`${what} interrupted.`))
+      : st.bold(st.red(`${what} finished with errors.`));
   const parts = destroy ? [`${counts.destroyed} destroyed`] : [`${counts.added} added`, `${counts.changed} changed`, `${counts.destroyed} destroyed`];
   if (counts.forgotten) parts.push(`${counts.forgotten} forgotten`);
-  if (!ok) parts.push(`${counts.failed} failed`, `${counts.skipped} skipped`);
+  if (counts.failed || counts.skipped) parts.push(`${counts.failed} failed`, `${counts.skipped} skipped`);
+  if (counts.interrupted) parts.push(`${counts.interrupted} not started`);
   return `${head} Resources: ${parts.join(", ")}.`;
 }

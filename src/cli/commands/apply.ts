@@ -5,7 +5,7 @@ import { bool, parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
-import { finish, planAndApply } from "../apply-flow.js";
+import { finish, guarded, planAndApply } from "../apply-flow.js";
 import { accessRows } from "../access-context.js";
 import { readPlanFile } from "../../engine/planfile.js";
 
@@ -53,8 +53,10 @@ const command: Command = {
           printDiagnostics(diagnostics, s.style);
           return EXIT.ERROR;
         }
-        const r = await s.engine.applySaved(plan, { outDir: s.outDir, stack: s.stack });
-        return finish(s, r, { command: "apply", autoApprove: true, destroy: plan.mode === "destroy" }, r.applied ? await accessRows(s.cloud, plan) : undefined);
+        return await guarded(s, async (guard) => {
+          const r = await s.engine.applySaved(plan, { outDir: s.outDir, stack: s.stack });
+          return finish(s, r, { command: "apply", autoApprove: true, destroy: plan.mode === "destroy" }, r.applied ? await accessRows(s.cloud, plan) : undefined, guard);
+        });
       }
       return await planAndApply(
         s,

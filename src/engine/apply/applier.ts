@@ -477,6 +477,9 @@ class Applier {
   }
 
   private skipped(c: ResourceChange, phase: ApplyPhaseEvent["phase"], because: string): void {
+    // A create never sent made nothing: its attempt id need not outlive this run. (An adoption
+    // skipped is different: the interrupted apply before this one may have made the object.)
+    if (phase === "create" && !c.adoptPending) delete this.state.pending[c.address];
     if (because === INTERRUPTED) {
       // One summary line for all of them (see run()), not one per operation not started.
       this.counts.interrupted++;
