@@ -22,7 +22,7 @@ describe("GIVEN one resource that the cloud rejects", () => {
     s.resource.yandex_organizationmanager_os_login_profile.ghost = { organization_id: ORG, subject_id: "ajenosuchmember00001", login: "ghost" };
     s.resource.null_resource.after_ghost = { triggers: { id: "${yandex_organizationmanager_os_login_profile.ghost.id}" } };
     const r = await engine.run({ outDir: writeStack(dir, s) });
-    expect(r.applied).toEqual({ added: 4, changed: 0, destroyed: 0, read: 0, failed: 1, skipped: 1 });
+    expect(r.applied).toEqual({ added: 4, changed: 0, destroyed: 0, read: 0, failed: 1, skipped: 1, interrupted: 0 });
     const errs = errors(r.diagnostics);
     expect(errs[0]).toMatch(/^Error: Creating failed \(yandex_organizationmanager_os_login_profile\.ghost\): NOT_FOUND: /);
     expect(errs[1]).toBe("Error: Skipped (null_resource.after_ghost): not created because yandex_organizationmanager_os_login_profile.ghost failed");
