@@ -94,7 +94,7 @@ export interface Run {
 /** What to do to the running command. */
 export type Interference =
   | { kind: "none" }
-  | { kind: "kill-after-creations"; n: number; signal: "SIGKILL" | "SIGINT" | "SIGINT-twice" }
+  | { kind: "kill-after-creations"; n: number; signal: "SIGKILL" | "SIGINT" | "SIGTERM" | "SIGINT-twice" }
   | { kind: "kill-after-ms"; ms: number }
   /** Stop reading stdout after this many lines and close it (`| head -n N`). */
   | { kind: "close-stdout-after-lines"; n: number };
@@ -112,7 +112,7 @@ export function oslogin(fleet: Fleet, dataDir: string, args: string[], interfere
   let err = "";
   let creations = 0;
   let acted = false;
-  const act = (signal: "SIGKILL" | "SIGINT" | "SIGINT-twice") => {
+  const act = (signal: "SIGKILL" | "SIGINT" | "SIGTERM" | "SIGINT-twice") => {
     if (acted) return;
     acted = true;
     if (signal === "SIGINT-twice") {

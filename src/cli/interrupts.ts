@@ -19,25 +19,25 @@ export interface InterruptGuard {
   dispose(): void;
 }
 
-let stdoutGuarded = false;
+let streamsWatched = false;
+let brokenStdoutHandler: (() => void) | undefined;
 
 /**
  * A write to a stdout whose reader is gone fails with EPIPE, emitted as an 'error' event that
- * would end the process with a stack trace. Once per process: the streams stay broken afterwards,
- * and every later write must fail quietly too.
+ * would end the process with a stack trace. Called once, at start-up, for every command: output
+ * then goes nowhere and the command ends as it would (releasing its lock); a command that changes
+ * the cloud stops early instead (guardInterrupts).
  */
-function guardOutputStreams(onBrokenStdout: () => void): void {
-  if (stdoutGuarded) return;
-  stdoutGuarded = true;
+export function watchOutputStreams(): void {
+  if (streamsWatched) return;
+  streamsWatched = true;
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") onBrokenStdout();
+    if (e.code === "EPIPE") brokenStdoutHandler?.();
   });
   process.stderr.on("error", () => {
     // Nowhere left to report it.
   });
 }
-
-let brokenStdoutHandler: (() => void) | undefined;
 
 export function guardInterrupts(engine: Engine, st: Style): InterruptGuard {
   const controller = new AbortController();
@@ -69,7 +69,7 @@ export function guardInterrupts(engine: Engine, st: Style): InterruptGuard {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   brokenStdoutHandler = () => stop("pipe", "Standard output closed (broken pipe)");
-  guardOutputStreams(() => brokenStdoutHandler?.());
+  watchOutputStreams();
 
   return {
     signal: controller.signal,

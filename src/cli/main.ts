@@ -7,6 +7,7 @@ import { printDiagnostics } from "./engine-output.js";
 import { makeStyle } from "./render/style.js";
 import { jsonFailure } from "./views/json.js";
 import { tuneV8ForOneShot } from "./v8-tuning.js";
+import { watchOutputStreams } from "./interrupts.js";
 
 const HELP = `oslogin: OS Login access as code, with an embedded Yandex Cloud emulator
 
@@ -28,6 +29,7 @@ function report(label: string, json: boolean, exitCode: number, message: string,
 }
 
 async function main(argv: string[]): Promise<number> {
+  watchOutputStreams();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(HELP);

@@ -36,6 +36,17 @@ describe("GIVEN `oslogin apply --auto-approve` running", () => {
     expect([r.exit, r.recovery, r.planExit, r.cloud]).toEqual(["130", "0", 0, declared]);
   }, 60_000);
 
+  it("WHEN it gets SIGTERM THEN it stops the same way (exit 130) and the next apply converges", async () => {
+    const f = theFleet();
+    const dataDir = freshDataDir(f, "sigterm-messages");
+    const r = await oslogin(f, dataDir, ["apply", "--auto-approve"], { kind: "kill-after-creations", n: 8, signal: "SIGTERM" });
+    expect(r.code).toBe(130);
+    expect(r.err).toContain("SIGTERM received: stopping. No new operation starts;");
+    expect(r.err).toMatch(/Apply interrupted\. Resources: \d+ added, 0 changed, 0 destroyed, \d+ not started\./);
+    const s = stateFacts(dataDir);
+    expect({ lock: s.lockLeft, temp: s.tempFiles, pending: s.pending }).toEqual({ lock: false, temp: [], pending: 0 });
+  }, 60_000);
+
   it("WHEN it gets SIGINT twice THEN it exits 130 at once with a warning, the lock released, no temp file, and the next apply converges", async () => {
     const f = theFleet();
     const dataDir = freshDataDir(f, "sigint-twice-messages");
