@@ -15,7 +15,8 @@ export const EXIT = {
 export const EXIT_CODES_HELP = `Exit codes:
   0  success (with --detailed-exitcode: success and no changes)
   1  error (bad configuration, cloud error, lock held, stale plan...)
-  2  usage error; with plan --detailed-exitcode: success and there are changes`;
+  2  usage error; with plan --detailed-exitcode: success and there are changes
+  130  apply/destroy/refresh interrupted (Ctrl-C, SIGTERM); 141: their stdout reader went away`;
 
 /**
  * Diagnostics on stderr, one line each. The same problem at many addresses (one cause, e.g. a
