@@ -111,7 +111,7 @@ class Planner {
     }
     this.planOrphans();
     markSharedDeletes(this.changes, this.input.definitions);
-    if (this.input.mode === "normal" && !hasErrors(this.diags)) this.diags.push(...(await verifyPlanned(this.changes, { ...this.input, providers: this.providers })));
+    if (this.input.mode === "normal" && !hasErrors(this.diags)) this.diags.push(...(await verifyPlanned(this.changes, { ...this.input, providers: this.providers, resumed: new Set(Object.keys(this.input.state.pending)) })));
     const outputs = this.values.outputs(state.outputs, this.input.mode === "destroy");
     this.diags.push(...outputs.diagnostics);
     if (hasErrors(this.diags)) return { diagnostics: this.diags };

@@ -15,6 +15,12 @@ export interface VerifyInput {
   limiter: Limiter;
   retry: RetryPolicy;
   hooks?: EngineHooks;
+  /**
+   * Addresses whose create resumes one an interrupted apply sent (state.pending): the object the
+   * check finds in the way may be the one that create made, which apply adopts through the same
+   * idempotency key. Their findings are dropped; a real conflict still fails in apply.
+   */
+  resumed?: ReadonlySet<string>;
 }
 
 export async function verifyPlanned(changes: readonly ResourceChange[], input: VerifyInput): Promise<EngineDiagnostic[]> {
@@ -41,7 +47,7 @@ export async function verifyPlanned(changes: readonly ResourceChange[], input: V
       const limit = <T>(call: () => Promise<T>) => input.limiter.run(() => withRetry(call, input.retry, onRetry));
       try {
         const found = await def.verify!({ cloud: input.cloud, provider, limit }, g.planned.map((c) => c.after!), g.managed);
-        for (const { at, diagnostic } of found) out.push({ ...diagnostic, address: g.planned[at].address });
+        for (const { at, diagnostic } of found) if (!input.resumed?.has(g.planned[at].address)) out.push({ ...diagnostic, address: g.planned[at].address });
       } catch (e) {
         // Unable to check is not "checked": the plan fails rather than promise what apply may refuse.
         out.push(diagnosticFromError(g.planned[0].address, `Could not check ${g.type} against the cloud`, e));
