@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   record(await applyCase(fleet, "kill-then-2-concurrent-recoveries", { kind: "kill-after-creations", n: mid, signal: "SIGKILL" }, { concurrentRecoveries: true }));
   record(await applyCase(fleet, "sigint-once", { kind: "kill-after-creations", n: mid, signal: "SIGINT" }));
   record(await applyCase(fleet, "sigint-twice", { kind: "kill-after-creations", n: mid, signal: "SIGINT-twice" }));
-  record(await applyCase(fleet, "stdout-closed (| head)", { kind: "close-stdout-after-lines", n: 10 }));
+  record(await applyCase(fleet, "stdout-closed (head)", { kind: "close-stdout-after-lines", n: 10 }));
   const failed = rows.filter((r) => r.problems.length);
   console.log(`Crash harness: examples/fleet, FLEET_SIZE=${size}, AUTHORIZED_KEY_EVERY=${keyEvery} (${fleet.resources} resources, ${Math.ceil(size / keyEvery)} authorized keys), CLI from dist/.`);
   console.log(machineSpeedLine());
