@@ -6,7 +6,7 @@
 // and its validator drops the previous pass's index), so 10k resources cost O(n), not O(n^2).
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ENABLE_OSLOGIN_KEY, isTrueMetadata } from "../src/cloud/model/rules.js";
+import { ENABLE_OSLOGIN_KEY, isTrueMetadata } from "../src/contract/rules.js";
 import { isUnknown, type ObjectValue, type Value } from "../src/resources/define.js";
 import { hasLiteralConfig } from "./l1/base.js";
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { signUserCertificate } from "../../src/cloud/ca/openssh-cert.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN, type Caller } from "../../src/cloud/model/types.js";
-import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../src/ssh/keypair.js";
 
 const SECONDS = Number(process.argv[2] ?? 2);
 const ORG = "bpfquickstartorg0001";

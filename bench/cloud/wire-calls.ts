@@ -1,7 +1,7 @@
 // The over-the-wire clients of bench/cloud: REST over node:http with a keep-alive pool, and gRPC
 // through the official SDK (src/cloud/client/grpc.ts, waitForOperation included).
 import { Agent, request } from "node:http";
-import type { CloudClient } from "../../src/cloud/client/cloud-client.js";
+import type { CloudClient } from "../../src/contract/cloud-client.js";
 import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
 import { keyReq, profileReq, type Calls } from "./workload.js";
 

@@ -15,7 +15,7 @@ import path from "node:path";
 import { App } from "cdktf";
 import { FleetStack } from "../../examples/fleet/main.js";
 import { SEED } from "../../examples/quickstart/main.js";
-import { listAll, type CloudClient } from "../../src/cloud/client/cloud-client.js";
+import { listAll, type CloudClient } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 

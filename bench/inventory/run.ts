@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
-import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/contract/key-file.js";
 import { ADMIN, type ServiceAccount } from "../../src/cloud/model/types.js";
 import { readFileSync } from "node:fs";
 

@@ -17,8 +17,8 @@ import { join } from "node:path";
 import { organizationUsersSubjectId } from "../../src/cloud/model/access.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN, type Instance } from "../../src/cloud/model/types.js";
-import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
-import { parsePublicKey } from "../../src/cloud/ssh/public-key.js";
+import { generateEd25519KeyPair } from "../../src/ssh/keypair.js";
+import { parsePublicKey } from "../../src/ssh/public-key.js";
 import { encodeJson } from "../../src/cloud/store/json.js";
 
 const SECONDS = Number(process.argv[2] ?? 4);

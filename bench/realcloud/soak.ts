@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { listAll } from "../../src/cloud/client/cloud-client.js";
+import { listAll } from "../../src/contract/cloud-client.js";
 import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { retrying } from "../../src/cloud/client/retrying.js";

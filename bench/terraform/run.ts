@@ -47,7 +47,7 @@ async function seed(dataDir: string): Promise<void> {
 async function countObjects(dataDir: string): Promise<number> {
   const { CloudModel } = await import("../../src/cloud/model/cloud-model.js");
   const { InProcessCloudClient } = await import("../../src/cloud/client/inprocess.js");
-  const { listAll } = await import("../../src/cloud/client/cloud-client.js");
+  const { listAll } = await import("../../src/contract/cloud-client.js");
   const model = CloudModel.open({ dataDir });
   const c = new InProcessCloudClient(model);
   const folderId = "b1gquickstartfolder1";

@@ -3,7 +3,7 @@
 // serial_port_settings.ssh_authorization = OS_LOGIN. Access is granted per VM with grantLogin /
 // grantAdminLogin (compute.osLogin / compute.osAdminLogin bound on the instance).
 import { Construct } from "constructs";
-import { ENABLE_OSLOGIN_KEY } from "../../src/cloud/model/rules.js";
+import { ENABLE_OSLOGIN_KEY } from "../../src/contract/rules.js";
 import { ComputeInstance } from "../l1/compute-instance.js";
 import { ComputeInstanceIamMember } from "../l1/compute-instance-iam-member.js";
 import { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE, grantId, type IOsLoginPrincipal } from "./principal.js";

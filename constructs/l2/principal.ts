@@ -9,8 +9,7 @@ export interface IOsLoginPrincipal extends IConstruct {
   readonly subjectId: string;
 }
 
-export const OS_LOGIN_ROLE = "compute.osLogin";
-export const OS_ADMIN_LOGIN_ROLE = "compute.osAdminLogin";
+export { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE } from "../../src/contract/roles.js";
 
 /** A stable construct id for a grant: "<role without the service>-<principal's id>". */
 export const grantId = (role: string, principal: IConstruct): string => `${role.replace(/^.*\./, "")}-${principal.node.id}`;

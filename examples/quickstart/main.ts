@@ -2,15 +2,13 @@
 // service account with sudo on the folder, three OS Login VMs, and alice allowed on one of them with
 // an SSH key this app generates for her. Run: `npx tsc -p . && npx cdktf synth` (cdktf.json runs
 // dist/examples/quickstart/main.js), or `node dist/examples/quickstart/main.js`; output: cdktf.out/.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource/index.js";
 import { App, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { OsLoginInstance, OsLoginOrganization, OsLoginServiceAccount, YandexProvider } from "../../constructs/index.js";
-import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { ensureEd25519KeyPair, OsLoginInstance, OsLoginOrganization, OsLoginServiceAccount, YandexProvider } from "../../src/index.js";
 
 /** The fixed ids of examples/quickstart/seed.yaml. */
 export const SEED = {
@@ -94,19 +92,7 @@ export class QuickstartStack extends TerraformStack {
 
 /** Alice's key pair under `dir`, generated once: the private key 0600, never printed. */
 export function ensureAliceKey(dir: string): string {
-  const privatePath = join(dir, "alice_ed25519");
-  const publicPath = `${privatePath}.pub`;
-  if (!existsSync(privatePath) || !existsSync(publicPath)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pair = generateEd25519KeyPair("alice@quickstart");
-    // Write to temp files and rename, so a crash never leaves half a key behind.
-    writeFileSync(`${privatePath}.tmp`, pair.privateKey, { mode: 0o600 });
-    chmodSync(`${privatePath}.tmp`, 0o600);
-    writeFileSync(`${publicPath}.tmp`, pair.publicKey + "\n", { mode: 0o644 });
-    renameSync(`${privatePath}.tmp`, privatePath);
-    renameSync(`${publicPath}.tmp`, publicPath);
-  }
-  return readFileSync(publicPath, "utf8").trim();
+  return ensureEd25519KeyPair(join(dir, "alice_ed25519"), "alice@quickstart");
 }
 
 export function main(): void {

@@ -1,6 +1,6 @@
 // The cloud-side facts the access review needs beyond the stack: members' names and their default
 // OS Login profiles, read once per organization the plan's providers name.
-import { listAll, type CloudClient } from "../cloud/client/cloud-client.js";
+import { listAll, type CloudClient } from "../contract/cloud-client.js";
 import type { Plan } from "../engine/types.js";
 import { resourceAddress, type State } from "../engine/state/state.js";
 import { accessDiff, desiredFromPlan, type AccessContext, type AccessRow, type DesiredObject } from "../review/access-diff.js";

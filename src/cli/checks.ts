@@ -3,8 +3,8 @@
 // what to do (docs/cli.md, "What every command checks first"). Each check throws a CliError.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { CloudClient } from "../cloud/client/cloud-client.js";
-import { isCloudError } from "../cloud/errors.js";
+import type { CloudClient } from "../contract/cloud-client.js";
+import { isCloudError } from "../contract/errors.js";
 import { listStacks } from "../engine/config/load.js";
 import { CliError } from "./errors.js";
 

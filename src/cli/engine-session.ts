@@ -4,7 +4,7 @@
 // that print progress. Only src/cli prints.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { CloudClient } from "../cloud/client/cloud-client.js";
+import type { CloudClient } from "../contract/cloud-client.js";
 import { Engine } from "../engine/engine.js";
 import type { EngineHooks } from "../engine/types.js";
 import { findDefinition } from "../resources/registry.js";

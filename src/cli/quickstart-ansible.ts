@@ -4,8 +4,8 @@
 // is the user's and is never overwritten.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { writeAuthorizedKeyFile } from "../cloud/model/keys.js";
-import type { KeyAlgorithm } from "../cloud/model/types.js";
+import { writeAuthorizedKeyFile } from "../contract/key-file.js";
+import type { KeyAlgorithm } from "../contract/api-types.js";
 import type { InstanceState } from "../engine/state/state.js";
 import { readState, statePaths } from "../engine/state/store.js";
 import { DEFAULT_CONFIG_FILE } from "../inventory/config.js";

@@ -5,7 +5,7 @@
 // - anything else (missing header, other scheme, unknown or expired token) is UNAUTHENTICATED.
 // Error messages never echo the token.
 import { timingSafeEqual } from "node:crypto";
-import { errors } from "./errors.js";
+import { errors } from "../contract/errors.js";
 import type { IamTokenService } from "./model/iam-tokens.js";
 import { ADMIN, type Caller } from "./model/types.js";
 

@@ -1,6 +1,6 @@
 // The engine's only concurrency tools: one limiter (the --parallelism cap shared by refresh and
 // apply) and retry with exponential backoff for the transient cloud codes.
-import { isCloudError } from "../cloud/errors.js";
+import { isCloudError } from "../contract/errors.js";
 
 export class Limiter {
   private active = 0;

@@ -1,5 +1,5 @@
 // The engine's public types: the closed set of actions, a plan, hooks for progress.
-import type { CloudClient } from "../cloud/client/cloud-client.js";
+import type { CloudClient } from "../contract/cloud-client.js";
 import type { AttributePath, ObjectValue, ResourceDefinition, Value } from "../resources/define.js";
 import type { EngineDiagnostic } from "./diagnostics.js";
 import type { IndexKey } from "./state/state.js";

@@ -1,8 +1,8 @@
 // Turns what the cloud says (instances, folders, the account's roles) into Ansible's inventory
 // script document: groups, and _meta.hostvars so Ansible never calls --host per host.
 // Pure: no I/O, so grouping and host variables are tested with exact values.
-import type { Instance } from "../cloud/model/types.js";
-import { ENABLE_OSLOGIN_KEY, isTrueMetadata } from "../cloud/model/rules.js";
+import type { Instance } from "../contract/api-types.js";
+import { ENABLE_OSLOGIN_KEY, isTrueMetadata } from "../contract/rules.js";
 import type { InventoryConfig } from "./config.js";
 import { hostKeyOptions } from "./known-hosts.js";
 

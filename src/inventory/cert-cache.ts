@@ -5,8 +5,8 @@
 // does not parse, renews it instead of trusting it.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { parseCertificate } from "../cloud/ssh/certificate-info.js";
-import { publicBlobOfOpenSshPrivateKey } from "../cloud/ssh/wire.js";
+import { parseCertificate } from "../ssh/certificate-info.js";
+import { publicBlobOfOpenSshPrivateKey } from "../ssh/wire.js";
 import { writeSecretFileAtomic } from "../util/atomic-file.js";
 
 export interface CertCacheOptions {
@@ -60,7 +60,7 @@ export async function ensureCertificate(o: CertCacheOptions): Promise<CachedCert
     const renewedMeanwhile = readValidPair(base, o.login, o.marginSeconds, now());
     if (renewedMeanwhile) return renewedMeanwhile;
     // Loaded only when renewing: the warm path (every Ansible run within the hour) stays light.
-    const { generateEd25519KeyPair } = await import("../cloud/ssh/keypair.js");
+    const { generateEd25519KeyPair } = await import("../ssh/keypair.js");
     const pair = generateEd25519KeyPair(`${o.login}@${o.organizationId}`);
     const certLine = (await o.issue(pair.publicKey)).trim();
     const info = parseCertificate(certLine); // refuse to cache something that does not parse

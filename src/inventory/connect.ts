@@ -4,13 +4,13 @@
 // happens in process, through the same token service.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CloudClient } from "../cloud/client/cloud-client.js";
+import type { CloudClient } from "../contract/cloud-client.js";
 import { InProcessCloudClient } from "../cloud/client/inprocess.js";
 import { retrying } from "../cloud/client/retrying.js";
 import { embeddedWithRealism } from "../cloud/realism/embedded.js";
 import { CloudModel } from "../cloud/model/cloud-model.js";
 import { signServiceAccountJwt } from "../cloud/model/iam-tokens.js";
-import { readAuthorizedKeyFile } from "../cloud/model/keys.js";
+import { readAuthorizedKeyFile } from "../contract/key-file.js";
 import type { InventoryConfig } from "./config.js";
 import { InventoryError } from "./gather.js";
 

@@ -2,10 +2,10 @@
 // the instances of the configured folders, where it holds compute.osAdminLogin, and a fresh (or
 // cached) certificate. Failures propagate: an inventory that cannot ask the cloud must fail loudly,
 // never print an empty inventory that looks like success.
-import { listAll, type CloudClient } from "../cloud/client/cloud-client.js";
-import { CloudError } from "../cloud/errors.js";
-import { OS_ADMIN_LOGIN_ROLE } from "../cloud/model/roles.js";
-import type { AccessBinding, Instance, ResourceRef, Subject } from "../cloud/model/types.js";
+import { listAll, type CloudClient } from "../contract/cloud-client.js";
+import { CloudError } from "../contract/errors.js";
+import { OS_ADMIN_LOGIN_ROLE } from "../contract/roles.js";
+import type { AccessBinding, Instance, ResourceRef, Subject } from "../contract/api-types.js";
 import { buildInventory, hostNames, selectInstances, type AnsibleInventory, type HostCredentials } from "./build.js";
 import { ensureCertificate } from "./cert-cache.js";
 import type { InventoryConfig } from "./config.js";

@@ -17,9 +17,9 @@ import {
   UID_MAX,
   UID_MIN,
   UID_RULE,
-} from "../cloud/model/rules.js";
-import { KNOWN_ROLE_IDS } from "../cloud/model/roles.js";
-import { parsePublicKey, weakKeyReason } from "../cloud/ssh/public-key.js";
+} from "../contract/rules.js";
+import { KNOWN_ROLE_IDS } from "../contract/roles.js";
+import { parsePublicKey, weakKeyReason } from "../ssh/public-key.js";
 import { diag, type AttributePath, type Diagnostic, type Value } from "./define.js";
 
 const given = (v: Value | undefined): v is string => typeof v === "string";

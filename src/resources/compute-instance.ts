@@ -6,7 +6,7 @@
 //   real provider edits NICs in place by stopping the VM.
 // - initialize_params cannot be read back (disks are not a separate API here): state keeps what was
 //   created, and an import leaves it empty.
-import { listAll } from "../cloud/client/cloud-client.js";
+import { listAll } from "../contract/cloud-client.js";
 import { metadataOsLogin } from "./access.js";
 import {
   ENABLE_OSLOGIN_KEY,
@@ -19,8 +19,8 @@ import {
   INSTANCE_NAME_RULE,
   METADATA_TOTAL_MAX,
   METADATA_VALUE_MAX,
-} from "../cloud/model/rules.js";
-import type { CreateInstanceRequest, Instance, SshAuthorization, UpdateInstanceRequest } from "../cloud/model/types.js";
+} from "../contract/rules.js";
+import type { CreateInstanceRequest, Instance, SshAuthorization, UpdateInstanceRequest } from "../contract/api-types.js";
 import { checkDescription, checkLabels, checkPattern } from "./checks.js";
 import {
   computed,

@@ -8,7 +8,7 @@
 // - "string" values are JS strings, "bool" booleans, "number" JS numbers, except attributes typed
 //   int64, whose values are decimal strings (uids reach 2^63-1); maps are plain objects.
 // - UNKNOWN marks a value not known until apply (only ever seen by check() and plan()).
-import type { CloudClient } from "../cloud/client/cloud-client.js";
+import type { CloudClient } from "../contract/cloud-client.js";
 import type { AccessSemantics } from "./access.js";
 
 export const UNKNOWN: unique symbol = Symbol.for("oslogin-kit.unknown");

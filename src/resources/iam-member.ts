@@ -3,8 +3,8 @@
 // <scope>_id, role, member ("TYPE:ID"), sleep_after; every argument but sleep_after RequiresReplace;
 // state id "<scope_id>/<role>/<member>", import id "<scope_id>,<role>,<member>". Create and delete
 // send a single UpdateAccessBindings delta; read lists the scope's bindings.
-import { listAll } from "../cloud/client/cloud-client.js";
-import type { AccessBinding, ResourceKind } from "../cloud/model/types.js";
+import { listAll } from "../contract/cloud-client.js";
+import type { AccessBinding, ResourceKind } from "../contract/api-types.js";
 import type { AccessScope } from "./access.js";
 import { checkMember, checkRole } from "./checks.js";
 import { computed, defineResource, diag, optional, required, types, type ObjectValue, type ResourceDefinition } from "./define.js";

@@ -3,9 +3,9 @@
 // OS Login login. The login matches the member's OS Login profiles first, then the login the cloud
 // derives from the member's name (docs: keep Latin letters, digits, '-' and '_', drop a leading '-',
 // lower-case), so it works before OS Login has created the default profiles.
-import { listAll } from "../cloud/client/cloud-client.js";
-import type { CloudClient } from "../cloud/client/cloud-client.js";
-import type { OsLoginProfile, User } from "../cloud/model/types.js";
+import { listAll } from "../contract/cloud-client.js";
+import type { CloudClient } from "../contract/cloud-client.js";
+import type { OsLoginProfile, User } from "../contract/api-types.js";
 import { checkLogin } from "./checks.js";
 import { computed, defineResource, diag, optionalComputed, types, type ObjectValue } from "./define.js";
 import { scopeId, str } from "./support.js";

@@ -2,8 +2,8 @@
 // see reference 5.3). Designed from OsLoginService's fields: a local Linux identity (login, uid,
 // home, shell) of a user or service account in an organization. is_default = true makes it the
 // subject's default profile (SetDefaultProfile); import by profile id.
-import { listAll } from "../cloud/client/cloud-client.js";
-import type { OsLoginProfile } from "../cloud/model/types.js";
+import { listAll } from "../contract/cloud-client.js";
+import type { OsLoginProfile } from "../contract/api-types.js";
 import { checkLogin, checkProfilePath, checkUid } from "./checks.js";
 import { computed, defineResource, diag, optionalComputed, required, types, type Diagnostic, type ObjectValue } from "./define.js";
 import { eachScope, orGone, refreshByListing, scopeId, str } from "./support.js";

@@ -1,8 +1,8 @@
 // yandex_organizationmanager_os_login_settings: the organization's OS Login modes. Schema as in the
 // real provider (SDKv2): organization_id Required (not ForceNew), two MaxItems-1 blocks, id =
 // organization_id, import by organization id, create = update, delete = no-op (settings outlive it).
-import { errors } from "../cloud/errors.js";
-import type { OsLoginSettings, UpdateOsLoginSettingsRequest } from "../cloud/model/types.js";
+import { errors } from "../contract/errors.js";
+import type { OsLoginSettings, UpdateOsLoginSettingsRequest } from "../contract/api-types.js";
 import { computed, defineResource, optional, required, types, type ObjectValue } from "./define.js";
 import { bool, orGone, scopeId, single } from "./support.js";
 

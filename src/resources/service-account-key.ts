@@ -1,9 +1,9 @@
 // yandex_iam_service_account_key: an authorized key (RSA key pair) of a service account; the
 // private key is returned once, at create, and kept (sensitive) in state. As the real provider:
 // no importer, description sent through Update only, format / key_algorithm ForceNew with defaults.
-import { listAll } from "../cloud/client/cloud-client.js";
-import { keyWithLostPrivateKey } from "../cloud/errors.js";
-import type { Key, KeyAlgorithm } from "../cloud/model/types.js";
+import { listAll } from "../contract/cloud-client.js";
+import { keyWithLostPrivateKey } from "../contract/errors.js";
+import type { Key, KeyAlgorithm } from "../contract/api-types.js";
 import { checkDescription, checkUnsupported } from "./checks.js";
 import { computed, defineResource, diag, LostSecretError, optional, required, types, type ObjectValue } from "./define.js";
 import { keepEmpty, orGone, refreshByListing, str } from "./support.js";

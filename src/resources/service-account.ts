@@ -1,7 +1,7 @@
 // yandex_iam_service_account: a robot identity (here: the one Ansible logs in as). Schema as in the
 // real (plugin-framework, version 1) provider; folder_id falls back to the provider; import by id.
-import { listAll } from "../cloud/client/cloud-client.js";
-import type { ServiceAccount } from "../cloud/model/types.js";
+import { listAll } from "../contract/cloud-client.js";
+import type { ServiceAccount } from "../contract/api-types.js";
 import { checkDescription, checkLabels, checkServiceAccountName, checkUnsupported } from "./checks.js";
 import { computed, defineResource, optionalComputed, required, types, type ObjectValue } from "./define.js";
 import { keepEmpty, orGone, refreshByListing, scopeId, str, strMap } from "./support.js";

@@ -1,7 +1,7 @@
 // Small helpers every resource file uses: reading Values, provider-level fallbacks, turning
 // NOT_FOUND into "gone", and keeping a state's spelling of values the API reports equivalently.
-import { isCloudError } from "../cloud/errors.js";
-import type { AccessBinding, Subject } from "../cloud/model/types.js";
+import { isCloudError } from "../contract/errors.js";
+import type { AccessBinding, Subject } from "../contract/api-types.js";
 import { isUnknown, type ObjectValue, type ProviderConfig, type ResourceContext, type Value } from "./define.js";
 
 /** A string attribute; null, "" and UNKNOWN read as undefined (not given). */

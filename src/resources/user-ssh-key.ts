@@ -2,11 +2,11 @@
 // account, used by OS Login mode 2. Schema as in the real (plugin-framework, version 1) provider:
 // organization_id / subject_id / data RequiresReplace, name and expires_at updatable, the id both as
 // id and user_ssh_key_id; import by key id.
-import type { UserSshKey } from "../cloud/model/types.js";
+import type { UserSshKey } from "../contract/api-types.js";
 import { checkKeyName, checkSshPublicKey, checkTimestamp } from "./checks.js";
 import { computed, defineResource, optionalComputed, required, types, type ObjectValue } from "./define.js";
 import { keepInstant, orGone, refreshByListing, scopeId, str } from "./support.js";
-import { listAll } from "../cloud/client/cloud-client.js";
+import { listAll } from "../contract/cloud-client.js";
 
 function toState(k: UserSshKey, prior: ObjectValue | undefined): ObjectValue {
   return {

@@ -12,8 +12,9 @@
 //   data directory (SQLite), for tests and speed. Credentials, if given, are checked like the server
 //   checks them; without any the caller is the emulator admin, which owning the directory means.
 import { readFileSync } from "node:fs";
-import type { CloudClient } from "../cloud/client/cloud-client.js";
-import type { AuthorizedKeyFile, Caller } from "../cloud/model/types.js";
+import type { CloudClient } from "../contract/cloud-client.js";
+import type { AuthorizedKeyFile } from "../contract/api-types.js";
+import type { Caller } from "../cloud/model/types.js";
 import type { ObjectValue, ProviderConfig } from "../resources/define.js";
 
 export const DATA_DIR_ENV = "OSLOGIN_TF_DATA_DIR";
@@ -66,7 +67,7 @@ async function credentials(config: ObjectValue, env: NodeJS.ProcessEnv): Promise
     }
     return { token, keyFile: parsed };
   }
-  const { readAuthorizedKeyFile } = await import("../cloud/model/keys.js");
+  const { readAuthorizedKeyFile } = await import("../contract/key-file.js");
   try {
     return { token, keyFile: readAuthorizedKeyFile(keyArg) };
   } catch (e) {

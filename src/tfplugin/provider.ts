@@ -6,8 +6,8 @@
 // Handlers are async and never block the event loop for long: terraform sends StopProvider while
 // other calls are in flight.
 import { randomUUID } from "node:crypto";
-import { isCloudError } from "../cloud/errors.js";
-import type { CloudClient } from "../cloud/client/cloud-client.js";
+import { isCloudError } from "../contract/errors.js";
+import type { CloudClient } from "../contract/cloud-client.js";
 import type { BlockSchema, Diagnostic, ObjectValue, ProviderConfig, ResourceDefinition } from "../resources/define.js";
 import { applyDefaults, completeState, hasErrors, normalizeConfig, planResourceChange, validateConfig } from "../resources/plan.js";
 import { attributePathToProto, diagnosticsToProto, errorDiagnostic } from "./diagnostics.js";

@@ -7,7 +7,7 @@ import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { QuickstartStack } from "../../examples/quickstart/main.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
-import { listAll } from "../../src/cloud/client/cloud-client.js";
+import { listAll } from "../../src/contract/cloud-client.js";
 import { ORG, engineFor, profilesStack, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
 
 const main = path.join(import.meta.dirname, "../../src/cli/main.ts");

@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
-import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../src/ssh/keypair.js";
 import { cloudSnapshot } from "./harness/cloud-snapshot.js";
 import { CLI, requireTerraform, runTerraform, SEED_FILE, seedQuickstart, TERRAFORM, terraformEnv } from "./harness/terraform.js";
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN, type ResourceRef } from "../../src/cloud/model/types.js";
-import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../src/ssh/keypair.js";
 import { requireVmBinaries } from "./harness/binaries.js";
 import { writeCertificateFiles, type CertificateFiles } from "./harness/certificate-files.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, seedQuickstart, user } from "./harness/cloud.js";

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { listAll } from "../../src/cloud/client/cloud-client.js";
+import { listAll } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";
 import { BOB, ORG, engineFor, profilesStack, seededModel, tempDir, writeStack } from "./fixtures.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { listAll } from "../../src/cloud/client/cloud-client.js";
+import { listAll } from "../../src/contract/cloud-client.js";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";

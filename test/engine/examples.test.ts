@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listAll } from "../../src/cloud/client/cloud-client.js";
+import { listAll } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
-import { listAll, type CloudClient } from "../../src/cloud/client/cloud-client.js";
+import { listAll, type CloudClient } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
-import { CloudError } from "../../src/cloud/errors.js";
+import { CloudError } from "../../src/contract/errors.js";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { Engine } from "../../src/engine/engine.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";

@@ -4,9 +4,9 @@
 // would create a second object and leave the first behind, untracked.
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listAll, type CloudClient } from "../../src/cloud/client/cloud-client.js";
+import { listAll, type CloudClient } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
-import { CloudError } from "../../src/cloud/errors.js";
+import { CloudError } from "../../src/contract/errors.js";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { Engine } from "../../src/engine/engine.js";
 import { findDefinition } from "../../src/resources/registry.js";

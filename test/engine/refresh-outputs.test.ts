@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Testing } from "cdktf";
 import { QuickstartStack } from "../../examples/quickstart/main.js";
-import { listAll } from "../../src/cloud/client/cloud-client.js";
+import { listAll } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { formatDiagnostic, type EngineDiagnostic } from "../../src/engine/diagnostics.js";

@@ -1,7 +1,7 @@
 // What refresh hands the planner for each object: the cloud's value, with drift when it differs
 // from the state, and null (drift "deleted") when the object is gone.
 import { describe, expect, it } from "vitest";
-import type { CloudClient } from "../../src/cloud/client/cloud-client.js";
+import type { CloudClient } from "../../src/contract/cloud-client.js";
 import { DEFAULT_RETRY, Limiter } from "../../src/engine/concurrency.js";
 import { refresh } from "../../src/engine/plan/refresh.js";
 import { emptyState, type InstanceState } from "../../src/engine/state/state.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { FleetStack, fleetPropsFromEnv, fleetResourceCount, fleetSizeFromEnv } from "../../examples/fleet/main.js";
 import { fleetSshPublicKey } from "../../examples/fleet/ssh-key.js";
 import { QuickstartStack, SEED, ensureAliceKey } from "../../examples/quickstart/main.js";
-import { parsePublicKey } from "../../src/cloud/ssh/public-key.js";
+import { parsePublicKey } from "../../src/ssh/public-key.js";
 
 const ALICE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@quickstart";
 

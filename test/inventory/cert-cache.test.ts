@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cacheFileBase, ensureCertificate } from "../../src/inventory/cert-cache.js";
-import { parseCertificate } from "../../src/cloud/ssh/certificate-info.js";
+import { parseCertificate } from "../../src/ssh/certificate-info.js";
 
 let ca: string;
 let work: string;

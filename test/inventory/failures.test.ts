@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
-import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/contract/key-file.js";
 import { ensureTlsMaterial } from "../../src/cloud/tls.js";
 import command from "../../src/cli/commands/inventory.js";
 

@@ -1,5 +1,5 @@
 // Shared fixtures for the inventory tests: a config, instances shaped as the cloud returns them.
-import type { Instance } from "../../src/cloud/model/types.js";
+import type { Instance } from "../../src/contract/api-types.js";
 import { parseInventoryConfig, type InventoryConfig } from "../../src/inventory/config.js";
 
 export function config(overrides: Record<string, unknown> = {}): InventoryConfig {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../src/cloud/model/types.js";
-import { generateEd25519KeyPair } from "../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../src/ssh/keypair.js";
 import { recordHostKeys } from "../../src/inventory/gather.js";
 import { hostKeysFromConsole, updateKnownHosts } from "../../src/inventory/known-hosts.js";
 import { QUICKSTART as Q, seedQuickstart } from "../e2e/harness/cloud.js";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { CloudClient } from "../../src/cloud/client/cloud-client.js";
+import type { CloudClient } from "../../src/contract/cloud-client.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import type { AttributePath, ObjectValue, ResourceContext, ResourceDefinition } from "../../src/resources/define.js";

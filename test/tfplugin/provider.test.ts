@@ -1,7 +1,7 @@
 // The tfplugin6.Provider handlers, called the way terraform calls them (msgpack in, msgpack out),
 // over a tiny resource type declared here that keeps its objects in a Map.
 import { beforeEach, describe, expect, it } from "vitest";
-import { errors } from "../../src/cloud/errors.js";
+import { errors } from "../../src/contract/errors.js";
 import {
   UNKNOWN,
   computed,

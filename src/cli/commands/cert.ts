@@ -3,8 +3,8 @@
 // so `ssh -i <identity> <login>@<vm>` picks the certificate up next to the key.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseCertificate } from "../../cloud/ssh/certificate-info.js";
-import { generateEd25519KeyPair } from "../../cloud/ssh/keypair.js";
+import { parseCertificate } from "../../ssh/certificate-info.js";
+import { generateEd25519KeyPair } from "../../ssh/keypair.js";
 import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";

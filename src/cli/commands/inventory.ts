@@ -1,7 +1,7 @@
 // `oslogin inventory`: the Ansible dynamic inventory (script protocol: --list, --host NAME) and
 // static exports. Also the body of the `oslogin-inventory` executable given to `ansible -i`.
 import { writeFileSync } from "node:fs";
-import { CloudError } from "../../cloud/errors.js";
+import { CloudError } from "../../contract/errors.js";
 import type { AnsibleInventory } from "../../inventory/build.js";
 import { InventoryConfigError, loadInventoryConfig } from "../../inventory/config.js";
 import { connectAsServiceAccount } from "../../inventory/connect.js";

@@ -71,7 +71,7 @@ const command: Command = {
     }
     const { CloudModel } = await import("../../cloud/model/cloud-model.js");
     const { InProcessCloudClient } = await import("../../cloud/client/inprocess.js");
-    const { isCloudError } = await import("../../cloud/errors.js");
+    const { isCloudError } = await import("../../contract/errors.js");
     const model = CloudModel.open({ dataDir, groupCommit: true });
     const cloud = new InProcessCloudClient(model);
     try {

@@ -3,7 +3,7 @@
 // Names, logins, uids and group members come from the cloud, as in `oslogin plan`.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { listAll } from "../../cloud/client/cloud-client.js";
+import { listAll } from "../../contract/cloud-client.js";
 import { accessDiff, renderAccessMarkdown, renderAccessText, type AccessRow } from "../../review/access-diff.js";
 import { desiredFromPlanJson, PlanJsonError } from "../../review/plan-json.js";
 import { parseArgs, str, UsageError } from "../args.js";

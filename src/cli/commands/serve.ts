@@ -94,7 +94,7 @@ const command: Command = {
     }
 
     const { startCloudServer } = await import("../../cloud/server.js");
-    const { isCloudError } = await import("../../cloud/errors.js");
+    const { isCloudError } = await import("../../contract/errors.js");
     let server;
     try {
       server = await startCloudServer({ dataDir, host, restPort, grpcPort, maxPendingKeyCreates, realism, log: (line) => console.error(line) });

@@ -54,7 +54,7 @@ import {
 } from "../api/grpc/mapping/organizationmanager.js";
 import { cloudFromSdk, folderFromSdk } from "../api/grpc/mapping/resourcemanager.js";
 import { adminTokenPath } from "../admin-token.js";
-import { CloudError, GRPC_CODES, errors, type GrpcCodeName } from "../errors.js";
+import { CloudError, GRPC_CODES, errors, type GrpcCodeName } from "../../contract/errors.js";
 import { tlsPaths } from "../tls.js";
 import { decodeRetryAfterMs, STATUS_DETAILS_KEY } from "../realism/retry-info.js";
 import { fixedToken, ServiceAccountTokenSource, type TokenExchange, type TokenSource } from "./iam-token-source.js";
@@ -94,7 +94,7 @@ import type {
   User,
   UserSshKey,
 } from "../model/types.js";
-import { listAll, type CallOptions, type CloudClient, type PageRequest } from "./cloud-client.js";
+import { listAll, type CallOptions, type CloudClient, type PageRequest } from "../../contract/cloud-client.js";
 
 export interface GrpcCloudClientOptions {
   /**

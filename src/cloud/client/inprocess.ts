@@ -40,7 +40,7 @@ import {
   type User,
   type UserSshKey,
 } from "../model/types.js";
-import type { CallOptions, CloudClient, PageRequest } from "./cloud-client.js";
+import type { CallOptions, CloudClient, PageRequest } from "../../contract/cloud-client.js";
 
 /** The response an Operation carries (the model only returns done, successful operations). */
 function responseOf<T>(op: Operation): T {

@@ -12,7 +12,7 @@
 // in place, so a revoked member whose name still resolved through the agent's NSS cache logged in
 // by certificate, with sudo. Given the profile, both PAM modules ask authorize and are told no.
 // Listings (the NSS cache, group members) and keys stay limited to who may log in here.
-import { CloudError } from "../errors.js";
+import { CloudError } from "../../contract/errors.js";
 import { decodePageToken, encodePageToken } from "../model/page-token.js";
 import { DEFAULT_SHELL, homeOf } from "../model/os-login.js";
 import type { Subject } from "../model/types.js";

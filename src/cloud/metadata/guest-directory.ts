@@ -9,7 +9,7 @@ import type { ModelContext } from "../model/context.js";
 import { osLoginOn, type OsLoginService } from "../model/os-login.js";
 import { subjectKindIn } from "../model/subjects.js";
 import type { OsLoginProfile, OsLoginSettings, ResourceRef, Subject, UserSshKey } from "../model/types.js";
-import { isTrueMetadata } from "../model/rules.js";
+import { isTrueMetadata } from "../../contract/rules.js";
 import { decodeJson } from "../store/json.js";
 import { assignGids, type GroupRow, type PosixGroup } from "./posix-groups.js";
 

@@ -11,10 +11,10 @@
 //     (service accounts are not "users of the organization", as in the real cloud).
 // Nothing is cached: a revoked role stops working on the very next call (access fails closed).
 import type Database from "better-sqlite3";
-import { errors } from "../errors.js";
+import { errors } from "../../contract/errors.js";
 import type { ModelContext } from "./context.js";
 import { offsetAfter, offsetPage, pageSizeOf } from "./paging.js";
-import { KNOWN_ROLE_IDS, roleGrants } from "./roles.js";
+import { KNOWN_ROLE_IDS, roleGrants } from "../../contract/roles.js";
 import type {
   AccessBinding,
   AccessBindingDelta,

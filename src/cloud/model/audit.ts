@@ -1,7 +1,7 @@
 // The audit log (emulator-only read side): every mutation appended who did what, when, to which
 // resource, with the resource before and after (ModelContext.mutate writes them). Listing it is for
 // the emulator admin: events carry other people's data.
-import { errors } from "../errors.js";
+import { errors } from "../../contract/errors.js";
 import { decodeJson } from "../store/json.js";
 import type { ModelContext } from "./context.js";
 import { rowidAfter, signedPage } from "./page-token.js";

@@ -10,11 +10,11 @@
 // past so a VM whose clock runs slightly behind the emulator still accepts a fresh certificate.
 import { CertificateAuthorities, type StoredAuthority } from "../ca/authority.js";
 import { DEFAULT_EXTENSIONS, signUserCertificate } from "../ca/openssh-cert.js";
-import { errors } from "../errors.js";
-import { parsePublicKey, weakKeyReason } from "../ssh/public-key.js";
+import { errors } from "../../contract/errors.js";
+import { parsePublicKey, weakKeyReason } from "../../ssh/public-key.js";
 import type { ModelContext } from "./context.js";
 import { OsLoginService } from "./os-login.js";
-import { CERTIFICATE_VALIDITY_SECONDS, ID_MAX, LOGIN_PATTERN } from "./rules.js";
+import { CERTIFICATE_VALIDITY_SECONDS, ID_MAX, LOGIN_PATTERN } from "../../contract/rules.js";
 import { requireOrganization } from "./subjects.js";
 import type { Caller, GenerateSshCertificateRequest, OsLoginProfile } from "./types.js";
 

@@ -4,7 +4,7 @@
 // all-or-nothing, and a retried create with the same key returns the first call's Operation.
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { Store } from "../store/store.js";
 import { ID_PREFIX, newId } from "./ids.js";
@@ -58,7 +58,7 @@ export class ModelContext {
     readonly now: () => Date = () => new Date(),
   ) {}
 
-  get db() {
+  get db(): Database.Database {
     return this.store.db;
   }
 

@@ -5,7 +5,7 @@
 // both for the emulator admin only. Seeding is an upsert by id: re-seeding the same file changes
 // nothing and duplicates nothing.
 import { parse as parseYaml } from "yaml";
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext, MutationResult } from "./context.js";
 import { ID_PREFIX } from "./ids.js";
@@ -13,7 +13,7 @@ import type { OsLoginService } from "./os-login.js";
 import { idAfter, keysetPage, offsetAfter, offsetPage, pageSizeOf } from "./paging.js";
 import { ADMIN, type Caller, type Cloud, type Folder, type Group, type Operation, type Organization, type Page, type User } from "./types.js";
 import { requireString } from "./validate.js";
-import { ID_MAX } from "./rules.js";
+import { ID_MAX } from "../../contract/rules.js";
 
 // ---------- the seed document ----------
 

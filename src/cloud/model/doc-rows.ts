@@ -1,7 +1,7 @@
 // Entity tables keep the entity as a JSON document in `doc`, keyed by `id`: one reader for the
 // lookups by id that every service needs (its own Get, and other services' reference checks).
 // The table is a literal from the union below, never caller input, so interpolating it is safe.
-import { errors } from "../errors.js";
+import { errors } from "../../contract/errors.js";
 import { decodeJson } from "../store/json.js";
 import type { ModelContext } from "./context.js";
 

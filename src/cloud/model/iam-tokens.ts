@@ -9,7 +9,7 @@
 // Tokens are stored only as SHA-256 hashes: the database never holds a usable token. `resolve`
 // is what the servers call on every request (Authorization: Bearer <token>) to learn the caller.
 import { createHash, createPrivateKey, constants, randomBytes, sign, verify } from "node:crypto";
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import type { ModelContext } from "./context.js";
 import type { KeyService } from "./keys.js";
 import type { AuthorizedKeyFile, Caller, Subject, Timestamp } from "./types.js";

@@ -9,7 +9,7 @@
 // repeat freely); resources may be changed while RUNNING (there is no Stop/Start to require);
 // subnets, disks and images are not modelled, their ids are taken as given.
 import { createHash } from "node:crypto";
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import { AddressAllocator, isIpv4, type AddressPool } from "./addresses.js";
 import type { AccessService } from "./access.js";
@@ -33,7 +33,7 @@ import {
   INSTANCE_NAME_RULE,
   METADATA_TOTAL_MAX,
   METADATA_VALUE_MAX,
-} from "./rules.js";
+} from "../../contract/rules.js";
 import type {
   Caller,
   CreateInstanceRequest,

@@ -4,17 +4,15 @@
 // the response: it is never stored, never put in the Operation, the audit event or an error.
 import { generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
-import { readFileSync } from "node:fs";
-import { writeSecretFileAtomic } from "../../util/atomic-file.js";
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext } from "./context.js";
 import { findDoc, requireDoc } from "./doc-rows.js";
 import { ID_PREFIX } from "./ids.js";
 import { idAfter, keysetPage, pageSizeOf } from "./paging.js";
 import { DEFAULT_MAX_PENDING_KEY_CREATES } from "./limits.js";
-import { DESCRIPTION_MAX, ID_MAX } from "./rules.js";
-import type { AuthorizedKeyFile, Caller, CreateKeyRequest, CreateKeyResponse, Key, KeyAlgorithm, Operation, Page } from "./types.js";
+import { DESCRIPTION_MAX, ID_MAX } from "../../contract/rules.js";
+import type { Caller, CreateKeyRequest, CreateKeyResponse, Key, KeyAlgorithm, Operation, Page } from "./types.js";
 import { checkMaxLength, maskedFields, requireString } from "./validate.js";
 
 const API = "yandex.cloud.iam.v1.";
@@ -191,43 +189,4 @@ export class KeyService {
     if (!id && caller.kind === "subject" && caller.subject.type === "serviceAccount") return caller.subject.id;
     return requireString(id, "service_account_id", ID_MAX);
   }
-}
-
-// ---------- the authorized key file (yc iam key create --output key.json) ----------
-
-export function authorizedKeyFileOf(created: CreateKeyResponse): AuthorizedKeyFile {
-  return {
-    id: created.key.id,
-    service_account_id: created.key.serviceAccountId,
-    created_at: created.key.createdAt,
-    key_algorithm: created.key.keyAlgorithm,
-    public_key: created.key.publicKey,
-    private_key: created.privateKey,
-  };
-}
-
-/** Writes the key file whole (temp file, fsync, rename), mode 0600: it holds a private key. */
-export function writeAuthorizedKeyFile(path: string, file: AuthorizedKeyFile): void {
-  writeSecretFileAtomic(path, JSON.stringify(file, null, 2) + "\n");
-}
-
-/**
- * Reads and checks a key file. Errors name the file and the missing field, never the content
- * (it is a secret).
- */
-export function readAuthorizedKeyFile(path: string): AuthorizedKeyFile {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? "not valid JSON";
-    throw new Error(`authorized key file ${path}: cannot be read (${why})`);
-  }
-  const file = parsed as Record<string, unknown>;
-  for (const field of ["id", "service_account_id", "private_key"] as const) {
-    if (typeof file?.[field] !== "string" || file[field] === "") {
-      throw new Error(`authorized key file ${path}: field "${field}" is missing or not a string`);
-    }
-  }
-  return parsed as AuthorizedKeyFile;
 }

@@ -2,7 +2,7 @@
 // emulator's rules the real API leaves to documentation: how default profiles are created when OS
 // Login is turned on (login derivation, collisions, uid allocation) and what happens to the default
 // when it is deleted. The rules are described for users in docs/emulator.md.
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext, MutationResult } from "./context.js";
 import { ID_PREFIX } from "./ids.js";
@@ -18,7 +18,7 @@ import {
   UID_MIN,
   UID_RULE,
   ID_MAX,
-} from "./rules.js";
+} from "../../contract/rules.js";
 import { requireOrganization, requireSubjectIn } from "./subjects.js";
 import type {
   Caller,

@@ -5,7 +5,7 @@
 // replayed against another list, is INVALID_ARGUMENT. The price of a per-process key: tokens do not
 // survive an emulator restart (the client restarts its listing).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { errors } from "../errors.js";
+import { errors } from "../../contract/errors.js";
 import type { Page } from "./types.js";
 
 const KEY = randomBytes(32);

@@ -2,8 +2,8 @@
 // and paged by keyset: the token is the last id of the previous page, so a page costs one indexed
 // range scan however deep it is, and concurrent inserts do not shift later pages.
 import type { Page } from "./types.js";
-import { errors } from "../errors.js";
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "./rules.js";
+import { errors } from "../../contract/errors.js";
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "../../contract/rules.js";
 
 /** The API limit on page_token length. */
 export const PAGE_TOKEN_MAX = 100;

@@ -5,11 +5,11 @@
 // There is no hypervisor here, so nothing boots: the emulator admin tells the cloud which host keys a
 // VM has (the e2e harness sends its sshd's real keys), and the console text is rendered from them.
 // A VM without recorded host keys has an empty console, as one still booting has.
-import { errors } from "../errors.js";
-import { parsePublicKey } from "../ssh/public-key.js";
+import { errors } from "../../contract/errors.js";
+import { parsePublicKey } from "../../ssh/public-key.js";
 import type { ModelContext } from "./context.js";
 import { requireDoc } from "./doc-rows.js";
-import { ID_MAX } from "./rules.js";
+import { ID_MAX } from "../../contract/rules.js";
 import type { Caller, Instance } from "./types.js";
 import { requireString } from "./validate.js";
 

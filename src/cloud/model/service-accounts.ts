@@ -5,7 +5,7 @@
 // with it: its authorized keys, its IAM tokens, its OS Login profiles and user SSH keys (in every
 // organization), the access bindings granted TO it anywhere, and the bindings set ON it. So no
 // orphan can keep granting access after the account is gone.
-import { errors } from "../errors.js";
+import { errors } from "../../contract/errors.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { AccessService } from "./access.js";
 import type { ModelContext } from "./context.js";
@@ -19,7 +19,7 @@ import {
   LABEL_VALUE_PATTERN,
   SERVICE_ACCOUNT_NAME_PATTERN,
   SERVICE_ACCOUNT_NAME_RULE,
-} from "./rules.js";
+} from "../../contract/rules.js";
 import type { Caller, CreateServiceAccountRequest, Operation, Page, ServiceAccount, UpdateServiceAccountRequest } from "./types.js";
 import { checkLabels, checkMaxLength, checkPattern, maskedFields, parseEqualsFilter, requireString } from "./validate.js";
 

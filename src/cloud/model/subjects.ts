@@ -1,7 +1,7 @@
 // Who an OS Login profile or user SSH key may belong to: a member of the organization, or a
 // service account in a folder of a cloud of the organization. Queried from the tables directly so
 // OS Login does not depend on the IAM service's code, only on the shared schema.
-import { CloudError, errors } from "../errors.js";
+import { CloudError, errors } from "../../contract/errors.js";
 import type { ModelContext } from "./context.js";
 
 export type SubjectKind = "userAccount" | "serviceAccount";

@@ -6,15 +6,15 @@
 //   allow_manage_own_keys on;
 // - keys of service accounts: only with organization-manager.userSshKeys.manageServiceAccountKeys
 //   (part of organization-manager.osLogins.admin and above), as the docs require.
-import { CloudError, errors } from "../errors.js";
-import { parsePublicKey, weakKeyReason } from "../ssh/public-key.js";
+import { CloudError, errors } from "../../contract/errors.js";
+import { parsePublicKey, weakKeyReason } from "../../ssh/public-key.js";
 import { decodeJson, encodeJson } from "../store/json.js";
 import type { ModelContext } from "./context.js";
 import { ID_PREFIX } from "./ids.js";
 import type { OsLoginService } from "./os-login.js";
 import { rowidAfter, signedPage } from "./page-token.js";
 import { pageSizeOf } from "./paging.js";
-import { EXPIRES_AT_MAX, EXPIRES_AT_MIN, ID_MAX, SSH_KEY_DATA_MAX, SSH_KEY_NAME_MAX } from "./rules.js";
+import { EXPIRES_AT_MAX, EXPIRES_AT_MIN, ID_MAX, SSH_KEY_DATA_MAX, SSH_KEY_NAME_MAX } from "../../contract/rules.js";
 import { requireOrganization, requireSubjectIn, type SubjectKind } from "./subjects.js";
 import type {
   Caller,

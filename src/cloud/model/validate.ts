@@ -1,8 +1,8 @@
 // Request validation shared by the model services: each helper throws the CloudError the real API
 // answers (INVALID_ARGUMENT naming the snake_case field and the rule), so services read as a list
 // of rules rather than a list of if-statements.
-import { errors } from "../errors.js";
-import { LABELS_MAX } from "./rules.js";
+import { errors } from "../../contract/errors.js";
+import { LABELS_MAX } from "../../contract/rules.js";
 
 /** A required string field: present, non-empty, at most `max` characters. */
 export function requireString(value: string | undefined, field: string, max: number): string {

@@ -4,8 +4,8 @@
 // State is written after every resource (coalesced), and a create is crash safe: its idempotency
 // key comes from an attempt id written to state before the call.
 import { createHash, randomUUID } from "node:crypto";
-import type { CloudClient } from "../../cloud/client/cloud-client.js";
-import { isCloudError, isIdempotencyKeyReused } from "../../cloud/errors.js";
+import type { CloudClient } from "../../contract/cloud-client.js";
+import { isCloudError, isIdempotencyKeyReused } from "../../contract/errors.js";
 import { LostSecretError, type AttributePath, type ObjectValue, type ProviderConfig, type ResourceDefinition, type Value } from "../../resources/define.js";
 import { completeState, containsUnknown, sensitivePaths, validateConfig } from "../../resources/plan.js";
 import type { StackConfig } from "../config/config.js";

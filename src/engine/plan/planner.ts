@@ -4,7 +4,7 @@
 // src/resources/plan.ts; this file owns what is engine-only: expansion, lifecycle, orphans, drift.
 import { UNKNOWN, isUnknown, type ObjectValue, type ProviderConfig, type ResourceDefinition, type Value } from "../../resources/define.js";
 import { completeState, containsUnknown, formatPath, planResourceChange, validateConfig } from "../../resources/plan.js";
-import type { CloudClient } from "../../cloud/client/cloud-client.js";
+import type { CloudClient } from "../../contract/cloud-client.js";
 import type { ResourceBlock, StackConfig } from "../config/config.js";
 import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnostic } from "../diagnostics.js";

@@ -2,7 +2,7 @@
 // (one call per type and scope instead of one Get per object), and report drift separately.
 import type { ObjectValue, ProviderConfig, ResourceDefinition } from "../../resources/define.js";
 import { completed, diffPaths } from "../../resources/plan.js";
-import type { CloudClient } from "../../cloud/client/cloud-client.js";
+import type { CloudClient } from "../../contract/cloud-client.js";
 import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
 import type { InstanceState, State } from "../state/state.js";

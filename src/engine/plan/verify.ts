@@ -2,7 +2,7 @@
 // refuse (a grant on a VM that does not exist, a profile login another profile holds) fails the
 // plan, naming its address, before apply has changed anything. Found only in apply, it failed next
 // to valid changes that did go through: a partial apply.
-import type { CloudClient } from "../../cloud/client/cloud-client.js";
+import type { CloudClient } from "../../contract/cloud-client.js";
 import type { ObjectValue, ProviderConfig } from "../../resources/define.js";
 import { withRetry, type Limiter, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, type EngineDiagnostic } from "../diagnostics.js";

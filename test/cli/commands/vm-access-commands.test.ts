@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
-import { parseCertificate } from "../../../src/cloud/ssh/certificate-info.js";
+import { parseCertificate } from "../../../src/ssh/certificate-info.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, seedQuickstart, user } from "../../e2e/harness/cloud.js";
 import { REPO_ROOT } from "../../e2e/harness/paths.js";
 import { runProcess } from "../../e2e/harness/process.js";

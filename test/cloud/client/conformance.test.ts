@@ -4,11 +4,11 @@
 // caller cannot tell which client it holds.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startGrpcServer } from "../../../src/cloud/api/grpc/server.js";
-import type { CloudClient } from "../../../src/cloud/client/cloud-client.js";
-import { listAll } from "../../../src/cloud/client/cloud-client.js";
+import type { CloudClient } from "../../../src/contract/cloud-client.js";
+import { listAll } from "../../../src/contract/cloud-client.js";
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { CloudError } from "../../../src/contract/errors.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN, type Caller, type Subject } from "../../../src/cloud/model/types.js";
 import { ensureTlsMaterial } from "../../../src/cloud/tls.js";

@@ -3,7 +3,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { CloudError } from "../../../src/contract/errors.js";
 import { ensureTlsMaterial } from "../../../src/cloud/tls.js";
 
 const servers: Server[] = [];

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { signServiceAccountJwt } from "../../../src/cloud/model/iam-tokens.js";
-import { authorizedKeyFileOf } from "../../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf } from "../../../src/contract/key-file.js";
 
 const FOLDER = "b1gquickstartfolder1";
 const ALICE = "ajealice000000000001";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
-import { listAll } from "../../../src/cloud/client/cloud-client.js";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { listAll } from "../../../src/contract/cloud-client.js";
+import { CloudError } from "../../../src/contract/errors.js";
 import { ALICE, BOB, ORG, member, openModel } from "../model/fixtures.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
 

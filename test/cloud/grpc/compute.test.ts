@@ -5,7 +5,7 @@ import { instance as sdk, instanceService } from "@yandex-cloud/nodejs-sdk/compu
 import { osLoginService } from "@yandex-cloud/nodejs-sdk/organizationmanager-v1";
 import * as access from "@yandex-cloud/nodejs-sdk/proto/access/access";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../../src/ssh/keypair.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
 import { ALICE, FOLDER, ORG, startGrpcHarness, statusOf, type GrpcHarness } from "./harness.js";
 

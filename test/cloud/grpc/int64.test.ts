@@ -1,7 +1,7 @@
 import { osLoginService } from "@yandex-cloud/nodejs-sdk/organizationmanager-v1";
 import { describe, expect, it } from "vitest";
 import { codec, decodeInt64Safe, encodeInt64Safe, type Int64Shape } from "../../../src/cloud/api/grpc/int64.js";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { CloudError } from "../../../src/contract/errors.js";
 
 const PROFILE: Int64Shape = { codec: codec(osLoginService.OsLoginProfile), int64: ["uid"] };
 const LIST: Int64Shape = { codec: codec(osLoginService.ListOsLoginProfilesResponse), messages: { profiles: PROFILE } };

@@ -12,7 +12,7 @@ import { startMetadataServer } from "../../../src/cloud/metadata/server.js";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import type { UserSshKey } from "../../../src/cloud/model/types.js";
-import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../../src/ssh/keypair.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, revoke, seedQuickstart, serviceAccount, user } from "../../e2e/harness/cloud.js";
 
 const NOW = new Date("2026-11-23T12:00:00.000Z");

@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { CloudError } from "../../../src/contract/errors.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN, type Caller } from "../../../src/cloud/model/types.js";
-import { parseCertificate } from "../../../src/cloud/ssh/certificate-info.js";
-import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { parseCertificate } from "../../../src/ssh/certificate-info.js";
+import { generateEd25519KeyPair } from "../../../src/ssh/keypair.js";
 import { fingerprintOfLine, requireBinary } from "../../e2e/harness/binaries.js";
 
 const ORG = "bpfquickstartorg0001";

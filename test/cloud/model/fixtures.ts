@@ -3,7 +3,7 @@
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { encodeJson } from "../../../src/cloud/store/json.js";
 import { ADMIN, type Caller, type Operation } from "../../../src/cloud/model/types.js";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { CloudError } from "../../../src/contract/errors.js";
 
 export const NOW = "2026-01-02T03:04:05.000Z";
 export const ORG = "bpforg00000000000001";

@@ -1,6 +1,6 @@
 import { constants, createPrivateKey, sign } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { authorizedKeyFileOf } from "../../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf } from "../../../src/contract/key-file.js";
 import { hashToken, IAM_TOKEN_AUDIENCE, signServiceAccountJwt } from "../../../src/cloud/model/iam-tokens.js";
 import { ADMIN, type AuthorizedKeyFile, type ServiceAccount } from "../../../src/cloud/model/types.js";
 import { ALICE, asUser, FIXED_NOW, FOLDER, type Fixture, openFixture } from "./iam-fixtures.js";

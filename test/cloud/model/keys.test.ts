@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { authorizedKeyFileOf, readAuthorizedKeyFile, writeAuthorizedKeyFile } from "../../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf, readAuthorizedKeyFile, writeAuthorizedKeyFile } from "../../../src/contract/key-file.js";
 import { ADMIN, type ServiceAccount } from "../../../src/cloud/model/types.js";
 import { ALICE, asServiceAccount, asUser, FIXED_NOW, FOLDER, type Fixture, openFixture } from "./iam-fixtures.js";
 

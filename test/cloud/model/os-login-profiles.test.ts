@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROFILES_PER_ORGANIZATION, UID_MAX } from "../../../src/cloud/model/rules.js";
+import { PROFILES_PER_ORGANIZATION, UID_MAX } from "../../../src/contract/rules.js";
 import { ADMIN, type OsLoginProfile } from "../../../src/cloud/model/types.js";
 import { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SSH_KEY_DATA_MAX } from "../../../src/cloud/model/rules.js";
+import { SSH_KEY_DATA_MAX } from "../../../src/contract/rules.js";
 import { ADMIN, type UserSshKey } from "../../../src/cloud/model/types.js";
 import type { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ALICE, BOB, NOW, ORG, OTHER_ORG, SA, addServiceAccount, errorOf, grant, member, openModel, serviceAccount, valueOf } from "./fixtures.js";

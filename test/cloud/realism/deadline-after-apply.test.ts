@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import type { CloudClient } from "../../../src/cloud/client/cloud-client.js";
-import { listAll } from "../../../src/cloud/client/cloud-client.js";
+import type { CloudClient } from "../../../src/contract/cloud-client.js";
+import { listAll } from "../../../src/contract/cloud-client.js";
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { retrying } from "../../../src/cloud/client/retrying.js";

@@ -9,7 +9,7 @@ import { clientClass } from "../../../src/cloud/api/grpc/catalog.js";
 import { createInstanceRequestToSdk } from "../../../src/cloud/api/grpc/mapping/compute.js";
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
-import { CloudError } from "../../../src/cloud/errors.js";
+import { CloudError } from "../../../src/contract/errors.js";
 import { authorizedKeyFileOf } from "../../../src/cloud/model/keys.js";
 import { parseRealism } from "../../../src/cloud/realism/options.js";
 import { Realism } from "../../../src/cloud/realism/realism.js";

@@ -1,8 +1,8 @@
 // compute/v1 InstanceService over REST: create (Operation with the Instance), get (metadata only
 // with view=FULL), list, update (PATCH with a mask), updateMetadata, delete, access bindings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
-import { parsePublicKey } from "../../../src/cloud/ssh/public-key.js";
+import { generateEd25519KeyPair } from "../../../src/ssh/keypair.js";
+import { parsePublicKey } from "../../../src/ssh/public-key.js";
 import { ALICE, anyId, BOB, errorBody, FOLDER, NOW, startHarness, useExpect, type Harness } from "./harness.js";
 
 useExpect(expect);

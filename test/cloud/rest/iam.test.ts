@@ -2,7 +2,8 @@
 // and returns the private key once), and the JWT → IAM token exchange, whose token then works as a
 // Bearer token on every other route.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizedKeyFileOf, privateKeyHeader } from "../../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf } from "../../../src/contract/key-file.js";
+import { privateKeyHeader } from "../../../src/cloud/model/keys.js";
 import { signServiceAccountJwt } from "../../../src/cloud/model/iam-tokens.js";
 import { anyId, errorBody, FOLDER, NOW, startHarness, useExpect, type Harness } from "./harness.js";
 

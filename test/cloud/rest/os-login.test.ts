@@ -1,7 +1,7 @@
 // OsLoginService over REST: settings, profiles (create/get/list/update/setDefault/delete) with the
 // exact JSON the real API writes (camelCase, int64 strings, Operation with @type).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOGIN_RULE, UID_RULE } from "../../../src/cloud/model/rules.js";
+import { LOGIN_RULE, UID_RULE } from "../../../src/contract/rules.js";
 import { ALICE, anyId, BOB, errorBody, NOW, ORG, startHarness, useExpect, type Harness } from "./harness.js";
 
 useExpect(expect);

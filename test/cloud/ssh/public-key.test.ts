@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parsePublicKey, weakKeyReason } from "../../../src/cloud/ssh/public-key.js";
-import { sshString } from "../../../src/cloud/ssh/wire.js";
+import { parsePublicKey, weakKeyReason } from "../../../src/ssh/public-key.js";
+import { sshString } from "../../../src/ssh/wire.js";
 
 const SSH_KEYGEN = "/usr/bin/ssh-keygen";
 const dir = mkdtempSync(join(tmpdir(), "pubkey-"));

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import { ADMIN } from "../../../src/cloud/model/types.js";
-import { generateEd25519KeyPair } from "../../../src/cloud/ssh/keypair.js";
+import { generateEd25519KeyPair } from "../../../src/ssh/keypair.js";
 
 export interface CertificateFiles {
   identity: string;

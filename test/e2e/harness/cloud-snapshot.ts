@@ -1,7 +1,7 @@
 // What a stack left in the cloud, in a form two clouds can be compared in: every object the OS Login
 // resources manage in one organization and folder, with ids the cloud generated replaced by a
 // stable name of the object they point at (so "the same objects, ids aside" is a deep equality).
-import { listAll, type CloudClient } from "../../../src/cloud/client/cloud-client.js";
+import { listAll, type CloudClient } from "../../../src/contract/cloud-client.js";
 import type { ResourceRef } from "../../../src/cloud/model/types.js";
 
 export interface SnapshotScope {

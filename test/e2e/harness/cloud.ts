@@ -3,7 +3,7 @@
 // grants through a CloudClient (the API as any client sees it; in process by default).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CloudClient } from "../../../src/cloud/client/cloud-client.js";
+import type { CloudClient } from "../../../src/contract/cloud-client.js";
 import type { CloudModel } from "../../../src/cloud/model/cloud-model.js";
 import type { Caller, Instance, ResourceRef, Subject } from "../../../src/cloud/model/types.js";
 import { REPO_ROOT } from "./paths.js";

@@ -12,7 +12,7 @@ import {
   type sendUnaryData,
 } from "@grpc/grpc-js";
 import { resolveCaller } from "../../auth.js";
-import { CloudError, errors, isCloudError } from "../../errors.js";
+import { CloudError, errors, isCloudError } from "../../../contract/errors.js";
 import type { CloudModel } from "../../model/cloud-model.js";
 import type { Caller } from "../../model/types.js";
 import { realisticCall } from "../../realism/grpc-interceptor.js";

@@ -5,7 +5,7 @@
 // written here as bigint, straight from and to the varint wire format, and every other field still
 // goes through the SDK codec. Field numbers are not restated: they are learnt from the codec itself
 // by encoding a probe message, so a wrong field name fails loudly at startup instead of corrupting data.
-import { errors } from "../../errors.js";
+import { errors } from "../../../contract/errors.js";
 
 /** The part of a ts-proto message codec this module needs. */
 export interface MessageCodec<T> {

@@ -5,7 +5,7 @@
 // headers, so no token can leak).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CloudError, errors, isCloudError } from "../../errors.js";
+import { CloudError, errors, isCloudError } from "../../../contract/errors.js";
 import type { Caller } from "../../model/types.js";
 import { toJsonText } from "./encode.js";
 import type { Router } from "./router.js";

@@ -1,7 +1,7 @@
 // The REST gateway's routing table: method + path pattern → handler. Patterns are the Yandex HTTP
 // paths from the protos' google.api.http annotations, with `{name}` for a path segment (or the part
 // of a segment before a `:verb`, as in `/osLoginProfiles/{osLoginProfileId}:setDefault`).
-import { CloudError, errors } from "../../errors.js";
+import { CloudError, errors } from "../../../contract/errors.js";
 import type { Caller } from "../../model/types.js";
 import type { ObjectDecoder } from "./schema.js";
 

@@ -3,7 +3,7 @@
 // fields and wrong types with the field's path (as the client spelled it), so a typo never silently
 // becomes "field not set". Rules about values (lengths, patterns, ranges, references) stay in the
 // model: this layer only checks what the JSON must look like (proto3 JSON mapping).
-import { CloudError, errors } from "../../errors.js";
+import { CloudError, errors } from "../../../contract/errors.js";
 
 export interface Decoder<T> {
   /** What the value must be, for messages ("a string", "an int64"). */

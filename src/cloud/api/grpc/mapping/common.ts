@@ -6,7 +6,7 @@
 //   uses undefined;
 // - field masks: SDK FieldMask ⇄ model string[] of paths.
 // int64 fields are handled by ../int64.ts (bigint on both sides), never by JS numbers.
-import { errors } from "../../../errors.js";
+import { errors } from "../../../../contract/errors.js";
 import type { Page } from "../../../model/types.js";
 
 export function toDate(ts: string): Date;

@@ -6,7 +6,7 @@ import {
   serviceAccount as sdkServiceAccount,
   serviceAccountService as sas,
 } from "@yandex-cloud/nodejs-sdk/iam-v1";
-import { errors } from "../../../errors.js";
+import { errors } from "../../../../contract/errors.js";
 import type {
   CreateKeyRequest,
   CreateKeyResponse,

@@ -1,7 +1,7 @@
 // IAM services: ServiceAccountService (+ access bindings), KeyService (Create answers directly,
 // not with an Operation) and IamTokenService.Create (a JWT signed with an authorized key).
 import type { iamTokenService as tokens, keyService as keys, serviceAccountService as sas } from "@yandex-cloud/nodejs-sdk/iam-v1";
-import { errors } from "../../../errors.js";
+import { errors } from "../../../../contract/errors.js";
 import type { CallContext, HandlerDeps, MethodImpl } from "../handler.js";
 import {
   createKeyRequestFromSdk,

@@ -1,8 +1,8 @@
 // OperationService.Get: what the SDK's waitForOperation polls.
 import type { operationService } from "@yandex-cloud/nodejs-sdk/operation";
-import { errors } from "../../../errors.js";
+import { errors } from "../../../../contract/errors.js";
 import { actorOf } from "../../../model/context.js";
-import { ID_MAX } from "../../../model/rules.js";
+import { ID_MAX } from "../../../../contract/rules.js";
 import type { CallContext, HandlerDeps, MethodImpl } from "../handler.js";
 import { operationToSdk } from "../mapping/operation.js";
 

@@ -7,7 +7,7 @@ import type { DirectoryService } from "../../../model/directory.js";
 import type { IamTokenService } from "../../../model/iam-tokens.js";
 import type { SerialPortService } from "../../../model/serial-port.js";
 import type { Subject } from "../../../model/types.js";
-import { errors } from "../../../errors.js";
+import { errors } from "../../../../contract/errors.js";
 import { operationJson } from "../encode.js";
 import { route, type Route } from "../router.js";
 import { arrayOf, isPlainObject, object, required, string } from "../schema.js";

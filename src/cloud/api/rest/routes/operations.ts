@@ -1,6 +1,6 @@
 // operation OperationService.Get. Every emulator mutation is done when it returns, so clients that
 // poll (the SDK's waitForOperation, the Terraform provider) get the finished Operation at once.
-import { errors } from "../../../errors.js";
+import { errors } from "../../../../contract/errors.js";
 import { actorOf, type ModelContext } from "../../../model/context.js";
 import { operationJson } from "../encode.js";
 import { route, type Route } from "../router.js";

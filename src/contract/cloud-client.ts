@@ -35,7 +35,7 @@ import type {
   Group,
   User,
   UserSshKey,
-} from "../model/types.js";
+} from "./api-types.js";
 
 export interface CallOptions {
   /**
