@@ -27,10 +27,13 @@ function stacksWithState(dataDir: string): string[] {
  * that only has state. A name that is neither is an error before anything is created.
  */
 export function resolveStack(o: { outDir: string; dataDir: string; stack?: string; stateOnly?: boolean }): string {
-  const synthesized = listStacks(o.outDir).stacks.map((s) => s.name);
+  const listed = listStacks(o.outDir);
+  const synthesized = listed.stacks.map((s) => s.name);
   const known = o.stateOnly ? [...new Set([...synthesized, ...stacksWithState(o.dataDir)])].sort() : synthesized;
   if (!o.stateOnly && synthesized.length === 0) {
-    throw new CliError(`no synthesized app in ${shown(o.outDir)}: run "oslogin synth" first, or pass --out-dir`);
+    // A stale (failed synth) or malformed cdktf.out says so; a missing one says what to run.
+    const why = listed.diagnostics.find((d) => d.summary !== "No synthesized app");
+    throw new CliError(why ? `${why.summary}: ${why.detail}` : `no synthesized app in ${shown(o.outDir)}: run "oslogin synth" first, or pass --out-dir`);
   }
   if (o.stack !== undefined) {
     if (known.includes(o.stack)) return o.stack;

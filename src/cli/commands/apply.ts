@@ -4,6 +4,7 @@ import path from "node:path";
 import { bool, parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { SYNTH_FIRST_FLAGS, SYNTH_FIRST_HELP, synthFirst } from "../synth/first.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
 import { finish, guarded, planAndApply } from "../apply-flow.js";
 import { accessRows } from "../access-context.js";
@@ -13,7 +14,7 @@ const help = `oslogin apply: make the cloud match the configuration
 
 Usage: oslogin apply [PLANFILE] [--auto-approve] [--replace ADDR] [common flags]
 
-Without PLANFILE: plans (with refresh), shows the plan and the access changes, asks for
+Without PLANFILE: synthesizes (the app of ./cdktf.json, unless --skip-synth), plans (with refresh), shows the plan and the access changes, asks for
 "yes" (or --auto-approve), then applies. With PLANFILE (from "oslogin plan -out"): applies
 exactly that plan, and refuses if the state or the synthesized configuration changed since.
 
@@ -27,6 +28,7 @@ state, releases the lock and exits 130; a second one exits at once (docs/guarant
 Flags:
   --auto-approve     do not ask for confirmation
   --replace ADDR     replace this instance even if unchanged (repeatable)
+${SYNTH_FIRST_HELP}
 ${COMMON_HELP}
 
 ${EXIT_CODES_HELP}
@@ -42,10 +44,13 @@ const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, {
       ...COMMON_FLAGS,
+      ...SYNTH_FIRST_FLAGS,
       "auto-approve": { aliases: ["-auto-approve"] },
       replace: { value: true, repeat: true },
     });
     if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`);
+    // A saved plan is applied exactly as planned; only a fresh plan needs a fresh synth.
+    if (!args.positionals[0]) await synthFirst(args);
     const s = await openSession(args, progressHooks);
     try {
       const planFile = args.positionals[0];

@@ -7,6 +7,7 @@ import { accessRows } from "../access-context.js";
 import { diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { SYNTH_FIRST_FLAGS, SYNTH_FIRST_HELP, synthFirst } from "../synth/first.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
 import { hasChanges, planToJson, renderPlan, summarize } from "../render/plan.js";
 import { hasErrors } from "../../engine/diagnostics.js";
@@ -18,8 +19,8 @@ const help = `oslogin plan: show the changes apply would make, and the access th
 Usage: oslogin plan [-out FILE] [--destroy] [--refresh=false] [--replace ADDR]
                     [--detailed-exitcode] [--review md] [--json] [common flags]
 
-Reads cdktf.out (run "oslogin synth" first), refreshes every object in state from the cloud
-(one List per type and scope), reports objects changed outside oslogin ("drift") separately,
+Synthesizes first (the app of ./cdktf.json, as "oslogin synth"), refreshes every object in
+state from the cloud (one List per type and scope), reports objects changed outside oslogin ("drift") separately,
 then lists each change with its reason, a summary line, and "Access changes": which members
 and service accounts gain or lose login or sudo on which OS Login VM, as which login and uid.
 
@@ -30,6 +31,7 @@ Flags:
   --replace ADDR       plan to replace this instance (repeatable)
   --detailed-exitcode  exit 0 = no changes, 2 = changes, 1 = error
   --review md          print only the access review as Markdown (for a pull request comment)
+${SYNTH_FIRST_HELP}
 ${COMMON_HELP}
 
 --json prints oslogin's own plan format ({format_version "1.0", stack, summary, changes[{action,
@@ -40,7 +42,7 @@ before, after, after_unknown}], drift, outputs}), not terraform's. For terraform
 ${EXIT_CODES_HELP}
 
 Example:
-  oslogin synth && oslogin plan -out plan.bin && oslogin apply plan.bin
+  oslogin plan -out plan.bin && oslogin apply plan.bin
   oslogin plan --review md > access-review.md`;
 
 const command: Command = {
@@ -50,6 +52,7 @@ const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, {
       ...COMMON_FLAGS,
+      ...SYNTH_FIRST_FLAGS,
       out: { value: true, aliases: ["-out"] },
       destroy: {},
       refresh: { value: true },
@@ -62,6 +65,7 @@ const command: Command = {
     if (review !== undefined && review !== "md") throw new UsageError(`--review supports only "md", got ${JSON.stringify(review)}`);
     const refreshFlag = str(args, "refresh");
     if (refreshFlag !== undefined && !/^(true|false)$/.test(refreshFlag)) throw new UsageError("--refresh must be true or false");
+    await synthFirst(args);
     const s = await openSession(args, (st, json) => (review ? {} : progressHooks(st, json)));
     try {
       const r = await s.engine.plan({

@@ -10,7 +10,9 @@ import { confirmer, finish } from "../apply-flow.js";
 import { DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, type Session } from "../engine-session.js";
 import { EXIT, progressHooks } from "../engine-output.js";
 import { makeStyle } from "../render/style.js";
-import { appFromCdktfJson, runSynth } from "./synth.js";
+import { synthFailure } from "./synth.js";
+import { runSynth } from "../synth/run.js";
+import { cdktfAppIfAny } from "../synth/first.js";
 import { Engine } from "../../engine/engine.js";
 import { hasErrors } from "../../engine/diagnostics.js";
 import { findDefinition } from "../../resources/registry.js";
@@ -82,13 +84,10 @@ const command: Command = {
         console.error(`oslogin quickstart: the seed was not applied: ${isCloudError(e) ? e.message : String(e)}`);
         return EXIT.ERROR;
       }
-      const app = str(args, "app") ?? appFromCdktfJson() ?? DEFAULT_APP;
+      const app = str(args, "app") ?? cdktfAppIfAny() ?? DEFAULT_APP;
       say(style.bold(`2/4 Synthesizing examples/quickstart (${app})`));
-      const synth = runSynth(app, outDir);
-      if (!synth.ok) {
-        console.error(`oslogin quickstart: synth failed: ${synth.message}`);
-        return EXIT.ERROR;
-      }
+      const synth = await runSynth(app, outDir);
+      if (!synth.ok) throw synthFailure(synth, "synth failed: ");
       say(style.bold("3/4 Planning and applying"));
       const engine = new Engine({
         cloud,

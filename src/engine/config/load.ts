@@ -11,6 +11,7 @@ import { parseExpression, parseTemplate } from "../expr/parse.js";
 import { references, type Reference } from "../expr/refs.js";
 import type { Lifecycle, LocalBlock, OutputBlock, ProviderBlock, ResourceBlock, StackConfig, VariableBlock } from "./config.js";
 import { readTextFile } from "../../util/read-text.js";
+import { synthFailure } from "./synth-marker.js";
 
 export interface LoadResult {
   config?: StackConfig;
@@ -23,6 +24,15 @@ const isObj = (v: unknown): v is { [k: string]: Json } => typeof v === "object" 
 /** The stacks a synth wrote, from manifest.json. */
 export function listStacks(outDir: string): { stacks: { name: string; file: string }[]; diagnostics: EngineDiagnostic[] } {
   const manifestPath = path.join(outDir, "manifest.json");
+  const failed = synthFailure(outDir);
+  if (failed) {
+    return {
+      stacks: [],
+      diagnostics: [
+        errorAt(undefined, "Stale synth output", `${outDir} is from before the synth that failed at ${failed.at} (${failed.reason}); fix the app and run "oslogin synth" again`),
+      ],
+    };
+  }
   let raw: string;
   try {
     raw = readFileSync(manifestPath, "utf8");
