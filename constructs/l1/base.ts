@@ -7,6 +7,7 @@ import { UNKNOWN, type BlockSchema, type Diagnostic, type Value } from "../../sr
 import { applyDefaults, formatPath, hasErrors, normalizeConfig } from "../../src/resources/plan.js";
 import { getDefinition } from "../../src/resources/registry.js";
 import { appRules, hookStack } from "../validation.js";
+import { META_PROPS, unknownSchemaProps } from "../strict-props.js";
 
 const camelNames = new Map<string, string>();
 /** snake_case -> camelCase, memoized: synth converts the same few names for every resource. */
@@ -89,7 +90,7 @@ function literalConfigOf(type: string, kind: "resource" | "data", props: Record<
 export const hasLiteralConfig = (x: unknown): x is HasLiteralConfig & Construct =>
   typeof (x as HasLiteralConfig).literalConfig === "function";
 
-function addChecks(construct: Construct & HasLiteralConfig, type: string, kind: "resource" | "data"): void {
+function addChecks(construct: Construct & HasLiteralConfig, type: string, kind: "resource" | "data", props: object): void {
   const rule = appRules[type] as (typeof appRules)[string] | undefined;
   if (rule) hookStack(construct);
   construct.node.addValidation({
@@ -98,7 +99,7 @@ function addChecks(construct: Construct & HasLiteralConfig, type: string, kind: 
       const def = getDefinition(type, kind);
       const { value, diagnostics } = normalizeConfig(def.schema, construct.literalConfig().raw);
       if (!hasErrors(diagnostics) && def.check) diagnostics.push(...def.check(applyDefaults(def.schema, value), {}));
-      const own = diagnostics.filter((d) => d.severity === "error").map(diagnosticMessage);
+      const own = [...unknownSchemaProps(def.schema, props, META_PROPS), ...diagnostics.filter((d) => d.severity === "error").map(diagnosticMessage)];
       return rule ? [...own, ...rule(construct, value)] : own;
     },
   });
@@ -139,7 +140,7 @@ export abstract class YandexResource extends TerraformResource implements HasLit
   protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
     super(scope, id, { ...yandexMeta(type, props), provisioners: props.provisioners, connection: props.connection });
     this.props = props as Record<string, unknown>;
-    addChecks(this, type, "resource");
+    addChecks(this, type, "resource", props);
   }
 
   /** A reference to any attribute path, e.g. "network_interface.0.nat_ip_address". */
@@ -168,7 +169,7 @@ export abstract class YandexDataSource extends TerraformDataSource implements Ha
   protected constructor(scope: Construct, id: string, type: string, props: object & ResourceMetaProps) {
     super(scope, id, yandexMeta(type, props));
     this.props = props as Record<string, unknown>;
-    addChecks(this, type, "data");
+    addChecks(this, type, "data", props);
   }
 
   attribute(path: string): string {

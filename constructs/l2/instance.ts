@@ -8,6 +8,7 @@ import { ComputeInstance } from "../l1/compute-instance.js";
 import { ComputeInstanceIamMember } from "../l1/compute-instance-iam-member.js";
 import { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE, grantId, type IOsLoginPrincipal } from "./principal.js";
 import type { OsLoginServiceAccount } from "./service-account.js";
+import { propNames, rejectUnknownProps } from "../strict-props.js";
 
 export interface OsLoginInstanceProps {
   /** VM name: lower-case letters, digits, '-' and '_'. */
@@ -78,11 +79,30 @@ export interface OsLoginInstanceProps {
   readonly serviceAccount?: OsLoginServiceAccount;
 }
 
+const INSTANCE_PROPS = propNames<OsLoginInstanceProps>()(
+  "name",
+  "subnetId",
+  "imageId",
+  "folderId",
+  "zone",
+  "platformId",
+  "cores",
+  "memory",
+  "coreFraction",
+  "diskSize",
+  "nat",
+  "sshAuthorization",
+  "metadata",
+  "labels",
+  "serviceAccount",
+);
+
 export class OsLoginInstance extends Construct {
   readonly instance: ComputeInstance;
 
   constructor(scope: Construct, id: string, props: OsLoginInstanceProps) {
     super(scope, id);
+    rejectUnknownProps(this, props, INSTANCE_PROPS);
     this.instance = new ComputeInstance(this, "vm", {
       name: props.name,
       folderId: props.folderId,

@@ -5,6 +5,7 @@ import { OrganizationmanagerOrganizationIamMember } from "../l1/organizationmana
 import { OrganizationmanagerOsLoginSettings } from "../l1/organizationmanager-os-login-settings.js";
 import { OrganizationmanagerUserSshKey } from "../l1/organizationmanager-user-ssh-key.js";
 import { grantId, type IOsLoginPrincipal } from "./principal.js";
+import { propNames, rejectUnknownProps } from "../strict-props.js";
 
 export interface OsLoginOrganizationProps {
   /** The organization's id (organizations come from the directory, they are not created here). */
@@ -26,12 +27,15 @@ export interface OsLoginOrganizationProps {
   readonly allowManageOwnKeys?: boolean;
 }
 
+const ORGANIZATION_PROPS = propNames<OsLoginOrganizationProps>()("organizationId", "sshCertificates", "userSshKeys", "allowManageOwnKeys");
+
 export class OsLoginOrganization extends Construct {
   readonly organizationId: string;
   readonly settings: OrganizationmanagerOsLoginSettings;
 
   constructor(scope: Construct, id: string, props: OsLoginOrganizationProps) {
     super(scope, id);
+    rejectUnknownProps(this, props, ORGANIZATION_PROPS);
     this.organizationId = props.organizationId;
     const userSshKeys = props.userSshKeys ?? true;
     this.settings = new OrganizationmanagerOsLoginSettings(this, "settings", {
@@ -70,6 +74,25 @@ export interface OsLoginMemberProps {
   readonly login?: string;
 }
 
+const MEMBER_PROPS = propNames<OsLoginMemberProps>()("organization", "email", "login");
+
+export interface OsLoginMemberSshKeyProps {
+  /** The OpenSSH public key line. */
+  readonly publicKey: string;
+  /**
+   * Name of the key.
+   * @default - none
+   */
+  readonly name?: string;
+  /**
+   * When the key stops working (RFC 3339).
+   * @default - never
+   */
+  readonly expiresAt?: string;
+}
+
+const SSH_KEY_PROPS = propNames<OsLoginMemberSshKeyProps>()("publicKey", "name", "expiresAt");
+
 /** An organization member (a user from the directory), looked up with the os_login_member data source. */
 export class OsLoginMember extends Construct implements IOsLoginPrincipal {
   readonly lookup: DataOrganizationmanagerOsLoginMember;
@@ -77,6 +100,7 @@ export class OsLoginMember extends Construct implements IOsLoginPrincipal {
 
   constructor(scope: Construct, id: string, props: OsLoginMemberProps) {
     super(scope, id);
+    rejectUnknownProps(this, props, MEMBER_PROPS);
     this.organization = props.organization;
     this.lookup = new DataOrganizationmanagerOsLoginMember(this, "lookup", {
       organizationId: props.organization.organizationId,
@@ -102,8 +126,8 @@ export class OsLoginMember extends Construct implements IOsLoginPrincipal {
    * Uploads an SSH public key for the member (OS Login mode 2). It is created after the
    * organization's settings, since user keys must be on first.
    */
-  addSshKey(id: string, props: { readonly publicKey: string; readonly name?: string; readonly expiresAt?: string }): OrganizationmanagerUserSshKey {
-    return new OrganizationmanagerUserSshKey(this, id, {
+  addSshKey(id: string, props: OsLoginMemberSshKeyProps): OrganizationmanagerUserSshKey {
+    const key = new OrganizationmanagerUserSshKey(this, id, {
       organizationId: this.organization.organizationId,
       subjectId: this.subjectId,
       data: props.publicKey,
@@ -111,5 +135,7 @@ export class OsLoginMember extends Construct implements IOsLoginPrincipal {
       expiresAt: props.expiresAt,
       dependsOn: [this.organization.settings],
     });
+    rejectUnknownProps(key, props, SSH_KEY_PROPS);
+    return key;
   }
 }

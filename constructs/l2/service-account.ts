@@ -11,6 +11,7 @@ import { ResourcemanagerFolderIamMember } from "../l1/resourcemanager-folder-iam
 import type { OsLoginOrganization } from "./organization.js";
 import { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE, grantId, type IOsLoginPrincipal } from "./principal.js";
 import type { OsLoginInstance } from "./instance.js";
+import { propNames, rejectUnknownProps } from "../strict-props.js";
 
 export interface OsLoginServiceAccountProps {
   /** The organization whose OS Login the account uses. */
@@ -58,7 +59,28 @@ export interface OsLoginServiceAccountProps {
    * @default true
    */
   readonly authorizedKey?: boolean;
+  /**
+   * Version of the authorized key: raise it to rotate the key. The plan then shows the new key
+   * created and the old one destroyed (the key is a new construct, `authorized-key-v<N>`); after
+   * apply, `oslogin ansible-key` writes the new key file.
+   * @default 1
+   */
+  readonly keyVersion?: number;
 }
+
+const SERVICE_ACCOUNT_PROPS = propNames<OsLoginServiceAccountProps>()(
+  "organization",
+  "name",
+  "folderId",
+  "description",
+  "login",
+  "uid",
+  "homeDirectory",
+  "shell",
+  "sshPublicKey",
+  "authorizedKey",
+  "keyVersion",
+);
 
 export class OsLoginServiceAccount extends Construct implements IOsLoginPrincipal {
   readonly serviceAccount: IamServiceAccount;
@@ -70,6 +92,7 @@ export class OsLoginServiceAccount extends Construct implements IOsLoginPrincipa
 
   constructor(scope: Construct, id: string, props: OsLoginServiceAccountProps) {
     super(scope, id);
+    rejectUnknownProps(this, props, SERVICE_ACCOUNT_PROPS);
     const org = props.organization;
     this.login = props.login ?? `yc-sa-${props.name}`;
     this.serviceAccount = new IamServiceAccount(this, "account", {
@@ -88,9 +111,14 @@ export class OsLoginServiceAccount extends Construct implements IOsLoginPrincipa
       dependsOn: [org.settings],
     });
     if (props.authorizedKey ?? true) {
-      this.authorizedKey = new IamServiceAccountKey(this, "authorized-key", {
+      const version = props.keyVersion ?? 1;
+      if (!Number.isInteger(version) || version < 1) {
+        throw new Error(`${this.node.path}: keyVersion must be a whole number from 1 up, got ${JSON.stringify(props.keyVersion)}`);
+      }
+      // Version 1 keeps the id it always had, so adding the prop to an applied app changes nothing.
+      this.authorizedKey = new IamServiceAccountKey(this, version === 1 ? "authorized-key" : `authorized-key-v${version}`, {
         serviceAccountId: this.serviceAccount.id,
-        description: `authorized key of ${props.name} (OS Login certificates)`,
+        description: `authorized key of ${props.name} (OS Login certificates)${version === 1 ? "" : `, version ${version}`}`,
       });
     }
     if (props.sshPublicKey !== undefined) {
