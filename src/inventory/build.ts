@@ -110,10 +110,12 @@ export function buildInventory(input: InventoryInput): AnsibleInventory {
     const host = names.get(i.id)!;
     hostvars[host] = hostVars(input, i, host);
     add(ALL_OSLOGIN_GROUP, host);
-    if (config.groupBy.folder) add(groupName("folder", input.folderNames[i.folderId] ?? i.folderId), host);
-    if (config.groupBy.zone) add(groupName("zone", i.zoneId), host);
+    // With prefix (the default) a group says what it groups by: folder_x, zone_x, label_<key>_x.
+    const named = (prefix: string[], value: string) => (config.groupBy.prefix ? groupName(...prefix, value) : groupName(value));
+    if (config.groupBy.folder) add(named(["folder"], input.folderNames[i.folderId] ?? i.folderId), host);
+    if (config.groupBy.zone) add(named(["zone"], i.zoneId), host);
     for (const key of config.groupBy.labelKeys) {
-      if (i.labels[key] !== undefined) add(groupName("label", key, i.labels[key]), host);
+      if (i.labels[key] !== undefined) add(named(["label", key], i.labels[key]), host);
     }
   }
   const inventory: AnsibleInventory = { _meta: { hostvars } };

@@ -30,7 +30,8 @@ export interface InventoryConfig {
   statuses: string[];
   hostname: HostnameChoice;
   address: AddressChoice;
-  groupBy: { folder: boolean; zone: boolean; labelKeys: string[] };
+  /** prefix false: groups are named by the value alone ("web", not "label_role_web"). */
+  groupBy: { folder: boolean; zone: boolean; labelKeys: string[]; prefix: boolean };
   /** Extra host variables, the same for every host (Ansible's "compose" in its simplest form). */
   vars: Record<string, string>;
   /** Use this OS Login login instead of the service account's default profile. */
@@ -179,9 +180,9 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
   if (!["nat", "internal"].includes(address)) fail("address", "must be one of nat, internal");
 
   const gb = raw.group_by ?? {};
-  if (typeof gb !== "object" || Array.isArray(gb)) fail("group_by", "must be a mapping (folder, zone, labels)");
+  if (typeof gb !== "object" || Array.isArray(gb)) fail("group_by", "must be a mapping (folder, zone, labels, prefix)");
   const g = gb as Record<string, unknown>;
-  for (const k of Object.keys(g)) if (!["folder", "zone", "labels"].includes(k)) fail(`group_by.${k}`, "is not known (folder, zone, labels)");
+  for (const k of Object.keys(g)) if (!["folder", "zone", "labels", "prefix"].includes(k)) fail(`group_by.${k}`, "is not known (folder, zone, labels, prefix)");
   const flag = (k: string, dflt: boolean): boolean => {
     if (g[k] === undefined) return dflt;
     if (typeof g[k] !== "boolean") fail(`group_by.${k}`, "must be true or false");
@@ -206,7 +207,7 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
     statuses,
     hostname,
     address,
-    groupBy: { folder: flag("folder", true), zone: flag("zone", true), labelKeys: stringList("group_by.labels", g.labels) },
+    groupBy: { folder: flag("folder", true), zone: flag("zone", true), labelKeys: stringList("group_by.labels", g.labels), prefix: flag("prefix", true) },
     vars: stringMap("vars", raw.vars),
     login: str("login"),
     sshPrivateKeyFile: path("ssh_private_key_file"),

@@ -82,6 +82,20 @@ describe("buildInventory", () => {
     expect(inv._meta.hostvars["db-1"].ansible_become).toBeUndefined();
   });
 
+  it("GIVEN group_by prefix false WHEN built THEN groups are named by the folder, zone and label values alone (issue 16: prefixes were forced)", () => {
+    const inv = buildInventory({
+      config: config({ group_by: { labels: ["role"], prefix: false } }),
+      instances: [instance("fhm1", { name: "web-1", labels: { role: "web" } }), instance("fhm2", { name: "db-1", labels: { role: "db" }, zoneId: "ru-central1-b" })],
+      folderNames: { b1ffolder1: "prod" },
+      adminInstanceIds: new Set(),
+      credentials,
+    });
+    expect(inv.all).toEqual({ children: ["ungrouped", "db", "oslogin", "prod", "ru_central1_a", "ru_central1_b", "web"] });
+    expect(inv.web).toEqual({ hosts: ["web-1"] });
+    expect(inv.db).toEqual({ hosts: ["db-1"] });
+    expect(inv.prod).toEqual({ hosts: ["db-1", "web-1"] });
+  });
+
   it("GIVEN two VMs with the same name in different folders WHEN named by name THEN both fall back to their ids", () => {
     const inv = buildInventory({
       config: config({ folders: ["b1ffolder1", "b1ffolder2"] }),

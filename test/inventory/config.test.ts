@@ -23,7 +23,7 @@ describe("inventory config", () => {
       statuses: ["RUNNING"],
       hostname: "name",
       address: "nat",
-      groupBy: { folder: true, zone: true, labelKeys: [] },
+      groupBy: { folder: true, zone: true, labelKeys: [], prefix: true },
       vars: {},
       login: undefined,
       sshPrivateKeyFile: undefined,

@@ -20,7 +20,8 @@ const CONFIG_HELP = `Configuration: ./oslogin-inventory.yml, or the file named b
   filters: { labels: { env: prod }, status: [RUNNING] }   # default status: RUNNING
   hostname: name                        # name | fqdn | id
   address: nat                          # nat | internal
-  group_by: { folder: true, zone: true, labels: [role] }
+  group_by: { folder: true, zone: true, labels: [role] }   # groups folder_x, zone_x, label_role_x
+                                        # prefix: false in group_by names them x alone
   vars: { ansible_python_interpreter: /usr/bin/python3 }
   login: yc-sa-ansible                  # default: the account's default OS Login profile
   ssh_private_key_file: id_ed25519      # key-only mode, when the organization issues no certificates
