@@ -1,7 +1,7 @@
-// After the quickstart is applied, leave Ansible ready to run: the Ansible service account's
-// authorized key file (from state, where the key's private part lives since its creation; mode
-// 0600) and an inventory config pointing at the embedded cloud. An existing oslogin-inventory.yml
-// is the user's and is never overwritten.
+// Leave Ansible ready to run against an applied stack: a service account's authorized key file
+// (from state, where the key's private part lives since its creation; mode 0600) and an inventory
+// config pointing at the cloud. An existing oslogin-inventory.yml is the user's and is never
+// overwritten. Used by `oslogin ansible-key` and, for its own stack, by `oslogin quickstart`.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeAuthorizedKeyFile } from "../contract/key-file.js";
@@ -10,29 +10,51 @@ import type { InstanceState } from "../engine/state/state.js";
 import { readState, statePaths } from "../engine/state/store.js";
 import { DEFAULT_CONFIG_FILE } from "../inventory/config.js";
 
-export interface QuickstartAnsibleFiles {
+export interface AnsibleFiles {
   keyFile: string;
   configFile: string;
   /** False when an oslogin-inventory.yml was already there (left as it was). */
   configWritten: boolean;
 }
 
-function only(instances: InstanceState[], type: string): InstanceState | string {
-  const found = instances.filter((i) => i.type === type && i.mode === "managed");
-  return found.length === 1 ? found[0] : `expected one ${type} in the quickstart state, found ${found.length}`;
+export interface AnsibleFilesOptions {
+  /** The key's address in state (default: the stack's only yandex_iam_service_account_key). */
+  address?: string;
+  /** Where to write the key (default: <dataDir>/<stack>/ansible-key.json). */
+  keyFile?: string;
+  /** Who is writing oslogin-inventory.yml, for its first comment line. */
+  writtenBy?: string;
+  cwd?: string;
 }
 
-/** Writes the files; a string says why it could not (the quickstart itself still succeeded). */
-export function writeQuickstartAnsibleFiles(dataDir: string, stack: string, cwd = process.cwd()): QuickstartAnsibleFiles | string {
+const KEY_TYPE = "yandex_iam_service_account_key";
+
+function pick(instances: InstanceState[], type: string, stack: string, match: (i: InstanceState) => boolean = () => true): InstanceState | string {
+  const found = instances.filter((i) => i.type === type && i.mode === "managed" && match(i));
+  return found.length === 1 ? found[0] : `expected one ${type} in the state of stack ${stack}, found ${found.length}`;
+}
+
+/** Writes the files; a string says why it could not. */
+export function writeAnsibleFiles(dataDir: string, stack: string, opts: AnsibleFilesOptions = {}): AnsibleFiles | string {
+  const cwd = opts.cwd ?? process.cwd();
   const state = readState(statePaths(dataDir, stack));
   if (typeof state === "string") return state;
   const instances = [...state.instances.values()];
-  const key = only(instances, "yandex_iam_service_account_key");
-  const settings = only(instances, "yandex_organizationmanager_os_login_settings");
-  const account = only(instances, "yandex_iam_service_account");
-  for (const x of [key, settings, account]) if (typeof x === "string") return x;
-  const k = (key as InstanceState).attributes;
-  const keyFile = path.join(dataDir, stack, "ansible-key.json");
+  let key: InstanceState | string;
+  if (opts.address) {
+    const at = state.instances.get(opts.address);
+    key = at?.type === KEY_TYPE ? at : `no ${KEY_TYPE} at ${opts.address} in the state of stack ${stack} (see "oslogin state list")`;
+  } else key = pick(instances, KEY_TYPE, stack);
+  if (typeof key === "string") return key;
+  const k = key.attributes;
+  const account = pick(instances, "yandex_iam_service_account", stack, (i) => i.attributes.id === k.service_account_id);
+  if (typeof account === "string") return account;
+  // The organization: the account's OS Login profile knows it; else the stack's only OS Login settings.
+  const profile = pick(instances, "yandex_organizationmanager_os_login_profile", stack, (i) => i.attributes.subject_id === k.service_account_id);
+  const org = typeof profile !== "string" ? profile : pick(instances, "yandex_organizationmanager_os_login_settings", stack);
+  if (typeof org === "string") return org;
+
+  const keyFile = path.resolve(cwd, opts.keyFile ?? path.join(dataDir, stack, "ansible-key.json"));
   mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
   writeAuthorizedKeyFile(keyFile, {
     id: String(k.id),
@@ -49,12 +71,12 @@ export function writeQuickstartAnsibleFiles(dataDir: string, stack: string, cwd 
   writeFileSync(
     configFile,
     [
-      "# Written by `oslogin quickstart`: the Ansible inventory of the quickstart (`oslogin inventory --help`).",
-      "# Edit freely; the quickstart never overwrites this file.",
+      `# Written by \`${opts.writtenBy ?? "oslogin ansible-key"}\`: the Ansible inventory of stack ${stack} (\`oslogin inventory --help\`).`,
+      "# Edit freely; oslogin never overwrites this file.",
       `data_dir: ${rel(dataDir)}`,
       `service_account_key_file: ${rel(keyFile)}`,
-      `organization_id: ${String((settings as InstanceState).attributes.organization_id)}`,
-      `folders: [${String((account as InstanceState).attributes.folder_id)}]`,
+      `organization_id: ${String(org.attributes.organization_id)}`,
+      `folders: [${String(account.attributes.folder_id)}]`,
       `cache_dir: ${rel(path.join(dataDir, "certificates"))}`,
       "group_by: { folder: true, zone: true, labels: [role] }",
       "vars: { ansible_python_interpreter: /usr/bin/python3 }",

@@ -28,5 +28,8 @@ export const commands: Record<string, { summary: string; server?: true; subcomma
   access: { summary: "Who can log in to which OS Login VM now (login, uid, sudo, via)", load: async () => (await import("./access.js")).default },
   output: { summary: "Print the stack's outputs", load: async () => (await import("./output.js")).default },
   "force-unlock": { summary: "Remove a stuck state lock by its ID", load: async () => (await import("./force-unlock.js")).default },
+  init: { summary: "Start a new app: main.ts with the constructs, seed.yaml, cdktf.json, seeded cloud", load: async () => (await import("./init.js")).default },
+  seed: { summary: "Seed organizations, members, clouds and folders from a YAML file", load: async () => (await import("./seed.js")).default },
+  "ansible-key": { summary: "Write a service account's authorized key (from state) for Ansible", load: async () => (await import("./ansible-key.js")).default },
   quickstart: { summary: "Seed the organization, synth, plan and apply the quickstart (npm start)", load: async () => (await import("./quickstart.js")).default },
 };

@@ -19,7 +19,7 @@ import { findDefinition } from "../../resources/registry.js";
 import { diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { accessView } from "../views/access.js";
-import { writeQuickstartAnsibleFiles } from "../quickstart-ansible.js";
+import { writeAnsibleFiles } from "../ansible-files.js";
 
 const SEED_FILE = "examples/quickstart/seed.yaml";
 const DEFAULT_APP = "node dist/examples/quickstart/main.js";
@@ -105,7 +105,7 @@ const command: Command = {
         if (code !== EXIT.OK) return code;
       }
 
-      const ansible = writeQuickstartAnsibleFiles(dataDir, "quickstart");
+      const ansible = writeAnsibleFiles(dataDir, "quickstart", { writtenBy: "oslogin quickstart" });
       const applied = engine.currentState("quickstart");
       if (!applied.state) throw diagnosticsError(applied.diagnostics);
       const rows = await currentAccessRows(cloud, applied.state);

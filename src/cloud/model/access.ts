@@ -260,7 +260,7 @@ export class AccessService {
     if (!b) throw errors.required(field);
     const roleId = requireString(b.roleId, `${field}.role_id`, ROLE_ID_MAX);
     if (!KNOWN_ROLE_IDS.includes(roleId)) {
-      throw errors.invalidArgument(`${field}.role_id`, `unknown role ${JSON.stringify(roleId)}; the emulator's role catalog is listed in src/cloud/model/roles.ts`);
+      throw errors.invalidArgument(`${field}.role_id`, `unknown role ${JSON.stringify(roleId)}; the emulator's role catalog is listed in src/contract/roles.ts`);
     }
     if (!b.subject) throw errors.required(`${field}.subject`);
     const type = requireString(b.subject.type, `${field}.subject.type`, SUBJECT_FIELD_MAX);

@@ -198,7 +198,7 @@ describe("UpdateAccessBindings", () => {
         code: "INVALID_ARGUMENT",
         field: "access_binding_deltas[1].access_binding.role_id",
         message:
-          'Illegal argument access_binding_deltas[1].access_binding.role_id: unknown role "compute.superuser"; the emulator\'s role catalog is listed in src/cloud/model/roles.ts',
+          'Illegal argument access_binding_deltas[1].access_binding.role_id: unknown role "compute.superuser"; the emulator\'s role catalog is listed in src/contract/roles.ts',
       }),
     );
     expect(f.access.listAccessBindings(ADMIN, { resource: { kind: "folder", id: FOLDER } }).items).toEqual([]);

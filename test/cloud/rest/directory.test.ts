@@ -134,7 +134,7 @@ describe("GIVEN access bindings", () => {
     expect(r.body).toEqual(
       errorBody(
         3,
-        'Illegal argument access_binding_deltas[0].access_binding.role_id: unknown role "no.such.role"; the emulator\'s role catalog is listed in src/cloud/model/roles.ts',
+        'Illegal argument access_binding_deltas[0].access_binding.role_id: unknown role "no.such.role"; the emulator\'s role catalog is listed in src/contract/roles.ts',
       ),
     );
   });

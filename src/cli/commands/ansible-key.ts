@@ -1,0 +1,70 @@
+// `oslogin ansible-key [ADDR]`: write the authorized key of a service account in state (the one
+// Ansible connects as) to a key file, mode 0600, and an oslogin-inventory.yml for it if there is
+// none. The key's private part is in state since the key was created; it is never printed.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { bool, parseArgs, str, UsageError } from "../args.js";
+import type { Command } from "../command.js";
+import { writeAnsibleFiles } from "../ansible-files.js";
+import { DEFAULT_DATA_DIR } from "../engine-session.js";
+import { EXIT } from "../engine-output.js";
+
+const help = `oslogin ansible-key: write a service account's authorized key from state, for Ansible
+
+Usage: oslogin ansible-key [ADDR] [--out FILE] [--stack NAME] [--data-dir D] [--json]
+
+ADDR is the key's address in state (see "oslogin state list"), e.g.
+yandex_iam_service_account_key.ansible_authorized-key_1A2B3C4D; default: the stack's only
+yandex_iam_service_account_key. Writes it as an authorized key file (the JSON that
+"yc iam key create" writes; mode 0600) and, if ./oslogin-inventory.yml does not exist, an
+inventory config using it (organization, the account's folder, the embedded cloud).
+Run it again after a key rotation (keyVersion) to write the new key.
+
+Flags:
+  --out FILE       the key file (default: <data-dir>/<stack>/ansible-key.json)
+  --stack NAME     the stack (default: the only one with state)
+  --data-dir D     the embedded cloud and state (default: ${DEFAULT_DATA_DIR})
+  --json           print {keyFile, configFile, configWritten} as JSON
+
+Exit codes: 0 success, 1 no such key in state, 2 usage error.
+
+Example:
+  oslogin apply --auto-approve && oslogin ansible-key && oslogin inventory --list`;
+
+const command: Command = {
+  name: "ansible-key",
+  summary: "Write a service account's authorized key (from state) for Ansible",
+  help,
+  async run(argv) {
+    const args = parseArgs(argv, { out: { value: true }, stack: { value: true }, "data-dir": { value: true }, json: {} });
+    if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`);
+    const dataDir = path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR);
+    let stack = str(args, "stack");
+    if (!stack) {
+      let stacks: string[] = [];
+      try {
+        stacks = readdirSync(path.join(dataDir, "stacks"));
+      } catch {
+        // no state at all: said below
+      }
+      if (stacks.length !== 1) {
+        console.error(`oslogin ansible-key: ${stacks.length ? `several stacks (${stacks.join(", ")}): choose one with --stack` : `no state in ${dataDir}: run "oslogin apply" first`}`);
+        return EXIT.ERROR;
+      }
+      stack = stacks[0];
+    }
+    const r = writeAnsibleFiles(dataDir, stack, { address: args.positionals[0], keyFile: str(args, "out") });
+    if (typeof r === "string") {
+      console.error(`oslogin ansible-key: ${r}`);
+      return EXIT.ERROR;
+    }
+    if (bool(args, "json")) console.log(JSON.stringify(r));
+    else {
+      console.log(`Wrote the authorized key to ${path.relative(".", r.keyFile)} (0600).`);
+      console.log(r.configWritten ? `Wrote ${path.relative(".", r.configFile)}: "oslogin inventory --list" lists the VMs as this account.` : `${path.relative(".", r.configFile)} exists and is left as it is.`);
+    }
+    return EXIT.OK;
+  },
+};
+
+export default command;
