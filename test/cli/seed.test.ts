@@ -20,7 +20,7 @@ describe("GIVEN the quickstart seed file", () => {
     const first = oslogin(dir, "seed", seed, "--json");
     expect(first.err).toBe("");
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out)).toMatchObject({ organizations: 1, members: 2, groups: 1, clouds: 1, folders: 1 });
+    expect(JSON.parse(first.out)).toMatchObject({ ok: true, command: "seed", seeded: { organizations: 1, members: 2, groups: 1, clouds: 1, folders: 1 } });
     expect(oslogin(dir, "seed", seed).code).toBe(0);
 
     const cloud = openEmbeddedCloud({ dataDir: path.join(dir, ".oslogin") });

@@ -1,8 +1,8 @@
 // Acceptance (issue 16): oslogin-kit as a user gets it. `npm pack` (which builds dist through the
 // package's own prepare script), the tarball installed into an empty directory with a fresh
 // package.json (cdktf and constructs come in as its peer dependencies, from the registry or npm's
-// cache), then the documented loop with the installed bin: init, plan, apply, ansible-key,
-// inventory --list, an edit of main.ts that the next plan shows, and the programmatic API.
+// cache), then the documented loop with the installed bin: init, plan, apply, access --json,
+// ansible-key, inventory --list, an edit of main.ts that the next plan shows, and the programmatic API.
 // Nothing links the app to this repository: it sees only the tarball.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -31,8 +31,10 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
 function pack(): string {
   const stage = path.join(work, "stage");
   mkdirSync(stage);
-  for (const f of ["package.json", "tsconfig.json", "README.md"]) cpSync(path.join(root, f), path.join(stage, f));
-  for (const d of ["src", "constructs", "examples"]) cpSync(path.join(root, d), path.join(stage, d), { recursive: true });
+  for (const f of ["package.json", "tsconfig.json", "README.md", "src", "constructs", "examples/quickstart/seed.yaml"]) {
+    mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
+    cpSync(path.join(root, f), path.join(stage, f), { recursive: true });
+  }
   // The build needs the compiler and the types of the dependencies; they are not packed.
   symlinkSync(path.join(root, "node_modules"), path.join(stage, "node_modules"));
   const out = ok(run(stage, "npm", ["pack", "--json", "--pack-destination", work]), "npm pack");
@@ -41,7 +43,7 @@ function pack(): string {
 }
 
 describe("GIVEN the packed tarball installed into an empty directory", () => {
-  it("WHEN a user runs init, plan, apply, ansible-key, inventory and edits main.ts THEN each works from the installed package", () => {
+  it("WHEN a user runs init, plan, apply, access, ansible-key, inventory and edits main.ts THEN each works from the installed package", () => {
     const tarball = pack();
     const app = path.join(work, "my-access");
     mkdirSync(app);
@@ -65,12 +67,19 @@ describe("GIVEN the packed tarball installed into an empty directory", () => {
 
     const plan = oslogin("plan");
     expect(plan.stderr).toBe("");
-    expect(ok(plan, "oslogin plan")).toContain("Plan: 10 to add, 0 to change, 0 to destroy.");
-    expect(plan.stdout).toMatch(/Alice\s.*web-1.*login/);
+    expect(ok(plan, "oslogin plan")).toContain("Plan: 9 to add, 0 to change, 0 to destroy.");
+    expect(plan.stdout).toContain("+ web-1: Alice (userAccount:ajealice000000000001) gains login as alice");
 
     const apply = ok(oslogin("apply", "--auto-approve"), "oslogin apply");
-    expect(apply).toContain("Apply complete! Resources: 10 added, 0 changed, 0 destroyed.");
+    expect(apply).toContain("Apply complete! Resources: 9 added, 0 changed, 0 destroyed.");
     expect(ok(oslogin("plan"), "oslogin plan after apply")).toContain("No changes.");
+
+    const access = JSON.parse(ok(oslogin("access", "--json"), "oslogin access --json"));
+    expect({ ok: access.ok, command: access.command, stack: access.stack }).toEqual({ ok: true, command: "access", stack: "app" });
+    expect(access.access.map((r: Record<string, unknown>) => [r.vm, r.member_name, r.login, r.sudo, r.via])).toEqual([
+      ["web-1", "Alice", "alice", false, "instance"],
+      ["web-1", "ansible", "yc-sa-ansible", true, "folder b1gquickstartfolder1"],
+    ]);
 
     const key = ok(oslogin("ansible-key"), "oslogin ansible-key");
     expect(key).toBe('Wrote the authorized key to .oslogin/app/ansible-key.json (0600).\nWrote oslogin-inventory.yml: "oslogin inventory --list" lists the VMs as this account.\n');

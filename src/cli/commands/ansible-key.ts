@@ -8,6 +8,8 @@ import type { Command } from "../command.js";
 import { writeAnsibleFiles } from "../ansible-files.js";
 import { DEFAULT_DATA_DIR } from "../engine-session.js";
 import { EXIT } from "../engine-output.js";
+import { CliError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 
 const help = `oslogin ansible-key: write a service account's authorized key from state, for Ansible
 
@@ -24,7 +26,7 @@ Flags:
   --out FILE       the key file (default: <data-dir>/<stack>/ansible-key.json)
   --stack NAME     the stack (default: the only one with state)
   --data-dir D     the embedded cloud and state (default: ${DEFAULT_DATA_DIR})
-  --json           print {keyFile, configFile, configWritten} as JSON
+  --json           print {keyFile, configFile, configWritten} in the JSON envelope (docs/cli.md)
 
 Exit codes: 0 success, 1 no such key in state, 2 usage error.
 
@@ -48,17 +50,13 @@ const command: Command = {
         // no state at all: said below
       }
       if (stacks.length !== 1) {
-        console.error(`oslogin ansible-key: ${stacks.length ? `several stacks (${stacks.join(", ")}): choose one with --stack` : `no state in ${dataDir}: run "oslogin apply" first`}`);
-        return EXIT.ERROR;
+        throw new CliError(stacks.length ? `there are ${stacks.length} stacks (${stacks.join(", ")}): pass one with --stack` : `no state in ${dataDir}: run "oslogin apply" first, or pass --data-dir`);
       }
       stack = stacks[0];
     }
     const r = writeAnsibleFiles(dataDir, stack, { address: args.positionals[0], keyFile: str(args, "out") });
-    if (typeof r === "string") {
-      console.error(`oslogin ansible-key: ${r}`);
-      return EXIT.ERROR;
-    }
-    if (bool(args, "json")) console.log(JSON.stringify(r));
+    if (typeof r === "string") throw new CliError(r);
+    if (bool(args, "json")) printJsonResult("ansible-key", { ...r });
     else {
       console.log(`Wrote the authorized key to ${path.relative(".", r.keyFile)} (0600).`);
       console.log(r.configWritten ? `Wrote ${path.relative(".", r.configFile)}: "oslogin inventory --list" lists the VMs as this account.` : `${path.relative(".", r.configFile)} exists and is left as it is.`);

@@ -10,6 +10,8 @@ import type { Command } from "../command.js";
 import { DEFAULT_DATA_DIR } from "../engine-session.js";
 import { EXIT } from "../engine-output.js";
 import { packageRoot } from "../../util/package-root.js";
+import { CliError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 import { cdktfJson, GITIGNORE_LINES, MAIN_TS, SEED_FILE, TSCONFIG } from "../init/templates.js";
 
 const help = `oslogin init: start a new app (OS Login access as code) in DIR (default: .)
@@ -29,7 +31,7 @@ then seeds the embedded cloud (DIR/${DEFAULT_DATA_DIR}) from seed.yaml.
 
 Flags:
   --no-seed   do not seed the embedded cloud
-  --json      print {dir, written, kept, seeded} as JSON
+  --json      print {dir, written, kept, seeded} in the JSON envelope (docs/cli.md)
 
 Exit codes: 0 success, 1 error, 2 usage error.
 
@@ -114,14 +116,13 @@ const command: Command = {
       try {
         seeded = { ...cloud.seed(readFileSync(path.join(dir, SEED_FILE), "utf8")) };
       } catch (e) {
-        console.error(`oslogin init: ${SEED_FILE} was not applied: ${(e as Error).message}`);
-        return EXIT.ERROR;
+        throw new CliError(`${SEED_FILE} was not applied: ${(e as Error).message}`);
       } finally {
         await cloud.close();
       }
     }
     if (bool(args, "json")) {
-      console.log(JSON.stringify({ dir, ...r, ...(seeded ? { seeded } : {}) }));
+      printJsonResult("init", { dir, ...r, ...(seeded ? { seeded } : {}) });
       return EXIT.OK;
     }
     const rel = path.relative(".", dir);

@@ -8,6 +8,8 @@ import { DEFAULT_DATA_DIR } from "../engine-session.js";
 import { EXIT } from "../engine-output.js";
 import { parse as parseYaml } from "yaml";
 import { isCloudError } from "../../contract/errors.js";
+import { CliError } from "../errors.js";
+import { printJsonResult } from "../views/json.js";
 
 const help = `oslogin seed: seed the embedded cloud (or a running "oslogin serve") from a YAML file
 
@@ -21,7 +23,7 @@ Flags:
   --data-dir D   the embedded cloud (D/cloud.db, created if missing; default: ${DEFAULT_DATA_DIR})
   --rest URL     seed a running "oslogin serve" through its REST endpoint instead
                  (e.g. http://127.0.0.1:18080; the admin token is read from --data-dir)
-  --json         print the counts as JSON
+  --json         print {seeded: counts} in the JSON envelope (docs/cli.md)
 
 Exit codes: 0 success, 1 the file or the cloud refused it, 2 usage error.
 
@@ -55,15 +57,13 @@ const command: Command = {
     try {
       yaml = readFileSync(file, "utf8");
     } catch (e) {
-      console.error(`oslogin seed: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-      return EXIT.ERROR;
+      throw new CliError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
     }
     try {
       // Before anything is opened: a file that is not even YAML must not leave an empty cloud behind.
       parseYaml(yaml);
     } catch (e) {
-      console.error(`oslogin seed: ${file} was not applied: it is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-      return EXIT.ERROR;
+      throw new CliError(`${file} was not applied: it is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
     }
     const dataDir = path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR);
     const rest = str(args, "rest");
@@ -80,10 +80,9 @@ const command: Command = {
         }
       }
     } catch (e) {
-      console.error(`oslogin seed: ${file} was not applied: ${isCloudError(e) || e instanceof Error ? e.message : String(e)}`);
-      return EXIT.ERROR;
+      throw new CliError(`${file} was not applied: ${isCloudError(e) || e instanceof Error ? e.message : String(e)}`);
     }
-    if (bool(args, "json")) console.log(JSON.stringify(counts));
+    if (bool(args, "json")) printJsonResult("seed", { seeded: counts });
     else console.log(`Seeded ${rest ?? path.relative(".", dataDir) ?? "."} from ${file}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
     return EXIT.OK;
   },
