@@ -14,7 +14,8 @@ const root = path.join(import.meta.dirname, "../..");
 const work = mkdtempSync(path.join(tmpdir(), "oslogin-package-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const env = { ...process.env, NO_COLOR: "1", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
+// JOBS: node-gyp compiles better-sqlite3's two sources in parallel (the install's longest step).
+const env = { ...process.env, NO_COLOR: "1", JOBS: "max", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
 
 function run(cwd: string, cmd: string, args: string[]): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -77,8 +78,8 @@ describe("GIVEN the packed tarball installed into an empty directory", () => {
     const access = JSON.parse(ok(oslogin("access", "--json"), "oslogin access --json"));
     expect({ ok: access.ok, command: access.command, stack: access.stack }).toEqual({ ok: true, command: "access", stack: "app" });
     expect(access.access.map((r: Record<string, unknown>) => [r.vm, r.member_name, r.login, r.sudo, r.via])).toEqual([
-      ["web-1", "Alice", "alice", false, "instance"],
       ["web-1", "ansible", "yc-sa-ansible", true, "folder b1gquickstartfolder1"],
+      ["web-1", "Alice", "alice", false, "instance"],
     ]);
 
     const key = ok(oslogin("ansible-key"), "oslogin ansible-key");
@@ -89,6 +90,9 @@ describe("GIVEN the packed tarball installed into an empty directory", () => {
     const inv = JSON.parse(ok(inventory, "oslogin inventory --list"));
     expect(Object.keys(inv._meta.hostvars)).toEqual(["web-1"]);
     expect(inv._meta.hostvars["web-1"]).toMatchObject({ ansible_user: "yc-sa-ansible", ansible_become: true });
+    // The executable Ansible runs as an inventory script (ansible -i node_modules/.bin/oslogin-inventory).
+    const script = JSON.parse(ok(run(app, path.join(app, "node_modules/.bin/oslogin-inventory"), ["--list"]), "oslogin-inventory --list"));
+    expect(Object.keys(script._meta.hostvars)).toEqual(["web-1"]);
 
     // The edit is planned at once: plan runs main.ts itself, nothing to build first.
     const main = path.join(app, "main.ts");
