@@ -13,7 +13,7 @@ import { listAll } from "../../src/contract/cloud-client.js";
 import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { retrying } from "../../src/cloud/client/retrying.js";
-import { authorizedKeyFileOf } from "../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf } from "../../src/contract/key-file.js";
 import { parseRealism } from "../../src/cloud/realism/options.js";
 import { startCloudServer } from "../../src/cloud/server.js";
 import { formatDiagnostic, hasErrors } from "../../src/engine/diagnostics.js";

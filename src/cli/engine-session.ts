@@ -111,7 +111,7 @@ async function openYandexCloud(gateway: string | undefined, keyFileFlag: string 
   const { GrpcCloudClient } = await import("../cloud/client/grpc.js");
   const keyFile = keyFileFlag ?? process.env.YC_SERVICE_ACCOUNT_KEY_FILE;
   if (keyFile) {
-    const { readAuthorizedKeyFile } = await import("../cloud/model/keys.js");
+    const { readAuthorizedKeyFile } = await import("../contract/key-file.js");
     let key;
     try {
       key = readAuthorizedKeyFile(keyFile);

@@ -14,7 +14,7 @@ import { SERVICES, type ServiceName } from "../../src/cloud/api/grpc/catalog.js"
 import { GrpcCloudClient } from "../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
-import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/contract/key-file.js";
 import { tlsPaths } from "../../src/cloud/tls.js";
 import { writeStack } from "../engine/fixtures.js";
 import { startApiNamespace, type ApiNamespace } from "./harness/api-namespace.js";

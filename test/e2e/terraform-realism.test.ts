@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SOAK_REALISM, soakStack, startSoakCloud } from "../../bench/realcloud/soak.js";
-import { writeAuthorizedKeyFile } from "../../src/cloud/model/keys.js";
+import { writeAuthorizedKeyFile } from "../../src/contract/key-file.js";
 import { requireTerraform, terraformAsync, terraformEnv } from "./harness/terraform.js";
 
 const SIZE = 2;

@@ -5,8 +5,8 @@
 // across its retries, so a create that happened before a DEADLINE_EXCEEDED is answered with its first
 // Operation when retried instead of making a second object.
 import { randomUUID } from "node:crypto";
-import { CloudError, isCloudError } from "../errors.js";
-import { isMutating, MUTATING_METHODS, type CallOptions, type CloudClient } from "./cloud-client.js";
+import { CloudError, isCloudError } from "../../contract/errors.js";
+import { isMutating, MUTATING_METHODS, type CallOptions, type CloudClient } from "../../contract/cloud-client.js";
 
 export interface RetryOptions {
   /** Tries per call, the first included (default 6: at most ~3 s of backoff before giving up). */

@@ -1,7 +1,7 @@
 // The realistic mode for the cloud embedded in process, switched on by OSLOGIN_REALISM (the spec
 // `oslogin serve --realism` takes): the engine's, the terraform provider's and the inventory's
 // embedded clients all pass through here, so one variable makes all three meet the same cloud.
-import type { CloudClient } from "../client/cloud-client.js";
+import type { CloudClient } from "../../contract/cloud-client.js";
 import type { InProcessCloudClient } from "../client/inprocess.js";
 import { isRealistic, parseRealism, REALISM_ENV } from "./options.js";
 import { realisticInProcess } from "./inprocess.js";

@@ -3,8 +3,8 @@
 // shown unfinished here (the in-process client returns results, not Operations), so the call itself
 // takes the operation's time, as a gRPC client awaiting it would, and an instance being created
 // reads as PROVISIONING to anyone who looks meanwhile.
-import type { CloudClient } from "../client/cloud-client.js";
-import { isMutating } from "../client/cloud-client.js";
+import type { CloudClient } from "../../contract/cloud-client.js";
+import { isMutating } from "../../contract/cloud-client.js";
 import type { Instance, Page } from "../model/types.js";
 import { Realism, sleep } from "./realism.js";
 

@@ -1,7 +1,7 @@
 // The realistic mode's settings: one "key=value,key=value" spec, read from `oslogin serve
 // --realism SPEC` and, for the cloud embedded in process (engine, terraform provider, inventory), from
 // the OSLOGIN_REALISM environment variable. Durations take ms/s/m/h suffixes; a bare number is ms.
-import { errors } from "../errors.js";
+import { errors } from "../../contract/errors.js";
 
 export const REALISM_ENV = "OSLOGIN_REALISM";
 

@@ -4,7 +4,7 @@
 // Every draw comes from (seed, method, how many calls of that method came before), so the same
 // sequence of calls meets the same latencies and faults again: a failure can be replayed.
 import { createHash } from "node:crypto";
-import { CloudError } from "../errors.js";
+import { CloudError } from "../../contract/errors.js";
 import type { FaultKind, RealismOptions } from "./options.js";
 
 export interface CallPlan {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
-import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../../src/contract/key-file.js";
 import { parseRealism } from "../../../src/cloud/realism/options.js";
 import { startCloudServer, type CloudServer } from "../../../src/cloud/server.js";
 import { parseInventoryConfig } from "../../../src/inventory/config.js";

@@ -10,7 +10,7 @@ import { createInstanceRequestToSdk } from "../../../src/cloud/api/grpc/mapping/
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
 import { InProcessCloudClient } from "../../../src/cloud/client/inprocess.js";
 import { CloudError } from "../../../src/contract/errors.js";
-import { authorizedKeyFileOf } from "../../../src/cloud/model/keys.js";
+import { authorizedKeyFileOf } from "../../../src/contract/key-file.js";
 import { parseRealism } from "../../../src/cloud/realism/options.js";
 import { Realism } from "../../../src/cloud/realism/realism.js";
 import { startCloudServer, type CloudServer } from "../../../src/cloud/server.js";
