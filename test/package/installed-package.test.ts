@@ -113,5 +113,5 @@ describe("GIVEN the packed tarball installed into an empty directory", () => {
       'import { openEmbeddedCloud } from "oslogin-kit/cloud";\nconst cloud = openEmbeddedCloud({ dataDir: ".oslogin" });\nconst { items } = await cloud.client.listInstances({ folderId: "b1gquickstartfolder1" });\nconsole.log(items.map((i) => i.name).join(","));\nawait cloud.close();\n',
     );
     expect(ok(run(app, process.execPath, ["list.mjs"]), "the programmatic API").trim()).toBe("web-1");
-  }, 900_000);
+  }, 1_800_000);
 });
