@@ -6,8 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeAuthorizedKeyFile } from "../cloud/model/keys.js";
 import type { KeyAlgorithm } from "../cloud/model/types.js";
-import type { InstanceState } from "../engine/state/state.js";
-import { readState, statePaths } from "../engine/state/store.js";
+import type { InstanceState, State } from "../engine/state/state.js";
 import { DEFAULT_CONFIG_FILE } from "../inventory/config.js";
 
 export interface QuickstartAnsibleFiles {
@@ -23,9 +22,7 @@ function only(instances: InstanceState[], type: string): InstanceState | string 
 }
 
 /** Writes the files; a string says why it could not (the quickstart itself still succeeded). */
-export function writeQuickstartAnsibleFiles(dataDir: string, stack: string, cwd = process.cwd()): QuickstartAnsibleFiles | string {
-  const state = readState(statePaths(dataDir, stack));
-  if (typeof state === "string") return state;
+export function writeQuickstartAnsibleFiles(state: State, dataDir: string, stack: string, cwd = process.cwd()): QuickstartAnsibleFiles | string {
   const instances = [...state.instances.values()];
   const key = only(instances, "yandex_iam_service_account_key");
   const settings = only(instances, "yandex_organizationmanager_os_login_settings");

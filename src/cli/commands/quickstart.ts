@@ -106,9 +106,9 @@ const command: Command = {
         if (code !== EXIT.OK) return code;
       }
 
-      const ansible = writeQuickstartAnsibleFiles(dataDir, "quickstart");
-      const applied = engine.currentState("quickstart");
+      const applied = await engine.currentState("quickstart", outDir);
       if (!applied.state) throw diagnosticsError(applied.diagnostics);
+      const ansible = writeQuickstartAnsibleFiles(applied.state, dataDir, "quickstart");
       const rows = await currentAccessRows(cloud, applied.state);
       if (json) {
         const files = typeof ansible === "string" ? { ansibleError: ansible } : { ansible };

@@ -2,14 +2,13 @@
 // What each subcommand prints is in src/cli/views/state.ts.
 import { parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession, readStackState, sessionBase } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession, readStackState, sessionBase, stateBackendOf } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP } from "../engine-output.js";
 import { CliError, diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { listAddresses, stateListView, stateMvView, stateRmView, stateShowView } from "../views/state.js";
 import { errorAt, hasErrors, type EngineDiagnostic } from "../../engine/diagnostics.js";
 import { instanceAddressOf, parseInstanceAddress, type State } from "../../engine/state/state.js";
-import { statePaths } from "../../engine/state/store.js";
 
 const help = `oslogin state: inspect or edit the stack's state
 
@@ -94,7 +93,7 @@ const command: Command = {
       const state = await readStackState(base);
       if (sub === "list") {
         const addrs = listAddresses(state, rest);
-        if (base.json) printJsonResult(label, stateListView.json(base.stack, statePaths(base.dataDir, base.stack).state, state, addrs));
+        if (base.json) printJsonResult(label, stateListView.json(base.stack, (await stateBackendOf(base)).location, state, addrs));
         else process.stdout.write(stateListView.text(addrs));
         return EXIT.OK;
       }
@@ -109,7 +108,7 @@ const command: Command = {
     try {
       const removed: string[] = [];
       const moved: [string, string][] = [];
-      const r = await s.engine.editState(s.stack, (state) => (sub === "rm" ? remove(state, rest, removed) : move(state, rest[0], rest[1], moved)));
+      const r = await s.engine.editState(s.stack, (state) => (sub === "rm" ? remove(state, rest, removed) : move(state, rest[0], rest[1], moved)), s.outDir);
       if (hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
       if (s.json) printJsonResult(label, sub === "rm" ? stateRmView.json(removed) : stateMvView.json(moved));
       else process.stdout.write(sub === "rm" ? stateRmView.text(removed) : stateMvView.text(moved));
