@@ -33,8 +33,10 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 
 export const COMMON_HELP = `Common flags:
   --stack NAME        the stack to use (default: the only stack in cdktf.out)
-  --data-dir D        where the embedded cloud (D/cloud.db) and state
-                      (D/stacks/<stack>/terraform.tfstate) live (default: ${DEFAULT_DATA_DIR})
+  --data-dir D        where the embedded cloud lives, D/cloud.db (default: ${DEFAULT_DATA_DIR}); the
+                      state is where the stack's backend says (cdktf's local backend:
+                      terraform.<stack>.tfstate in the project, shared with cdktf deploy),
+                      or D/stacks/<stack>/terraform.tfstate for a stack with no backend
   --out-dir D         the synth output with manifest.json (default: ${DEFAULT_OUT_DIR})
   --endpoint H:P      talk to a running "oslogin serve" over gRPC (TLS, the official SDK)
                       instead of the embedded cloud (with --cloud yandex: one gateway

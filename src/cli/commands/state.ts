@@ -17,8 +17,10 @@ Usage: oslogin state list [ADDR...] [--json] [common flags]
        oslogin state rm ADDR... [--json] [common flags]
        oslogin state mv SOURCE DEST [--json] [common flags]
 
-State lives in <data-dir>/stacks/<stack>/terraform.tfstate (Terraform's v4 format, so
-"terraform show" can read it), with the previous version in terraform.tfstate.backup.
+State lives where the stack's backend says: cdktf's local backend file
+terraform.<stack>.tfstate (the one cdktf deploy uses), or, for a stack without a backend
+block, <data-dir>/stacks/<stack>/terraform.tfstate. It is Terraform's v4 format (so
+"terraform show" can read it), with the previous version in <state file>.backup.
 list shows every address, or those matching ADDR (a resource matches all its instances);
 rm forgets objects without deleting them in the cloud; mv renames an address (for
 example after renaming a construct), without touching the cloud. Sensitive attributes

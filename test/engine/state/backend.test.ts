@@ -104,3 +104,20 @@ describe("GIVEN a state file as terraform writes it", () => {
     expect([s.serial, s.instances.size]).toEqual([0, 0]);
   });
 });
+
+describe("GIVEN terraform holds the stack's local state (its lock-info file is there)", () => {
+  it("WHEN the engine plans THEN it does not touch the state and names terraform as the holder", async () => {
+    model = seededModel();
+    const dir = tempDir();
+    const file = path.join(dir, "terraform.test.tfstate");
+    const out = writeStack(dir, withLocalBackend(file));
+    // what terraform 1.11 writes beside the state while it holds the lock
+    const info = { ID: "7c1f", Operation: "OperationTypeApply", Info: "", Who: "ci@runner", Version: "1.11.4", Created: "2026-12-03T15:00:00Z", Path: file };
+    writeFileSync(localStatePaths(file).lock, JSON.stringify(info));
+    const r = await engineFor(model, path.join(dir, ".oslogin")).plan({ outDir: out });
+    expect(errors(r.diagnostics)).toEqual([
+      'Error: Error acquiring the state lock: the state is locked by ci@runner (terraform 1.11.4, operation OperationTypeApply, since 2026-12-03T15:00:00Z, lock ID 7c1f); wait for it to finish, use --lock-timeout to wait, or "oslogin force-unlock ID" if that process is gone',
+    ]);
+    expect(existsSync(file)).toBe(false);
+  });
+});
