@@ -31,11 +31,13 @@ describe("GIVEN a stack's backend block", () => {
     expect(backendFor({ s3: { bucket: "b" } }, "/x", fallback)).toBe('the "s3" backend is not supported by the engine (only "local"); run this stack with terraform (cdktf deploy)');
     expect(backendFor({ local: { path: 5 } }, "/x", fallback)).toBe('backend "local": path must be a string');
     // terraform's own names for the backup and the lock-info file
-    expect(localStatePaths("/proj/terraform.s.tfstate")).toEqual({
+    expect(localStatePaths("/proj/terraform.s.tfstate", "s")).toEqual({
+      stack: "s",
       dir: "/proj",
       state: "/proj/terraform.s.tfstate",
       backup: "/proj/terraform.s.tfstate.backup",
       lock: "/proj/.terraform.s.tfstate.lock.info",
+      record: "/proj/terraform.s.tfstate.stack.json",
     });
   });
 
@@ -97,7 +99,7 @@ describe("GIVEN a state file as terraform writes it", () => {
 
   it("WHEN terraform left the file empty (it creates it on its first lock) THEN it reads as no state", () => {
     const dir = tempDir();
-    const paths = localStatePaths(path.join(dir, "terraform.s.tfstate"));
+    const paths = localStatePaths(path.join(dir, "terraform.s.tfstate"), "s");
     mkdirSync(dir, { recursive: true });
     writeFileSync(paths.state, "");
     const s = readState(paths) as State;
@@ -113,7 +115,7 @@ describe("GIVEN terraform holds the stack's local state (its lock-info file is t
     const out = writeStack(dir, withLocalBackend(file));
     // what terraform 1.11 writes beside the state while it holds the lock
     const info = { ID: "7c1f", Operation: "OperationTypeApply", Info: "", Who: "ci@runner", Version: "1.11.4", Created: "2026-12-03T15:00:00Z", Path: file };
-    writeFileSync(localStatePaths(file).lock, JSON.stringify(info));
+    writeFileSync(localStatePaths(file, "test").lock, JSON.stringify(info));
     const r = await engineFor(model, path.join(dir, ".oslogin")).plan({ outDir: out });
     expect(errors(r.diagnostics)).toEqual([
       'Error: Error acquiring the state lock: the state is locked by ci@runner (terraform 1.11.4, operation OperationTypeApply, since 2026-12-03T15:00:00Z, lock ID 7c1f); wait for it to finish, use --lock-timeout to wait, or "oslogin force-unlock ID" if that process is gone',
