@@ -1,8 +1,12 @@
 // The yandex provider block, with the real provider's argument names. Pointing `endpoint` at the
 // embedded emulator is what makes a cdktf app run locally; without it, the real cloud is meant.
-import { TerraformProvider } from "cdktf";
+// Secrets are best left out of the stack file (it is written to disk and often uploaded by CI): the
+// provider reads YC_TOKEN / YC_SERVICE_ACCOUNT_KEY_FILE (and YC_ENDPOINT, YC_ORGANIZATION_ID,
+// YC_CLOUD_ID, YC_FOLDER_ID, YC_ZONE) from terraform's environment when the argument is not set.
+import { TerraformProvider, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { PROVIDER_SOURCES } from "../src/resources/registry.js";
+import { PROVIDER_SOURCES, PROVIDER_VERSIONS } from "../src/resources/registry.js";
+import { writeLockFileAtSynth } from "./provider-lock.js";
 
 export interface YandexProviderProps {
   /**
@@ -41,6 +45,33 @@ export interface YandexProviderProps {
    */
   readonly zone?: string;
   /**
+   * Path of a PEM certificate to trust for the endpoint (an oslogin-kit extension), e.g. `oslogin
+   * serve`'s <data-dir>/tls/cert.pem: the emulator's certificate is self-signed.
+   * @default - not set: the endpoint must present a certificate trusted otherwise (or insecure)
+   */
+  readonly rootCerts?: string;
+  /**
+   * Skip verifying the endpoint's TLS certificate (trust whatever it presents).
+   * @default false
+   */
+  readonly insecure?: boolean;
+  /**
+   * Talk to the endpoint without TLS. The embedded cloud always uses TLS, so it refuses this.
+   * @default false
+   */
+  readonly plaintext?: boolean;
+  /**
+   * Retries of a failed API call (accepted for compatibility with the real provider).
+   * @default - the provider's default
+   */
+  readonly maxRetries?: number;
+  /**
+   * The provider version terraform must use. The default is the one `oslogin terraform setup`
+   * mirrors; pin another only with a mirror (or registry) that serves it.
+   * @default - PROVIDER_VERSIONS.yandex ("0.150.0")
+   */
+  readonly version?: string;
+  /**
    * Alias, for a second configuration of the same provider.
    * @default - the default provider configuration
    */
@@ -58,9 +89,10 @@ export class YandexProvider extends TerraformProvider {
     super(scope, id, {
       terraformResourceType: "yandex",
       terraformProviderSource: PROVIDER_SOURCES.yandex,
-      terraformGeneratorMetadata: { providerName: "yandex" },
+      terraformGeneratorMetadata: { providerName: "yandex", providerVersion: props.version ?? PROVIDER_VERSIONS.yandex },
     });
     this.alias = props.alias;
+    writeLockFileAtSynth(TerraformStack.of(this));
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
@@ -73,6 +105,10 @@ export class YandexProvider extends TerraformProvider {
       cloud_id: p.cloudId,
       folder_id: p.folderId,
       zone: p.zone,
+      root_certs: p.rootCerts,
+      insecure: p.insecure,
+      plaintext: p.plaintext,
+      max_retries: p.maxRetries,
       alias: this.alias,
     };
   }

@@ -78,10 +78,11 @@ function cliChild(args: string[], dataDir: string, outDir: string): { wallMs: nu
 
 function synthChild(size: number, outDir: string) {
   const t = performance.now();
+  // In the work dir: the stack's local backend (its state file) is terraform.fleet.tfstate there.
   const r = spawnSync("/usr/bin/env", ["bash", "-c", `node ${path.join(root, "dist/examples/fleet/main.js")}`], {
     env: { ...process.env, FLEET_SIZE: String(size), CDKTF_OUTDIR: outDir },
     encoding: "utf8",
-    cwd: root,
+    cwd: path.dirname(outDir),
   });
   if (r.status !== 0) throw new Error(`synth failed (build first: npx tsc -p .):\n${r.stderr}`);
   return performance.now() - t;

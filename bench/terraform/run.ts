@@ -5,7 +5,7 @@
 // and writes it into BENCHMARKS.md under "## Terraform provider".
 //   npx tsc -p . && npx tsx bench/terraform/run.ts [--size N] [--runs N] [--no-write]
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
@@ -113,7 +113,9 @@ async function main(): Promise<void> {
   const tfPlan = timed(TERRAFORM, ["plan", "-input=false", "-no-color", "-detailed-exitcode"], { cwd: stackDir, env: tfEnv });
   const tfObjects = await countObjects(tfData);
 
-  // oslogin apply, embedded cloud in process
+  // oslogin apply, embedded cloud in process, from no state: terraform's (the stack's one state
+  // file, which the engine would otherwise share) is moved aside
+  renameSync(path.join(work, "terraform.fleet.tfstate"), path.join(work, "terraform.fleet.tfstate.by-terraform"));
   const engineData = path.join(work, "cloud-engine");
   await seed(engineData);
   const engApply = timed(process.execPath, [CLI, "apply", "--auto-approve", "--data-dir", engineData, "--no-color"], { cwd: work });

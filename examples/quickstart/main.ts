@@ -1,7 +1,8 @@
 // The quickstart: the seeded organization (seed.yaml) with OS Login on, its two members, an Ansible
 // service account with sudo on the folder, three OS Login VMs, and alice allowed on one of them with
-// an SSH key this app generates for her. Run: `npx tsc -p . && npx cdktf synth` (cdktf.json runs
-// dist/examples/quickstart/main.js), or `node dist/examples/quickstart/main.js`; output: cdktf.out/.
+// an SSH key this app generates for her. Run: `npx cdktf synth` (cdktf.json runs this file with tsx,
+// so an edit here is what gets deployed), or `npx tsx examples/quickstart/main.ts`; output: cdktf.out/.
+// OSLOGIN_ENDPOINT and OSLOGIN_ROOT_CERTS (at synth) point the provider at `oslogin serve`.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
@@ -28,6 +29,11 @@ export interface QuickstartProps {
    * @default - not set: the engine's embedded cloud, or the provider's default
    */
   readonly endpoint?: string;
+  /**
+   * PEM certificate file the provider trusts for the endpoint (`oslogin serve`'s <data-dir>/tls/cert.pem).
+   * @default - not set
+   */
+  readonly rootCerts?: string;
 }
 
 export class QuickstartStack extends TerraformStack {
@@ -39,6 +45,7 @@ export class QuickstartStack extends TerraformStack {
     super(scope, id);
     new YandexProvider(this, "yandex", {
       endpoint: props.endpoint,
+      rootCerts: props.rootCerts,
       organizationId: SEED.organizationId,
       cloudId: SEED.cloudId,
       folderId: SEED.folderId,
@@ -99,7 +106,11 @@ export function main(): void {
   try {
     const alicePublicKey = ensureAliceKey(join(process.cwd(), ".oslogin", "quickstart-keys"));
     const app = new App();
-    new QuickstartStack(app, "quickstart", { alicePublicKey, endpoint: process.env.OSLOGIN_ENDPOINT });
+    new QuickstartStack(app, "quickstart", {
+      alicePublicKey,
+      endpoint: process.env.OSLOGIN_ENDPOINT || undefined,
+      rootCerts: process.env.OSLOGIN_ROOT_CERTS || undefined,
+    });
     app.synth();
   } catch (e) {
     // Validation errors already name the construct path and the fix; a stack trace adds nothing.

@@ -6,8 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeAuthorizedKeyFile } from "../contract/key-file.js";
 import type { KeyAlgorithm } from "../contract/api-types.js";
-import type { InstanceState } from "../engine/state/state.js";
-import { readState, statePaths } from "../engine/state/store.js";
+import type { InstanceState, State } from "../engine/state/state.js";
 import { DEFAULT_CONFIG_FILE } from "../inventory/config.js";
 
 export interface AnsibleFiles {
@@ -35,10 +34,8 @@ function pick(instances: InstanceState[], type: string, stack: string, match: (i
 }
 
 /** Writes the files; a string says why it could not. */
-export function writeAnsibleFiles(dataDir: string, stack: string, opts: AnsibleFilesOptions = {}): AnsibleFiles | string {
+export function writeAnsibleFiles(state: State, dataDir: string, stack: string, opts: AnsibleFilesOptions = {}): AnsibleFiles | string {
   const cwd = opts.cwd ?? process.cwd();
-  const state = readState(statePaths(dataDir, stack));
-  if (typeof state === "string") return state;
   const instances = [...state.instances.values()];
   let key: InstanceState | string;
   if (opts.address) {

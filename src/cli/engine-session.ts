@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { CloudClient } from "../contract/cloud-client.js";
 import { Engine } from "../engine/engine.js";
+import type { StateBackend } from "../engine/state/backend.js";
 import type { EngineHooks } from "../engine/types.js";
 import { findDefinition } from "../resources/registry.js";
 import { bool, int, str, UsageError, type FlagSpec, type ParsedArgs } from "./args.js";
@@ -32,8 +33,10 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 
 export const COMMON_HELP = `Common flags:
   --stack NAME        the stack to use (default: the only stack in cdktf.out)
-  --data-dir D        where the embedded cloud (D/cloud.db) and state
-                      (D/stacks/<stack>/terraform.tfstate) live (default: ${DEFAULT_DATA_DIR})
+  --data-dir D        where the embedded cloud lives, D/cloud.db (default: ${DEFAULT_DATA_DIR}); the
+                      state is where the stack's backend says (cdktf's local backend:
+                      terraform.<stack>.tfstate in the project, shared with cdktf deploy),
+                      or D/stacks/<stack>/terraform.tfstate for a stack with no backend
   --out-dir D         the synth output with manifest.json (default: ${DEFAULT_OUT_DIR})
   --endpoint H:P      talk to a running "oslogin serve" over gRPC (TLS, the official SDK)
                       instead of the embedded cloud (with --cloud yandex: one gateway
@@ -154,8 +157,8 @@ export function sessionBase(args: ParsedArgs, needs: SessionNeeds): SessionBase 
 
 /** The stack's state, read without the lock and without opening the cloud (state list/show, output, access). */
 export async function readStackState(base: SessionBase): Promise<State> {
-  const { readState, statePaths } = await import("../engine/state/store.js");
-  const st = readState(statePaths(base.dataDir, base.stack));
+  const backend = await stateBackendOf(base);
+  const st = await backend.read();
   if (typeof st === "string") throw new CliError(`cannot read the state: ${st}`);
   return st;
 }
@@ -185,4 +188,12 @@ export async function openSession(args: ParsedArgs, hooks: (style: Style, json: 
     hooks: hooks(base.style, base.json),
   });
   return { ...base, engine, cloud, close };
+}
+
+/** Where the stack's state is: its backend (cdktf's local file), else the data directory. */
+export async function stateBackendOf(base: SessionBase): Promise<StateBackend> {
+  const { stackBackend } = await import("../engine/state/backend.js");
+  const backend = stackBackend(base.outDir, base.dataDir, base.stack);
+  if (typeof backend === "string") throw new CliError(backend);
+  return backend;
 }

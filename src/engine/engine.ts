@@ -1,6 +1,7 @@
 // The engine's boundary: every operation the CLI needs, each returning diagnostics (never throwing
 // for bad input or cloud errors), reporting progress through hooks, holding the state lock while
 // it reads or writes state.
+import path from "node:path";
 import type { ObjectValue } from "../resources/define.js";
 import { completeState } from "../resources/plan.js";
 import { applyPlan, concreteSensitivePaths, type ApplyResult } from "./apply/applier.js";
@@ -9,7 +10,8 @@ import { loadStack } from "./config/load.js";
 import { DEFAULT_RETRY, Limiter, withRetry } from "./concurrency.js";
 import { diagnosticFromError, errorAt, hasErrors, type EngineDiagnostic } from "./diagnostics.js";
 import { makePlan } from "./plan/planner.js";
-import { acquireLock, describeHolder, forceUnlock as forceUnlockFile, type HeldLock } from "./state/lock.js";
+import { describeHolder, type HeldLock } from "./state/lock.js";
+import { backendFor, stackBackend, type StateBackend } from "./state/backend.js";
 import {
   instanceAddress,
   parseInstanceAddress,
@@ -17,7 +19,7 @@ import {
   type InstanceState,
   type State,
 } from "./state/state.js";
-import { readState, removeStaleTempFiles, removeTempFilesInFlight, StateWriter, statePaths } from "./state/store.js";
+import { removeTempFilesInFlight, statePaths, type StateWriter } from "./state/store.js";
 import type { EngineOptions, Plan } from "./types.js";
 import { resourceDependencies, buildGraph } from "./graph.js";
 import { EvalContext, resolveVariables } from "./eval-context.js";
@@ -55,15 +57,31 @@ export class Engine {
     return this.opts.retry ?? DEFAULT_RETRY;
   }
 
-  private load(ref: StackRef): { config?: StackConfig; diagnostics: EngineDiagnostic[] } {
-    return loadStack(ref.outDir, ref.stack);
+  /** The stack's configuration, with its state backend resolved (a bad backend block is an error). */
+  private load(ref: StackRef): { config?: StackConfig; backend?: StateBackend; diagnostics: EngineDiagnostic[] } {
+    const { config, diagnostics } = loadStack(ref.outDir, ref.stack);
+    if (!config) return { diagnostics };
+    const backend = this.backendOf(config);
+    if (typeof backend === "string") return { diagnostics: [...diagnostics, errorAt(undefined, "Unsupported state backend", backend)] };
+    return { config, backend, diagnostics };
+  }
+
+  private backendOf(config: StackConfig): StateBackend | string {
+    return backendFor(config.backend, path.dirname(config.file), statePaths(this.opts.dataDir, config.stack));
+  }
+
+  /**
+   * The backend of a stack named without a plan (state, output, force-unlock): the one its
+   * synthesized configuration in outDir declares, else the data directory's.
+   */
+  backendOfStack(stack: string, outDir?: string): StateBackend | string {
+    return stackBackend(outDir, this.opts.dataDir, stack);
   }
 
   /** Runs fn with the stack's state lock held (waiting up to lockTimeoutMs). */
-  private async locked<T extends { diagnostics: EngineDiagnostic[] }>(stack: string, operation: string, fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
-    const paths = statePaths(this.opts.dataDir, stack);
+  private async locked<T extends { diagnostics: EngineDiagnostic[] }>(backend: StateBackend, operation: string, fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
     const timeout = this.opts.lockTimeoutMs ?? 0;
-    const r = await acquireLock(paths.lock, operation, timeout, (holder) => this.opts.hooks?.lockWait?.(holder));
+    const r = await backend.lock(operation, timeout, (holder) => this.opts.hooks?.lockWait?.(holder));
     if (!r.ok) {
       return {
         diagnostics: [
@@ -75,7 +93,7 @@ export class Engine {
     this.held = { lock: r.lock };
     try {
       // A process killed while writing the state left its temp file; the lock makes it ours to remove.
-      removeStaleTempFiles(paths);
+      backend.removeStaleTempFiles();
       return await fn();
     } catch (e) {
       // Programming errors still must not leave a lock behind or reach the user as a stack.
@@ -124,8 +142,8 @@ export class Engine {
     return errorAt(undefined, "Interrupted", "stopped before applying anything: the cloud and the state are unchanged");
   }
 
-  private readState(stack: string): { state?: State; diagnostics: EngineDiagnostic[] } {
-    const s = readState(statePaths(this.opts.dataDir, stack));
+  private async readState(backend: StateBackend): Promise<{ state?: State; diagnostics: EngineDiagnostic[] }> {
+    const s = await backend.read();
     if (typeof s === "string") return { diagnostics: [errorAt(undefined, "Cannot read the state", s)] };
     return { state: s, diagnostics: [] };
   }
@@ -148,10 +166,10 @@ export class Engine {
 
   /** plan: refresh and compute changes; writes nothing. */
   async plan(req: PlanRequest): Promise<{ plan?: Plan; diagnostics: EngineDiagnostic[] }> {
-    const { config, diagnostics } = this.load(req);
-    if (!config || hasErrors(diagnostics)) return { diagnostics };
-    return this.locked(config.stack, "OperationTypePlan", async () => {
-      const s = this.readState(config.stack);
+    const { config, backend, diagnostics } = this.load(req);
+    if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
+    return this.locked(backend, "OperationTypePlan", async () => {
+      const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
       const r = await this.planWith(config, s.state, req);
       return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
@@ -163,31 +181,31 @@ export class Engine {
    * the plan and may decline; without it the plan is applied when it has no errors.
    */
   async run(req: PlanRequest, confirm?: (plan: Plan) => Promise<boolean>): Promise<RunResult> {
-    const { config, diagnostics } = this.load(req);
-    if (!config || hasErrors(diagnostics)) return { diagnostics };
-    return this.locked(config.stack, "OperationTypeApply", async (): Promise<RunResult> => {
-      const s = this.readState(config.stack);
+    const { config, backend, diagnostics } = this.load(req);
+    if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
+    return this.locked(backend, "OperationTypeApply", async (): Promise<RunResult> => {
+      const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
       const r = await this.planWith(config, s.state, req);
       if (!r.plan || hasErrors(r.diagnostics)) return { diagnostics: [...diagnostics, ...r.diagnostics] };
       if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
       if (confirm && !(await confirm(r.plan))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
       if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
-      const a = await this.applyLocked(config, s.state, r.plan);
+      const a = await this.applyLocked(config, backend, s.state, r.plan);
       return { plan: r.plan, applied: a.counts, diagnostics: [...diagnostics, ...r.diagnostics, ...a.diagnostics] };
     });
   }
 
   /** apply a saved plan: refuses when the configuration or the state moved since it was made. */
   async applySaved(plan: Plan, ref: StackRef): Promise<RunResult> {
-    const { config, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
-    if (!config || hasErrors(diagnostics)) return { diagnostics };
+    const { config, backend, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
+    if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
     if (config.stack !== plan.stack) return { diagnostics: [errorAt(undefined, "Wrong stack", `the plan is for stack "${plan.stack}", not "${config.stack}"`)] };
     if (config.hash !== plan.configHash) {
       return { diagnostics: [errorAt(undefined, "Saved plan is stale", "the configuration changed since the plan was made (synth ran again); run plan again")] };
     }
-    return this.locked(config.stack, "OperationTypeApply", async (): Promise<RunResult> => {
-      const s = this.readState(config.stack);
+    return this.locked(backend, "OperationTypeApply", async (): Promise<RunResult> => {
+      const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
       // A plan made before any state existed: the fresh state takes the plan's lineage.
       if (plan.serial === 0 && s.state.serial === 0 && s.state.instances.size === 0) s.state.lineage = plan.lineage;
@@ -203,13 +221,13 @@ export class Engine {
           diagnostics: [errorAt(undefined, "Saved plan is stale", `the state changed since the plan was made (serial ${plan.serial} -> ${s.state.serial}); run plan again`)],
         };
       }
-      const a = await this.applyLocked(config, s.state, plan);
+      const a = await this.applyLocked(config, backend, s.state, plan);
       return { plan, applied: a.counts, diagnostics: a.diagnostics };
     });
   }
 
-  private async applyLocked(config: StackConfig, state: State, plan: Plan): Promise<ApplyResult> {
-    const writer = new StateWriter(statePaths(this.opts.dataDir, config.stack), state);
+  private async applyLocked(config: StackConfig, backend: StateBackend, state: State, plan: Plan): Promise<ApplyResult> {
+    const writer = backend.writer(state);
     if (this.held) this.held.writer = writer;
     return applyPlan({
       signal: this.stopping.signal,
@@ -226,8 +244,8 @@ export class Engine {
 
   /** import ADDR ID: adopt an existing object into state (the address must be declared). */
   async import(ref: StackRef, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
-    const { config, diagnostics } = this.load(ref);
-    if (!config || hasErrors(diagnostics)) return { diagnostics };
+    const { config, backend, diagnostics } = this.load(ref);
+    if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
     const parsed = parseInstanceAddress(address);
     if (!parsed || parsed.mode !== "managed") return { diagnostics: [errorAt(address, "Invalid address", 'expected TYPE.NAME, TYPE.NAME[N] or TYPE.NAME["KEY"]')] };
     const block = config.resources.find((r) => r.address === parsed.resource);
@@ -242,8 +260,8 @@ export class Engine {
     if (!def.importer) return { diagnostics: [errorAt(address, "Resource type does not support import", `${parsed.type} cannot be imported`)] };
     const partial = def.importer.parse(id);
     if (typeof partial === "string") return { diagnostics: [errorAt(address, "Invalid import ID", `${partial} (format: ${def.importer.format})`)] };
-    return this.locked(config.stack, "OperationTypeImport", async () => {
-      const s = this.readState(config.stack);
+    return this.locked(backend, "OperationTypeImport", async () => {
+      const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
       const canonical = instanceAddress(parsed.resource, parsed.indexKey);
       if (s.state.instances.has(canonical)) {
@@ -278,32 +296,37 @@ export class Engine {
         dependencies: resourceDependencies(graph, block.address),
       };
       s.state.instances.set(canonical, instance);
-      const writer = new StateWriter(statePaths(this.opts.dataDir, config.stack), s.state);
-      await writer.flush();
+      await backend.writer(s.state).flush();
       return { instance, diagnostics: [] };
     });
   }
 
-  /** Reads the state without locking (state list/show, output). */
-  currentState(stack: string): { state?: State; diagnostics: EngineDiagnostic[] } {
-    return this.readState(stack);
+  /** Reads the state without locking (state list/show, output); outDir locates the stack's backend. */
+  async currentState(stack: string, outDir?: string): Promise<{ state?: State; diagnostics: EngineDiagnostic[] }> {
+    const backend = this.backendOfStack(stack, outDir);
+    if (typeof backend === "string") return { diagnostics: [errorAt(undefined, "Unsupported state backend", backend)] };
+    return this.readState(backend);
   }
 
   /** state rm / state mv: edit state under the lock, one write with a backup. */
-  async editState(stack: string, edit: (s: State) => EngineDiagnostic[]): Promise<{ diagnostics: EngineDiagnostic[] }> {
-    return this.locked(stack, "OperationTypeStateEdit", async () => {
-      const s = this.readState(stack);
+  async editState(stack: string, edit: (s: State) => EngineDiagnostic[], outDir?: string): Promise<{ diagnostics: EngineDiagnostic[] }> {
+    const backend = this.backendOfStack(stack, outDir);
+    if (typeof backend === "string") return { diagnostics: [errorAt(undefined, "Unsupported state backend", backend)] };
+    return this.locked(backend, "OperationTypeStateEdit", async () => {
+      const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
       const d = edit(s.state);
       if (hasErrors(d)) return { diagnostics: d };
-      await new StateWriter(statePaths(this.opts.dataDir, stack), s.state).flush();
+      await backend.writer(s.state).flush();
       return { diagnostics: d };
     });
   }
 
-  forceUnlock(stack: string, id: string): { diagnostics: EngineDiagnostic[]; holder?: string } {
-    const r = forceUnlockFile(statePaths(this.opts.dataDir, stack).lock, id);
+  forceUnlock(stack: string, id: string, outDir?: string): { diagnostics: EngineDiagnostic[]; holder?: string } {
+    const backend = this.backendOfStack(stack, outDir);
+    if (typeof backend === "string") return { diagnostics: [errorAt(undefined, "Unsupported state backend", backend)] };
+    const r = backend.forceUnlock(id);
     if (!r.ok) return { diagnostics: [errorAt(undefined, "Cannot unlock", r.reason)] };
-    return { diagnostics: [], holder: describeHolder(r.holder) };
+    return { diagnostics: [], holder: r.holder };
   }
 }

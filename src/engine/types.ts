@@ -118,7 +118,7 @@ export interface EngineHooks {
 export interface EngineOptions {
   cloud: CloudClient;
   definitions: DefinitionLookup;
-  /** Where state lives: <dataDir>/stacks/<stack>/terraform.tfstate. */
+  /** Where state lives when a stack declares no backend: <dataDir>/stacks/<stack>/terraform.tfstate. */
   dataDir: string;
   hooks?: EngineHooks;
   /** The one concurrency cap for cloud calls in refresh and apply (default 10). */

@@ -576,3 +576,69 @@ function isComplete(schema: BlockSchema, v: ObjectValue): boolean {
 export function completed(schema: BlockSchema, v: ObjectValue): ObjectValue {
   return isComplete(schema, v) ? v : completeState(schema, v);
 }
+
+// ---------------------------------------------------------------- state values from either writer
+
+/**
+ * A value read from a state file, in our conventions: int64 as a canonical decimal string, number as
+ * a JS number. Terraform writes an int64 (a cty number) as a JSON number, `"uid": 5000`, and we write
+ * `"uid": "5000"`; both mean one value, and reading them apart would show a change nobody made.
+ * Returns `value` itself when nothing needs converting (the common case costs no allocation).
+ */
+export function canonicalStateValue(schema: BlockSchema, value: ObjectValue): ObjectValue {
+  let out: ObjectValue | undefined;
+  const shape = shapeOf(schema);
+  for (let attr = shape.attributes; attr; attr = attr.next) {
+    const v = value[attr.name];
+    if (v === null || v === undefined) continue;
+    const c = canonicalTyped(attr.type, v);
+    if (c !== v) (out ??= { ...value })[attr.name] = c;
+  }
+  for (let block = shape.blocks; block; block = block.next) {
+    const items = value[block.name];
+    if (!Array.isArray(items)) continue;
+    const next = canonicalList(items, (i) => (isPlainObject(i) ? canonicalStateValue(block.block, i as ObjectValue) : i));
+    if (next !== items) (out ??= { ...value })[block.name] = next;
+  }
+  return out ?? value;
+}
+
+function canonicalTyped(t: ValueType, v: Value): Value {
+  if (v === null || isUnknown(v)) return v;
+  switch (t.kind) {
+    case "int64":
+      if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
+      if (typeof v === "string" && INTEGER_TEXT.test(v)) {
+        const s = BigInt(v).toString();
+        return s === v ? v : s;
+      }
+      return v;
+    case "number":
+      return typeof v === "string" && NUMBER_TEXT.test(v.trim()) ? Number(v.trim()) : v;
+    case "list":
+    case "set":
+      return Array.isArray(v) ? canonicalList(v, (e) => canonicalTyped(t.element, e)) : v;
+    case "map": {
+      if (!isPlainObject(v)) return v;
+      let out: ObjectValue | undefined;
+      for (const k in v) {
+        const e = (v as ObjectValue)[k];
+        const c = canonicalTyped(t.element, e);
+        if (c !== e) (out ??= { ...(v as ObjectValue) })[k] = c;
+      }
+      return out ?? v;
+    }
+    default:
+      return v;
+  }
+}
+
+/** items mapped by f; the same array when f changed no element. */
+function canonicalList(items: Value[], f: (e: Value) => Value): Value[] {
+  let out: Value[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const c = f(items[i]);
+    if (c !== items[i]) (out ??= items.slice())[i] = c;
+  }
+  return out ?? items;
+}

@@ -36,6 +36,16 @@ export const PROVIDER_SOURCES: Readonly<Record<ProviderName, string>> = {
   null: "hashicorp/null",
 };
 
+/**
+ * The provider version each stack pins and `oslogin terraform setup` puts in its mirror: one
+ * number, so the mirror always satisfies what the constructs synthesize. cdktf-cli refuses a
+ * required provider without a version, and @cdktf/provider-null 11.0.1 pins null 3.2.4 itself.
+ */
+export const PROVIDER_VERSIONS: Readonly<Record<ProviderName, string>> = {
+  yandex: "0.150.0",
+  null: "3.2.4",
+};
+
 // One map per kind: a plan looks up every instance's type, and building a "kind.type" key per
 // lookup cost more than the lookup.
 const byKind: Record<ResourceDefinition["kind"], Map<string, ResourceDefinition>> = { resource: new Map(), data: new Map() };

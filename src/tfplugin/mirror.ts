@@ -10,6 +10,7 @@
 // the hashed directory.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { PROVIDER_SOURCES, PROVIDER_VERSIONS } from "../resources/registry.js";
 
 export interface MirroredProvider {
   /** Terraform's source address, e.g. registry.terraform.io/yandex-cloud/yandex. */
@@ -20,14 +21,11 @@ export interface MirroredProvider {
   version: string;
 }
 
-/**
- * yandex: cdktf stacks from our constructs ask for a range (">= 0.100"); a version inside it is enough.
- * null: @cdktf/provider-null 11.0.1 synthesizes the exact pin 3.2.4.
- */
-export const MIRRORED_PROVIDERS: MirroredProvider[] = [
-  { source: "registry.terraform.io/yandex-cloud/yandex", namespace: "yandex-cloud", type: "yandex", version: "0.150.0" },
-  { source: "registry.terraform.io/hashicorp/null", namespace: "hashicorp", type: "null", version: "3.2.4" },
-];
+/** Exactly the versions stacks pin (YandexProvider; @cdktf/provider-null pins the same null). */
+export const MIRRORED_PROVIDERS: MirroredProvider[] = (["yandex", "null"] as const).map((type) => {
+  const [namespace] = PROVIDER_SOURCES[type].split("/");
+  return { source: `registry.terraform.io/${PROVIDER_SOURCES[type]}`, namespace, type, version: PROVIDER_VERSIONS[type] };
+});
 
 export interface SetupOptions {
   /** Where to write the CLI config and the mirror. */
@@ -72,6 +70,9 @@ export function cliConfig(mirrorDir: string, providers: MirroredProvider[] = MIR
   return [
     "# Terraform CLI configuration written by `oslogin terraform setup`: our providers come from the",
     "# local mirror below, never from the registry (this works offline).",
+    "# No version check against checkpoint-api.hashicorp.com on every command (offline it only fails).",
+    "disable_checkpoint = true",
+    "",
     "provider_installation {",
     "  filesystem_mirror {",
     `    path    = ${hcl(mirrorDir)}`,

@@ -13,7 +13,7 @@ import { applyDefaults, completeState, hasErrors, normalizeConfig, planResourceC
 import { attributePathToProto, diagnosticsToProto, errorDiagnostic } from "./diagnostics.js";
 import type { Message } from "./protocol.js";
 import { definitionSchema, schemaToProto } from "./schema.js";
-import { parseJsonKeepingIntegers } from "./json.js";
+import { parseJsonKeepingIntegers } from "../util/json-integers.js";
 import { decodeDynamic, decodeJson, encodeMsgpack, WireValueError } from "./values.js";
 
 /** What one provider binary serves (yandex-cloud/yandex, hashicorp/null). */

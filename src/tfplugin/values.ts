@@ -8,7 +8,7 @@
 import { Decoder, Encoder, ExtData } from "@msgpack/msgpack";
 import { UNKNOWN, isUnknown } from "../resources/define.js";
 import type { BlockSchema, ObjectValue, Value, ValueType } from "../resources/define.js";
-import { parseJsonKeepingIntegers } from "./json.js";
+import { parseJsonKeepingIntegers } from "../util/json-integers.js";
 
 /** A value from terraform that does not fit the schema; `path` says where. */
 export class WireValueError extends Error {

@@ -6,16 +6,16 @@
 // The provider reaches the embedded cloud in process (OSLOGIN_TF_DATA_DIR); each terraform command
 // starts it several times, and the data directory is only opened by one process at a time.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { generateEd25519KeyPair } from "../../src/ssh/keypair.js";
 import { cloudSnapshot } from "./harness/cloud-snapshot.js";
 import { CLI, requireTerraform, runTerraform, SEED_FILE, seedQuickstart, TERRAFORM, terraformEnv } from "./harness/terraform.js";
+import { startServe, type Served } from "./harness/serve.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const SCOPE = { organizationId: "bpfquickstartorg0001", folderId: "b1gquickstartfolder1" };
@@ -121,7 +121,11 @@ describe("real terraform with oslogin-kit's provider (quickstart stack)", SLOW, 
     const byTerraform = await withCloud(dataDir, (c) => cloudSnapshot(c, SCOPE));
     const engineDir = join(work, "cloud-engine");
     seed(engineDir);
-    execFileSync(process.execPath, [CLI, "apply", "--auto-approve", "--data-dir", engineDir], { cwd: work, encoding: "utf8", stdio: "pipe" });
+    // Its own project (the stack's state is the project's terraform.quickstart.tfstate), with alice's key.
+    const engineApp = join(work, "engine-app");
+    cpSync(join(work, ".oslogin/quickstart-keys"), join(engineApp, ".oslogin/quickstart-keys"), { recursive: true });
+    execFileSync(process.execPath, [join(ROOT, "dist/examples/quickstart/main.js")], { cwd: engineApp, stdio: "pipe" });
+    execFileSync(process.execPath, [CLI, "apply", "--auto-approve", "--data-dir", engineDir], { cwd: engineApp, encoding: "utf8", stdio: "pipe" });
     const byEngine = await withCloud(engineDir, (c) => cloudSnapshot(c, SCOPE));
     expect(byTerraform).toEqual(byEngine);
     expect((byTerraform.profiles as unknown[]).length).toBeGreaterThan(0);
@@ -232,44 +236,30 @@ describe("real terraform with oslogin-kit's provider (quickstart stack)", SLOW, 
 
 describe("real terraform with oslogin-kit's provider through `oslogin serve` (gRPC, the official SDK client)", SLOW, () => {
   let dir: string;
-  let serve: ChildProcess | undefined;
+  let served: Served | undefined;
   let env: NodeJS.ProcessEnv;
   let stack: string;
 
   beforeAll(async () => {
     requireTerraform();
     dir = mkdtempSync(join(tmpdir(), "oslogin-tf-grpc-"));
-    serve = spawn(process.execPath, [CLI, "serve", "--data-dir", join(dir, "cloud"), "--rest-port", "0", "--grpc-port", "0", "--seed", SEED_FILE, "--json"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const ready = await new Promise<{ grpcEndpoint: string; adminTokenFile: string; tlsCertFile: string }>((resolve, reject) => {
-      let err = "";
-      serve!.stderr!.on("data", (d) => (err += d));
-      createInterface({ input: serve!.stdout! }).once("line", (l) => resolve(JSON.parse(l)));
-      serve!.once("exit", (code) => reject(new Error(`oslogin serve exited ${code}: ${err}`)));
-    });
-    // The construct takes the endpoint at synth time, as a user's app would.
+    served = await startServe(join(dir, "cloud"));
+    // The app takes the endpoint and the certificate to trust at synth time, as a user's app would.
     mkdirSync(join(dir, "app"));
     execFileSync(process.execPath, [join(ROOT, "dist/examples/quickstart/main.js")], {
       cwd: join(dir, "app"),
-      env: { ...process.env, OSLOGIN_ENDPOINT: ready.grpcEndpoint },
+      env: { ...process.env, OSLOGIN_ENDPOINT: served.grpcEndpoint, OSLOGIN_ROOT_CERTS: served.tlsCertFile },
       stdio: "pipe",
     });
     stack = join(dir, "app/cdktf.out/stacks/quickstart");
     const synthesized = JSON.parse(readFileSync(join(stack, "cdk.tf.json"), "utf8"));
-    expect(synthesized.provider.yandex[0].endpoint).toBe(ready.grpcEndpoint);
     // root_certs (our extension) trusts the emulator's self-signed certificate.
-    synthesized.provider.yandex[0].root_certs = ready.tlsCertFile;
-    writeFileSync(join(stack, "cdk.tf.json"), JSON.stringify(synthesized, null, 2));
+    expect(synthesized.provider.yandex[0]).toMatchObject({ endpoint: served.grpcEndpoint, root_certs: served.tlsCertFile });
     // The token stays out of the stack file: the provider reads YC_TOKEN like the real one.
-    env = terraformEnv(dir, { YC_TOKEN: readFileSync(ready.adminTokenFile, "utf8").trim() });
+    env = terraformEnv(dir, { YC_TOKEN: readFileSync(served.adminTokenFile, "utf8").trim() });
   });
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((r) => serve!.once("exit", r));
-      serve.kill("SIGTERM");
-      await exited;
-    }
+    await served?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

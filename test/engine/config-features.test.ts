@@ -65,7 +65,7 @@ describe("GIVEN variables, locals, provider aliases, for_each over a map and ove
       'yandex_organizationmanager_os_login_profile.robots["dev"]',
       'yandex_organizationmanager_os_login_profile.robots["ops"]',
     ]);
-    const { state } = engine.currentState("test");
+    const { state } = await engine.currentState("test");
     expect(state!.outputs.robot_logins.value).toEqual({ dev: "dev-user", ops: "ops-admin" });
     expect(state!.outputs.bob.value).toBe("ajebob00000000000002");
   });

@@ -46,7 +46,7 @@ describe("GIVEN a service account create whose answer was lost (the cloud made i
 
     const lost = await engine.run({ outDir: writeStack(dir, stack("first")), mode: "normal" });
     expect(lost.applied?.failed).toBe(1);
-    expect(Object.keys(engine.currentState("test").state!.pending)).toEqual(["yandex_iam_service_account.deploy"]);
+    expect(Object.keys((await engine.currentState("test")).state!.pending)).toEqual(["yandex_iam_service_account.deploy"]);
     expect(await accounts()).toEqual([["deploy", "first"]]);
 
     loseAnswers = false;
@@ -54,7 +54,7 @@ describe("GIVEN a service account create whose answer was lost (the cloud made i
     expect(changed.diagnostics.map((d) => [d.address, d.summary, /idempotency-key: ".+" was already used for a different iam\.ServiceAccountService\.Create request/.test(d.detail ?? "")])).toEqual([
       ["yandex_iam_service_account.deploy", "Creating failed", true],
     ]);
-    expect(Object.keys(engine.currentState("test").state!.pending)).toEqual(["yandex_iam_service_account.deploy"]);
+    expect(Object.keys((await engine.currentState("test")).state!.pending)).toEqual(["yandex_iam_service_account.deploy"]);
 
     const restored = await engine.run({ outDir: writeStack(dir, stack("first")), mode: "normal" });
     expect(restored.diagnostics).toEqual([]);

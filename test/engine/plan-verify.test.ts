@@ -51,7 +51,7 @@ describe("GIVEN a stack that grants a role on an instance id that does not exist
     expect(run.diagnostics).toEqual(expected);
     expect(run.applied).toBeUndefined();
     expect(await bindingsOn("organization", ORG)).toEqual([]);
-    expect(engine.currentState("test").state?.instances.size ?? 0).toBe(0);
+    expect((await engine.currentState("test")).state?.instances.size ?? 0).toBe(0);
   });
 });
 

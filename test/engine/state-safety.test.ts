@@ -68,7 +68,7 @@ describe("GIVEN a stack whose state file was replaced by one of another lineage"
     expect(readFileSync(mine.paths.state, "utf8")).toBe(readFileSync(other.paths.state, "utf8"));
     expect(await profileCount(model!)).toBe(profiles);
     // Read-only commands refuse it too: `state list` and `output` would show another stack's objects.
-    expect(errors(mine.engine.currentState("test").diagnostics)).toEqual([expected]);
+    expect(errors((await mine.engine.currentState("test")).diagnostics)).toEqual([expected]);
   });
 
   it("WHEN the owner deletes the record as the message says THEN the stack takes that state, and its next write records its lineage", async () => {

@@ -31,6 +31,9 @@ describe("offline mirror setup", () => {
       [
         "# Terraform CLI configuration written by `oslogin terraform setup`: our providers come from the",
         "# local mirror below, never from the registry (this works offline).",
+        "# No version check against checkpoint-api.hashicorp.com on every command (offline it only fails).",
+        "disable_checkpoint = true",
+        "",
         "provider_installation {",
         "  filesystem_mirror {",
         '    path    = "/m"',

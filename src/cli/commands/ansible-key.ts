@@ -1,12 +1,11 @@
 // `oslogin ansible-key [ADDR]`: write the authorized key of a service account in state (the one
 // Ansible connects as) to a key file, mode 0600, and an oslogin-inventory.yml for it if there is
 // none. The key's private part is in state since the key was created; it is never printed.
-import { readdirSync } from "node:fs";
 import path from "node:path";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { writeAnsibleFiles } from "../ansible-files.js";
-import { DEFAULT_DATA_DIR } from "../engine-session.js";
+import { DEFAULT_DATA_DIR, readStackState, sessionBase } from "../engine-session.js";
 import { EXIT } from "../engine-output.js";
 import { CliError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
@@ -25,6 +24,7 @@ Run it again after a key rotation (keyVersion) to write the new key.
 Flags:
   --out FILE       the key file (default: <data-dir>/<stack>/ansible-key.json)
   --stack NAME     the stack (default: the only one with state)
+  --out-dir DIR    the synthesized app, whose backend says where state is (default: cdktf.out)
   --data-dir D     the embedded cloud and state (default: ${DEFAULT_DATA_DIR})
   --json           print {keyFile, configFile, configWritten} in the JSON envelope (docs/cli.md)
 
@@ -38,23 +38,12 @@ const command: Command = {
   summary: "Write a service account's authorized key (from state) for Ansible",
   help,
   async run(argv) {
-    const args = parseArgs(argv, { out: { value: true }, stack: { value: true }, "data-dir": { value: true }, json: {} });
+    const args = parseArgs(argv, { out: { value: true }, stack: { value: true }, "data-dir": { value: true }, "out-dir": { value: true }, json: {} });
     if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`);
-    const dataDir = path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR);
-    let stack = str(args, "stack");
-    if (!stack) {
-      let stacks: string[] = [];
-      try {
-        stacks = readdirSync(path.join(dataDir, "stacks"));
-      } catch {
-        // no state at all: said below
-      }
-      if (stacks.length !== 1) {
-        throw new CliError(stacks.length ? `there are ${stacks.length} stacks (${stacks.join(", ")}): pass one with --stack` : `no state in ${dataDir}: run "oslogin apply" first, or pass --data-dir`);
-      }
-      stack = stacks[0];
-    }
-    const r = writeAnsibleFiles(dataDir, stack, { address: args.positionals[0], keyFile: str(args, "out") });
+    // The stack and its state as every state command finds them (its backend, else the data directory).
+    const base = sessionBase(args, "state");
+    const state = await readStackState(base);
+    const r = writeAnsibleFiles(state, base.dataDir, base.stack, { address: args.positionals[0], keyFile: str(args, "out") });
     if (typeof r === "string") throw new CliError(r);
     if (bool(args, "json")) printJsonResult("ansible-key", { ...r });
     else {

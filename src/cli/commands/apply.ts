@@ -20,7 +20,7 @@ exactly that plan, and refuses if the state or the synthesized configuration cha
 
 While applying, a line per resource shows it starting and finishing. Independent resources
 carry on when one fails (its dependents are skipped). State is written after every resource
-(<data-dir>/stacks/<stack>/terraform.tfstate, with a .backup); an apply killed at any point
+(where the stack's backend says, with a .backup); an apply killed at any point
 is finished by the next apply without duplicates (every create carries an idempotency key).
 Ctrl-C (or SIGTERM) starts no further operation, lets those in flight finish, writes the
 state, releases the lock and exits 130; a second one exits at once (docs/guarantees.md).

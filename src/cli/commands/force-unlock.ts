@@ -30,7 +30,7 @@ const command: Command = {
     if (args.positionals.length !== 1) throw new UsageError("expected the LOCK_ID");
     const s = await openSession(args, undefined, "state");
     try {
-      const r = s.engine.forceUnlock(s.stack, args.positionals[0]);
+      const r = s.engine.forceUnlock(s.stack, args.positionals[0], s.outDir);
       if (!r.holder) throw diagnosticsError(r.diagnostics);
       if (s.json) printJsonResult("force-unlock", { stack: s.stack, holder: r.holder });
       else console.log(`Unlocked the state of stack ${s.stack} (was held by ${r.holder}).`);

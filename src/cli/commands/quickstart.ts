@@ -105,9 +105,9 @@ const command: Command = {
         if (code !== EXIT.OK) return code;
       }
 
-      const ansible = writeAnsibleFiles(dataDir, "quickstart", { writtenBy: "oslogin quickstart" });
-      const applied = engine.currentState("quickstart");
+      const applied = await engine.currentState("quickstart", outDir);
       if (!applied.state) throw diagnosticsError(applied.diagnostics);
+      const ansible = writeAnsibleFiles(applied.state, dataDir, "quickstart", { writtenBy: "oslogin quickstart" });
       const rows = await currentAccessRows(cloud, applied.state);
       if (json) {
         const files = typeof ansible === "string" ? { ansibleError: ansible } : { ansible };

@@ -2,14 +2,13 @@
 // What each subcommand prints is in src/cli/views/state.ts.
 import { parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession, readStackState, sessionBase } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession, readStackState, sessionBase, stateBackendOf } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP } from "../engine-output.js";
 import { CliError, diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { listAddresses, stateListView, stateMvView, stateRmView, stateShowView } from "../views/state.js";
 import { errorAt, hasErrors, type EngineDiagnostic } from "../../engine/diagnostics.js";
 import { instanceAddressOf, parseInstanceAddress, type State } from "../../engine/state/state.js";
-import { statePaths } from "../../engine/state/store.js";
 
 const help = `oslogin state: inspect or edit the stack's state
 
@@ -18,8 +17,10 @@ Usage: oslogin state list [ADDR...] [--json] [common flags]
        oslogin state rm ADDR... [--json] [common flags]
        oslogin state mv SOURCE DEST [--json] [common flags]
 
-State lives in <data-dir>/stacks/<stack>/terraform.tfstate (Terraform's v4 format, so
-"terraform show" can read it), with the previous version in terraform.tfstate.backup.
+State lives where the stack's backend says: cdktf's local backend file
+terraform.<stack>.tfstate (the one cdktf deploy uses), or, for a stack without a backend
+block, <data-dir>/stacks/<stack>/terraform.tfstate. It is Terraform's v4 format (so
+"terraform show" can read it), with the previous version in <state file>.backup.
 list shows every address, or those matching ADDR (a resource matches all its instances);
 rm forgets objects without deleting them in the cloud; mv renames an address (for
 example after renaming a construct), without touching the cloud. Sensitive attributes
@@ -94,7 +95,7 @@ const command: Command = {
       const state = await readStackState(base);
       if (sub === "list") {
         const addrs = listAddresses(state, rest);
-        if (base.json) printJsonResult(label, stateListView.json(base.stack, statePaths(base.dataDir, base.stack).state, state, addrs));
+        if (base.json) printJsonResult(label, stateListView.json(base.stack, (await stateBackendOf(base)).location, state, addrs));
         else process.stdout.write(stateListView.text(addrs));
         return EXIT.OK;
       }
@@ -109,7 +110,7 @@ const command: Command = {
     try {
       const removed: string[] = [];
       const moved: [string, string][] = [];
-      const r = await s.engine.editState(s.stack, (state) => (sub === "rm" ? remove(state, rest, removed) : move(state, rest[0], rest[1], moved)));
+      const r = await s.engine.editState(s.stack, (state) => (sub === "rm" ? remove(state, rest, removed) : move(state, rest[0], rest[1], moved)), s.outDir);
       if (hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
       if (s.json) printJsonResult(label, sub === "rm" ? stateRmView.json(removed) : stateMvView.json(moved));
       else process.stdout.write(sub === "rm" ? stateRmView.text(removed) : stateMvView.text(moved));

@@ -25,15 +25,20 @@ Flags:
   --dir D    where to write terraformrc and mirror/ (default: ${DEFAULT_DIR})
   --json     print {cliConfigFile, mirrorDir, providers} in the JSON envelope instead of the two lines
 
-Then, in a synthesized stack (cdktf.out/stacks/<stack>):
-  export TF_CLI_CONFIG_FILE=<dir>/terraformrc
+Then, with the cdktf CLI in the project (docs/cdktf-deploy.md):
+  export TF_CLI_CONFIG_FILE=<dir>/terraformrc CHECKPOINT_DISABLE=1
+  npx cdktf deploy --auto-approve
+or with terraform in a synthesized stack (cdktf.out/stacks/<stack>):
   terraform init && terraform apply
+
+Stacks built with YandexProvider pin the mirrored versions and get a
+.terraform.lock.hcl at synth, so cdktf-cli never asks the registry to lock them.
 
 The provider reaches the cloud named in the stack's provider "yandex" block: endpoint
 (what \`oslogin serve\` prints), token (or YC_TOKEN) or service_account_key_file, and
 root_certs = "<data-dir>/tls/cert.pem" (or insecure = true) to trust the emulator's
 certificate. With OSLOGIN_TF_DATA_DIR=<data-dir> in terraform's environment it uses
-that embedded cloud in process instead. See docs/terraform.md.
+that embedded cloud in process instead. See docs/terraform.md and docs/cdktf-deploy.md.
 
 Example:
   npm run build && oslogin terraform setup --dir ~/.oslogin/terraform`;
@@ -63,9 +68,9 @@ const command: Command = {
     for (const p of result.providers) {
       console.error(`${p.unchanged ? "unchanged" : "installed"} ${p.source} ${p.version} -> ${p.executable}`);
     }
-    console.error(`wrote ${result.cliConfigFile}\n\nNow, in a synthesized stack (cdktf.out/stacks/<stack>), run:`);
+    console.error(`wrote ${result.cliConfigFile}\n\nNow export these (cdktf-cli reads CHECKPOINT_DISABLE, or it logs a failed version check offline),\nthen run cdktf deploy in the project, or terraform init in cdktf.out/stacks/<stack>:`);
     console.log(`export TF_CLI_CONFIG_FILE=${shellQuote(result.cliConfigFile)}`);
-    console.log("terraform init");
+    console.log("export CHECKPOINT_DISABLE=1");
     return 0;
   },
 };

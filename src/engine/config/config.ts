@@ -75,4 +75,6 @@ export interface StackConfig {
   locals: Map<string, LocalBlock>;
   outputs: Map<string, OutputBlock>;
   requiredProviders: Record<string, { source?: string; version?: string }>;
+  /** terraform.backend as written ({"local": {"path": ...}}), undefined when the stack declares none. */
+  backend?: Record<string, unknown>;
 }

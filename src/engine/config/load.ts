@@ -154,6 +154,10 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
       else if (typeof rp === "string") cfg.requiredProviders[name] = { version: rp };
     }
   }
+  if (isObj(doc.terraform) && doc.terraform.backend !== undefined) {
+    if (isObj(doc.terraform.backend)) cfg.backend = doc.terraform.backend;
+    else diagnostics.push(errorAt(undefined, "Malformed backend block", "terraform.backend must be an object naming one backend"));
+  }
   return { config: cfg, diagnostics };
 }
 

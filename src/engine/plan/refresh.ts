@@ -1,7 +1,7 @@
 // Refresh: read every managed object in state from the cloud, by List where the type has readMany
 // (one call per type and scope instead of one Get per object), and report drift separately.
 import type { ObjectValue, ProviderConfig, ResourceDefinition } from "../../resources/define.js";
-import { completed, diffPaths } from "../../resources/plan.js";
+import { canonicalStateValue, completed, diffPaths } from "../../resources/plan.js";
 import type { CloudClient } from "../../contract/cloud-client.js";
 import { Limiter, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, type EngineDiagnostic } from "../diagnostics.js";
@@ -41,10 +41,13 @@ function parseProviderKey(providerAddr: string): string {
   return m[2] ? `${name}.${m[2]}` : name;
 }
 
-/** The state value in the current schema version (older versions go through upgradeState). */
+/**
+ * The state value in the current schema version (older versions go through upgradeState), in our
+ * value conventions whichever tool wrote it (terraform's int64 numbers become decimal strings).
+ */
 export function currentValue(def: ResourceDefinition, inst: InstanceState): ObjectValue {
   const raw = inst.schemaVersion < def.schemaVersion && def.upgradeState ? def.upgradeState(inst.schemaVersion, inst.attributes) : inst.attributes;
-  return completed(def.schema, raw);
+  return completed(def.schema, canonicalStateValue(def.schema, raw));
 }
 
 export async function refresh(input: RefreshInput): Promise<RefreshResult> {

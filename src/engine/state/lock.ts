@@ -48,7 +48,9 @@ function alive(pid: number): boolean {
 }
 
 export function describeHolder(h: LockInfo): string {
-  return `${h.Who} (pid ${h.Pid} on ${h.Host}, operation ${h.Operation}, since ${h.Created}, lock ID ${h.ID})`;
+  // terraform writes the same file for its local backend, without our Pid and Host
+  const where = typeof h.Pid === "number" ? `pid ${h.Pid} on ${h.Host}` : `terraform ${h.Version}`;
+  return `${h.Who} (${where}, operation ${h.Operation}, since ${h.Created}, lock ID ${h.ID})`;
 }
 
 export async function acquireLock(file: string, operation: string, timeoutMs: number, onWait?: (holder: string) => void): Promise<LockResult> {

@@ -3,6 +3,7 @@
 // writes them, so `terraform show` and other v4 readers understand our files.
 import { randomUUID } from "node:crypto";
 import type { AttributePath, ObjectValue, Value } from "../../resources/define.js";
+import { parseJsonKeepingIntegers } from "../../util/json-integers.js";
 
 export type IndexKey = number | string;
 
@@ -204,7 +205,8 @@ function compareKeys(a: IndexKey | undefined, b: IndexKey | undefined): number {
 export function stateFromJson(text: string): State | string {
   let f: V4File;
   try {
-    f = JSON.parse(text) as V4File;
+    // Terraform writes an int64 uid past 2^53 as a bare JSON number with every digit.
+    f = parseJsonKeepingIntegers(text) as V4File;
   } catch (e) {
     return `the state file is not valid JSON (${(e as Error).message})`;
   }

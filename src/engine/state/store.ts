@@ -39,8 +39,10 @@ export function statePaths(dataDir: string, stack: string): StatePaths {
  * read, or why it is not this stack's (another lineage, or missing after it was written).
  */
 export function readState(paths: StatePaths): State | string {
-  if (!existsSync(paths.state)) return lineageProblem(paths, paths.stack, undefined) ?? emptyState();
-  const r = stateFromJson(readTextFile(paths.state));
+  const text = existsSync(paths.state) ? readTextFile(paths.state) : "";
+  // No file, or the empty one terraform's local backend creates when it first locks a new stack.
+  if (text.trim() === "") return lineageProblem(paths, paths.stack, undefined) ?? emptyState();
+  const r = stateFromJson(text);
   if (typeof r === "string") return `${paths.state}: ${r}`;
   return lineageProblem(paths, paths.stack, r) ?? r;
 }

@@ -17,11 +17,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("oslogin terraform setup", () => {
-  it("GIVEN a built checkout WHEN setup runs THEN stdout is exactly the two lines to run and the wrappers point at dist", () => {
+  it("GIVEN a built checkout WHEN setup runs THEN stdout is exactly the two exports and the wrappers point at dist", () => {
     if (!existsSync(join(ROOT, "dist/src/cli/terraform-provider.js"))) throw new Error("dist/ is missing: build first (npm run build)");
     const r = oslogin("terraform", "setup", "--dir", dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`export TF_CLI_CONFIG_FILE=${join(dir, "terraformrc")}\nterraform init\n`);
+    expect(r.stdout).toBe(`export TF_CLI_CONFIG_FILE=${join(dir, "terraformrc")}\nexport CHECKPOINT_DISABLE=1\n`);
     const wrapper = readFileSync(join(dir, `mirror/registry.terraform.io/hashicorp/null/3.2.4/${terraformPlatform()}/terraform-provider-null_v3.2.4`), "utf8");
     expect(wrapper.trimEnd().split("\n").pop()).toBe(`exec '${process.execPath}' '${join(ROOT, "dist/src/cli/terraform-provider.js")}' null`);
   });
