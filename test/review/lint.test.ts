@@ -2,8 +2,8 @@
 // severity, exceptions live and expired); and SARIF validated against the OASIS 2.1.0 schema.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
+import AjvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
 import { UNKNOWN, type ObjectValue } from "../../src/resources/define.js";
 import type { AccessContext, DesiredObject } from "../../src/review/access-diff.js";
 import { failing, lint, parsePolicy, PolicyError, renderLintSarif, RULES, type LintInput } from "../../src/review/lint.js";
@@ -114,8 +114,9 @@ describe("policy", () => {
 
 describe("SARIF", () => {
   const schema = JSON.parse(readFileSync(new URL("../fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
+  // Both packages are CommonJS whose module.exports also carries the class as .default.
+  const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
+  ajvFormats.default(ajv);
   const validate = ajv.compile(schema);
   it("validates against the SARIF 2.1.0 schema, with every rule and each finding located", () => {
     const policy = parsePolicy({ exceptions: [{ rule: "weak-key", target: "yandex_organizationmanager_user_ssh_key.k", reason: "legacy HSM", expires: "2027-01-01" }] });
