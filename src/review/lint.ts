@@ -201,9 +201,12 @@ export const RULES: readonly Rule[] = [
     summary: "compute.osAdminLogin on an organization or cloud",
     fires: "a binding of compute.osAdminLogin (sudo) on an organization or a cloud: root on every VM inside",
     check(input) {
-      return managed(input, "grant")
-        .filter(({ o, sem }) => sem.kind === "grant" && (sem.on === "organization" || sem.on === "cloud") && LOGIN_ROLES[String(o.value.role)] === "sudo")
-        .map(({ o, sem }) => ({ target: o.address, message: `${str(o.value.member) ?? "(new member)"} gets sudo on every VM of ${sem.kind === "grant" ? sem.on : ""} ${str(o.value[sem.kind === "grant" ? sem.scopeAttribute : ""]) ?? "(new)"}` }));
+      const out: { target: string; message: string }[] = [];
+      for (const { o, sem } of managed(input, "grant")) {
+        if (sem.kind !== "grant" || (sem.on !== "organization" && sem.on !== "cloud") || LOGIN_ROLES[String(o.value.role)] !== "sudo") continue;
+        out.push({ target: o.address, message: `${str(o.value.member) ?? "(new member)"} gets sudo on every VM of ${sem.on} ${str(o.value[sem.scopeAttribute]) ?? "(new)"}` });
+      }
+      return out;
     },
   },
   {
