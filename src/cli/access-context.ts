@@ -49,6 +49,12 @@ const providerKeyOf = (provider: string): string => {
  * table show these rows.
  */
 export async function currentAccessRows(cloud: CloudClient, state: State): Promise<AccessRow[]> {
+  const { objs, ctx } = await currentObjects(cloud, state);
+  return accessDiff([], objs, ctx, true).filter((r) => r.after !== "none");
+}
+
+/** The state's objects as desired objects, with the cloud's facts about their organizations. */
+export async function currentObjects(cloud: CloudClient, state: State): Promise<{ objs: DesiredObject[]; ctx: AccessContext }> {
   const objs: DesiredObject[] = [...state.instances.entries()].map(([address, i]) => ({
     address,
     resource: resourceAddress(i.mode, i.type, i.name),
@@ -63,5 +69,5 @@ export async function currentAccessRows(cloud: CloudClient, state: State): Promi
   // A stack that names its organization only in the provider block: the organizations the caller
   // sees (their groups and members are what a group binding reaches).
   if (orgs.length === 0) orgs = await listAll((pageToken) => cloud.listOrganizations({ pageToken, pageSize: 1000 })).then((l) => l.map((o) => o.id), () => []);
-  return accessDiff([], objs, await contextFor(cloud, orgs), true).filter((r) => r.after !== "none");
+  return { objs, ctx: await contextFor(cloud, orgs) };
 }

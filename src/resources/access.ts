@@ -18,14 +18,24 @@ export type AccessSemantics =
   /** A role binding: `role` for `member` ("TYPE:ID") on the resource `scopeAttribute` names. */
   | { kind: "grant"; on: AccessScope; scopeAttribute: string }
   /** A VM members log in to, when `osLogin` says OS Login is on; it lives in `folderAttribute`. */
-  | { kind: "target"; folderAttribute: string; osLogin(value: ObjectValue): boolean }
+  | {
+      kind: "target";
+      folderAttribute: string;
+      osLogin(value: ObjectValue): boolean;
+      /** Who authorizes the serial console ("OS_LOGIN", "INSTANCE_METADATA"); undefined when not set. */
+      serialConsole?(value: ObjectValue): string | undefined;
+    }
   /** An OS Login profile: the login and uid its subject logs in as (the default one counts). */
   | { kind: "profile"; subjectAttribute: string }
   /**
    * A subject a binding's member can name: a service account the stack creates (member type
    * `memberType`, id `id`) or a directory member a data source finds (its `member` attribute).
    */
-  | { kind: "subject"; memberType: "serviceAccount" | "userAccount"; nameAttribute: string };
+  | { kind: "subject"; memberType: "serviceAccount" | "userAccount"; nameAttribute: string }
+  /** An SSH public key a subject logs in with: the OpenSSH line and its expiry (RFC3339, unset = never). */
+  | { kind: "key"; subjectAttribute: string; dataAttribute: string; expiresAttribute: string }
+  /** An organization's OS Login settings: whether certificates are on and members may upload their own keys. */
+  | { kind: "settings"; certificates(value: ObjectValue): boolean; membersManageOwnKeys(value: ObjectValue): boolean };
 
 /** The enable-oslogin metadata switch of a VM, as the guest agent reads it. */
 export function metadataOsLogin(value: ObjectValue): boolean {

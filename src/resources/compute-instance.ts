@@ -263,7 +263,12 @@ export const computeInstance = defineResource({
   provider: "yandex",
   schemaVersion: 1,
   description: "A virtual machine. OS Login on: metadata enable-oslogin = \"true\" (sshd) and serial_port_settings (serial console).",
-  access: { kind: "target", folderAttribute: "folder_id", osLogin: metadataOsLogin },
+  access: {
+    kind: "target",
+    folderAttribute: "folder_id",
+    osLogin: metadataOsLogin,
+    serialConsole: sshAuthorization,
+  },
   schema: {
     attributes: {
       id: computed(types.string, { description: "The instance id." }),

@@ -43,6 +43,14 @@ export const osLoginSettings = defineResource({
   provider: "yandex",
   schemaVersion: 0,
   description: "The OS Login settings of an organization: SSH certificates, user SSH keys, self-managed keys.",
+  access: {
+    kind: "settings",
+    certificates: (v) => bool(single(v.ssh_certificate_settings)?.enabled) === true,
+    membersManageOwnKeys: (v) => {
+      const keys = single(v.user_ssh_key_settings);
+      return bool(keys?.enabled) === true && bool(keys?.allow_manage_own_keys) === true;
+    },
+  },
   schema: {
     attributes: {
       id: computed(types.string, { description: "Same as organization_id." }),

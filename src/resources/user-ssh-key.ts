@@ -29,6 +29,7 @@ export const userSshKey = defineResource({
   provider: "yandex",
   schemaVersion: 1,
   description: "An SSH public key of an organization member or service account (OS Login user SSH keys).",
+  access: { kind: "key", subjectAttribute: "subject_id", dataAttribute: "data", expiresAttribute: "expires_at" },
   schema: {
     attributes: {
       id: optionalComputed(types.string, { description: "The key id (same as user_ssh_key_id)." }),

@@ -68,7 +68,7 @@ const RANK: Record<AccessLevel, number> = { none: 0, login: 1, sudo: 2 };
 
 const str = (v: Value | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
-const semanticsOf = (o: { type: string; mode: "managed" | "data" }): AccessSemantics | undefined =>
+export const semanticsOf = (o: { type: string; mode: "managed" | "data" }): AccessSemantics | undefined =>
   findDefinition(o.type, o.mode === "data" ? "data" : "resource")?.access;
 
 const typesWith = (pick: (a: AccessSemantics) => boolean): string[] => DEFINITIONS.filter((d) => d.access && pick(d.access)).map((d) => d.type);

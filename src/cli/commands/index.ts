@@ -24,6 +24,7 @@ export const commands: Record<string, { summary: string; server?: true; subcomma
   import: { summary: "Adopt an existing object into state", load: async () => (await import("./import.js")).default },
   state: { summary: "List, show, remove or rename objects in state", subcommands: ["list", "show", "rm", "mv"], load: async () => (await import("./state.js")).default },
   show: { summary: "Print a plan file or the state in terraform's JSON format (show -json)", load: async () => (await import("./show.js")).default },
+  lint: { summary: "Flag risky access in a plan JSON or the stack (text, md, json, SARIF)", load: async () => (await import("./lint.js")).default },
   review: { summary: "The access review of a plan JSON (terraform show -json or oslogin show -json)", load: async () => (await import("./review.js")).default },
   access: { summary: "Who can log in to which OS Login VM now (login, uid, sudo, via)", load: async () => (await import("./access.js")).default },
   output: { summary: "Print the stack's outputs", load: async () => (await import("./output.js")).default },

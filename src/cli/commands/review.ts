@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { listAll } from "../../contract/cloud-client.js";
-import { accessDiff, renderAccessMarkdown, renderAccessText, type AccessRow } from "../../review/access-diff.js";
-import { desiredFromPlanJson, PlanJsonError } from "../../review/plan-json.js";
+import { accessDiff, renderAccessMarkdown, renderAccessText, type AccessContext, type AccessRow } from "../../review/access-diff.js";
+import { desiredFromPlanJson, PlanJsonError, type PlanJsonDesired } from "../../review/plan-json.js";
 import { parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { contextFor } from "../access-context.js";
@@ -56,7 +56,8 @@ export function failsOn(rows: AccessRow[], when: FailOn): AccessRow[] {
   );
 }
 
-export async function reviewPlanJson(text: string, opts: { dataDir: string; endpoint?: string }): Promise<AccessRow[]> {
+/** A plan JSON's desired states and the cloud's facts about its organizations (review and lint read both). */
+export async function readPlanJson(text: string, opts: { dataDir: string; endpoint?: string }): Promise<{ desired: PlanJsonDesired; ctx: AccessContext }> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -74,10 +75,15 @@ export async function reviewPlanJson(text: string, opts: { dataDir: string; endp
   try {
     let orgs = desired.organizations;
     if (orgs.length === 0) orgs = (await listAll((pageToken) => cloud.listOrganizations({ pageToken, pageSize: 1000 }))).map((o) => o.id);
-    return accessDiff(desired.before, desired.after, await contextFor(cloud, orgs, desired.providerScopes));
+    return { desired, ctx: await contextFor(cloud, orgs, desired.providerScopes) };
   } finally {
     await close();
   }
+}
+
+export async function reviewPlanJson(text: string, opts: { dataDir: string; endpoint?: string }): Promise<AccessRow[]> {
+  const { desired, ctx } = await readPlanJson(text, opts);
+  return accessDiff(desired.before, desired.after, ctx);
 }
 
 const command: Command = {
