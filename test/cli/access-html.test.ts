@@ -61,6 +61,10 @@ describe("GIVEN two OS Login VMs: Alice on web through the group devs, Bob on th
     await browser?.close();
   });
 
+  it("WHEN the browser is missing THEN the error names the Debian package", async () => {
+    await expect(launchChromium("/nonexistent/chromium")).rejects.toThrow("/nonexistent/chromium not found: install the Debian package chromium");
+  });
+
   it("WHEN access --html and review --html (Bob to sudo, the script-named member removed) are opened in chromium THEN the matrix, the highlights and the filter work and no injected script runs", async () => {
     const dir = tempDir("oslogin-access-html-");
     const model = seededModel(path.join(dir, ".oslogin"));
@@ -87,6 +91,9 @@ describe("GIVEN two OS Login VMs: Alice on web through the group devs, Bob on th
     expect(await page.$$eval("script", (s) => s.length)).toBe(1);
     expect(await page.$$eval("img", (s) => s.length)).toBe(0);
     expect(errors).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.setViewport({ width: 1100, height: 420 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "access-now.png"), fullPage: true });
 
     writeStack(dir, stack("compute.osAdminLogin", false));
     expect(oslogin(dir, "plan", "-out", "p.bin").code).toBe(0);
@@ -116,11 +123,10 @@ describe("GIVEN two OS Login VMs: Alice on web through the group devs, Bob on th
     await page.keyboard.press("Backspace");
     expect((await visible(page)).rows).toEqual(["yandex_compute_instance.db", "yandex_compute_instance.web"]);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
     const shot = path.join(ARTIFACTS, "access-review.png");
     await page.setViewport({ width: 1100, height: 520 });
     await page.screenshot({ path: shot, fullPage: true });
-    console.log(`access report screenshot: ${shot}`);
+    console.log(`access report screenshots: ${shot} and ${path.join(ARTIFACTS, "access-now.png")}`);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe("PNG");
     expect(errors).toEqual([]);
   }, 180_000);

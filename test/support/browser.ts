@@ -5,8 +5,8 @@ import puppeteer, { type Browser } from "puppeteer-core";
 
 export const CHROMIUM = process.env.OSLOGIN_CHROMIUM ?? "/usr/bin/chromium";
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package chromium (apt-get install --no-install-recommends chromium)`);
+export async function launchChromium(executable = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executable)) throw new Error(`${executable} not found: install the Debian package chromium (apt-get install --no-install-recommends chromium)`);
   // --no-sandbox: the tests run as root in CI, where chromium refuses its sandbox.
-  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"] });
+  return puppeteer.launch({ executablePath: executable, headless: true, args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"] });
 }

@@ -36,7 +36,7 @@ h1{font-size:1.3em;margin:0 0 .3em}
 .summary{margin:.3em 0 1em;color:#444}
 #filter{font:inherit;padding:.35em .5em;width:22em;border:1px solid #999;border-radius:4px}
 .legend{display:flex;gap:1em;margin:.8em 0;flex-wrap:wrap;align-items:center}
-.legend span{padding:.15em .6em;border-radius:3px;border:1px solid #ccc}
+.legend>span{padding:.15em .6em;border-radius:3px;border:1px solid #ccc}
 table{border-collapse:collapse;margin-top:.5em}
 th,td{border:1px solid #ccc;padding:.35em .6em;vertical-align:top;text-align:left}
 thead th{background:#f2f2f5;font-weight:600}
