@@ -8,10 +8,11 @@ import { EXIT, EXIT_CODES_HELP } from "../engine-output.js";
 import { requireOrganizations } from "../checks.js";
 import { printJsonResult } from "../views/json.js";
 import { accessView } from "../views/access.js";
+import { writeAccessHtml } from "../views/access-html.js";
 
 const help = `oslogin access: who can log in to which OS Login VM now
 
-Usage: oslogin access [--json | --md] [common flags]
+Usage: oslogin access [--json | --md] [--html FILE] [common flags]
 
 For every VM of the stack with OS Login on (metadata enable-oslogin = "true"): each member or
 service account that holds compute.osLogin (login) or compute.osAdminLogin (login and sudo) on the
@@ -21,7 +22,9 @@ directory for names and profiles; it changes nothing. Run "oslogin refresh" firs
 made outside into account.
 
 Flags:
-  --md       a Markdown table (for a pull request or a wiki page)
+  --md         a Markdown table (for a pull request or a wiki page)
+  --html FILE  also write the VM x member matrix as one self-contained HTML file (opens
+               offline, with a filter box); the usual output still goes to stdout
 ${COMMON_HELP}
 
 With --json: {stack, access: [{vm, vm_address, member, member_name, login, uid, sudo, via}]}.
@@ -30,14 +33,15 @@ ${EXIT_CODES_HELP}
 
 Example:
   oslogin access
-  oslogin access --json`;
+  oslogin access --json
+  oslogin access --html access.html`;
 
 const command: Command = {
   name: "access",
   summary: "Who can log in to which OS Login VM now (login, uid, sudo, via)",
   help,
   async run(argv) {
-    const args = parseArgs(argv, { ...COMMON_FLAGS, md: {} });
+    const args = parseArgs(argv, { ...COMMON_FLAGS, md: {}, html: { value: true } });
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     if (bool(args, "md") && bool(args, "json")) throw new UsageError("give at most one of --json and --md");
     const base = sessionBase(args, "state");
@@ -48,6 +52,8 @@ const command: Command = {
       // Names and profiles are advisory (ids are shown without them), so reach the endpoint first.
       await requireOrganizations(cloud, [], { dataDir: base.dataDir, endpoint });
       const rows = await currentAccessRows(cloud, state);
+      const html = str(args, "html");
+      if (html !== undefined) writeAccessHtml(html, rows, { title: `Who can log in where: stack ${base.stack}`, mode: "now" });
       if (base.json) printJsonResult("access", accessView.json(base.stack, rows));
       else process.stdout.write(bool(args, "md") ? accessView.md(rows) : accessView.text(rows));
       return EXIT.OK;

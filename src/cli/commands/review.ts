@@ -12,6 +12,7 @@ import { contextFor } from "../access-context.js";
 import { DEFAULT_DATA_DIR, openCloud } from "../engine-session.js";
 import { EXIT } from "../engine-output.js";
 import { CliError } from "../errors.js";
+import { writeAccessHtml } from "../views/access-html.js";
 
 /** Exit code when --fail-on matches a row: distinct from errors (1) and usage errors (2). */
 export const EXIT_REVIEW_FAILED = 3;
@@ -22,7 +23,7 @@ type FailOn = (typeof FAIL_ON)[number];
 const help = `oslogin review: the access review of a plan in terraform's JSON format
 
 Usage: oslogin review PLAN.json [--format md|json|text] [--fail-on gain-sudo|gain-login|any]
-                     [--data-dir D] [--endpoint H:P]
+                     [--html FILE] [--data-dir D] [--endpoint H:P]
 
 PLAN.json is what "terraform show -json tfplan" or "oslogin show -json PLANFILE" prints. The
 review says, for every OS Login VM, which members and service accounts gain or lose login or
@@ -34,6 +35,8 @@ Flags:
   --format F     md (a pull-request comment), json, or text (default)
   --fail-on W    exit ${EXIT_REVIEW_FAILED} when the plan makes someone gain sudo (gain-sudo), gain login or
                  sudo (gain-login), or changes anyone's access at all (any)
+  --html FILE    also write the VM x member matrix after the plan as one self-contained HTML
+                 file, the plan's gains and losses highlighted (unchanged access shown plain)
   --data-dir D   the embedded cloud's directory (default: ${DEFAULT_DATA_DIR})
   --endpoint H:P a running "oslogin serve" (gRPC, TLS)
 
@@ -81,9 +84,10 @@ export async function readPlanJson(text: string, opts: { dataDir: string; endpoi
   }
 }
 
-export async function reviewPlanJson(text: string, opts: { dataDir: string; endpoint?: string }): Promise<AccessRow[]> {
+/** With includeUnchanged, also the (VM, member) pairs whose access the plan keeps (change "unchanged"). */
+export async function reviewPlanJson(text: string, opts: { dataDir: string; endpoint?: string; includeUnchanged?: boolean }): Promise<AccessRow[]> {
   const { desired, ctx } = await readPlanJson(text, opts);
-  return accessDiff(desired.before, desired.after, ctx);
+  return accessDiff(desired.before, desired.after, ctx, opts.includeUnchanged);
 }
 
 const command: Command = {
@@ -91,7 +95,7 @@ const command: Command = {
   summary: "The access review of a plan JSON (terraform show -json or oslogin show -json)",
   help,
   async run(argv) {
-    const args = parseArgs(argv, { format: { value: true }, "fail-on": { value: true }, "data-dir": { value: true }, endpoint: { value: true } });
+    const args = parseArgs(argv, { format: { value: true }, "fail-on": { value: true }, html: { value: true }, "data-dir": { value: true }, endpoint: { value: true } });
     if (args.positionals.length !== 1) throw new UsageError("review takes one PLAN.json (or - for stdin)");
     const format = str(args, "format") ?? "text";
     if (!["md", "json", "text"].includes(format)) throw new UsageError(`--format must be md, json or text, got ${JSON.stringify(format)}`);
@@ -104,7 +108,11 @@ const command: Command = {
     } catch {
       throw new CliError(`cannot read the plan JSON ${file}`);
     }
-    const rows = await reviewPlanJson(text, { dataDir: path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR), endpoint: str(args, "endpoint") });
+    const html = str(args, "html");
+    const all = await reviewPlanJson(text, { dataDir: path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR), endpoint: str(args, "endpoint"), includeUnchanged: html !== undefined });
+    // The report shows kept access too, as context; the review and --fail-on only the changes.
+    const rows = all.filter((r) => r.change !== "unchanged");
+    if (html !== undefined) writeAccessHtml(html, all, { title: `Access review of ${file === "-" ? "the plan on stdin" : path.basename(file)}`, mode: "review" });
     if (format === "md") process.stdout.write(renderAccessMarkdown(rows));
     else if (format === "json") process.stdout.write(JSON.stringify({ access_changes: rows }, null, 2) + "\n");
     else process.stdout.write(renderAccessText(rows) + "\n");
