@@ -57,3 +57,23 @@ export const isTrueMetadata = (v: string | undefined): boolean =>
   v !== undefined && ["1", "t", "T", "TRUE", "true", "True"].includes(v);
 
 export const CERTIFICATE_VALIDITY_SECONDS = 3600;
+/** The shortest lifetime the emulator may be told to issue (tests of renewal during long plays). */
+export const MIN_CERTIFICATE_VALIDITY_SECONDS = 30;
+export const CERTIFICATE_VALIDITY_ENV = "OSLOGIN_CERTIFICATE_VALIDITY_SECONDS";
+
+/**
+ * The lifetime of issued certificates: the real cloud's hour, or (emulator only; the API has no
+ * lifetime field) a shorter one from $OSLOGIN_CERTIFICATE_VALIDITY_SECONDS, so a test can watch a
+ * certificate expire and be renewed within a minute.
+ */
+export function certificateValiditySeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[CERTIFICATE_VALIDITY_ENV];
+  if (raw === undefined || raw === "") return CERTIFICATE_VALIDITY_SECONDS;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= MIN_CERTIFICATE_VALIDITY_SECONDS && n <= CERTIFICATE_VALIDITY_SECONDS)) {
+    throw new Error(
+      `${CERTIFICATE_VALIDITY_ENV} must be a whole number of seconds from ${MIN_CERTIFICATE_VALIDITY_SECONDS} to ${CERTIFICATE_VALIDITY_SECONDS}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}

@@ -57,7 +57,7 @@ export function selectInstances(config: InventoryConfig, instances: Instance[]):
   );
 }
 
-function address(config: InventoryConfig, i: Instance): string | undefined {
+export function instanceAddress(config: InventoryConfig, i: Instance): string | undefined {
   const primary = i.networkInterfaces[0]?.primaryV4Address;
   const nat = primary?.oneToOneNat?.address;
   return config.address === "nat" ? (nat ?? primary?.address) : primary?.address;
@@ -73,12 +73,18 @@ export function hostNames(config: InventoryConfig, instances: Instance[]): Map<s
   return new Map([...wanted].map(([id, n]) => [id, count.get(n)! > 1 ? id : n]));
 }
 
-export function hostVars(input: InventoryInput, i: Instance, host: string): HostVars {
-  const { config, credentials } = input;
+/** "-o Name=value" arguments: the certificate, only our key, and strict checking of the VM's key. */
+export function sshOptionArgs(config: InventoryConfig, credentials: HostCredentials, host: string): string[] {
   const sshArgs = ["-o IdentitiesOnly=yes", ...hostKeyOptions(config.knownHostsFile, host)];
   if (credentials.certificateFile) sshArgs.unshift(`-o CertificateFile=${credentials.certificateFile}`);
+  return sshArgs;
+}
+
+export function hostVars(input: InventoryInput, i: Instance, host: string): HostVars {
+  const { config, credentials } = input;
+  const sshArgs = sshOptionArgs(config, credentials, host);
   const vars: HostVars = {
-    ansible_host: address(config, i),
+    ansible_host: instanceAddress(config, i),
     ansible_user: credentials.login,
     ansible_ssh_private_key_file: credentials.privateKeyFile,
     ansible_ssh_common_args: sshArgs.join(" "),

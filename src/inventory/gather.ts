@@ -77,10 +77,10 @@ export async function credentialsFor(ctx: GatherContext, login: string): Promise
   }
 }
 
-function grantsAdmin(bindings: AccessBinding[], subject: Subject, organizationId: string): boolean {
+function grantsRole(bindings: AccessBinding[], roles: readonly string[], subject: Subject, organizationId: string): boolean {
   return bindings.some(
     (b) =>
-      b.roleId === OS_ADMIN_LOGIN_ROLE &&
+      roles.includes(b.roleId) &&
       ((b.subject.type === subject.type && b.subject.id === subject.id) ||
         (b.subject.type === "system" &&
           (b.subject.id === "allAuthenticatedUsers" || b.subject.id === `group:organization:${organizationId}:users`))),
@@ -88,11 +88,17 @@ function grantsAdmin(bindings: AccessBinding[], subject: Subject, organizationId
 }
 
 /**
- * Instances on which the account holds compute.osAdminLogin, on the instance or above it. A level
- * whose bindings the account may not read counts as granting nothing: become is only ever switched
- * on by a binding we saw.
+ * Instances on which the account holds one of `roles`, on the instance or above it. A level whose
+ * bindings the account may not read counts as `unreadableGrants`: false for sudo (become is only ever
+ * switched on by a binding we saw), true for the pre-check of `oslogin ssh` (the VM has the last word).
  */
-async function adminInstances(ctx: GatherContext, instances: Instance[], cloudOf: Map<string, string>): Promise<Set<string>> {
+export async function instancesGranting(
+  ctx: GatherContext,
+  instances: Instance[],
+  cloudOf: Map<string, string>,
+  roles: readonly string[],
+  unreadableGrants = false,
+): Promise<Set<string>> {
   const subject: Subject = { type: "serviceAccount", id: ctx.serviceAccountId };
   const memo = new Map<string, Promise<boolean>>();
   const holds = (resource: ResourceRef): Promise<boolean> => {
@@ -101,9 +107,9 @@ async function adminInstances(ctx: GatherContext, instances: Instance[], cloudOf
       memo.set(
         key,
         listAll((pageToken) => ctx.client.listAccessBindings(resource, { pageToken }))
-          .then((bs) => grantsAdmin(bs, subject, ctx.config.organizationId))
+          .then((bs) => grantsRole(bs, roles, subject, ctx.config.organizationId))
           .catch((e: unknown) => {
-            if (e instanceof CloudError && e.code === "PERMISSION_DENIED") return false;
+            if (e instanceof CloudError && e.code === "PERMISSION_DENIED") return unreadableGrants;
             throw e;
           }),
       );
@@ -158,11 +164,12 @@ export async function recordHostKeys(ctx: GatherContext, instances: Instance[], 
   return update;
 }
 
-export async function gatherInventory(ctx: GatherContext, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<AnsibleInventory> {
+const stderrWarn = (l: string) => process.stderr.write(`${l}\n`);
+
+/** The configured folders (names, clouds) and their instances with metadata. */
+export async function listFolderInstances(ctx: GatherContext): Promise<{ instances: Instance[]; folderNames: Record<string, string>; cloudOf: Map<string, string> }> {
   const { client, config } = ctx;
   const folders = await Promise.all(config.folderIds.map((id) => client.getFolder(id)));
-  const folderNames = Object.fromEntries(folders.map((f) => [f.id, f.name]));
-  const cloudOf = new Map(folders.map((f) => [f.id, f.cloudId]));
   const instances = (
     await Promise.all(
       config.folderIds.map((folderId) =>
@@ -170,10 +177,16 @@ export async function gatherInventory(ctx: GatherContext, warn: (line: string) =
       ),
     )
   ).flat();
+  return { instances, folderNames: Object.fromEntries(folders.map((f) => [f.id, f.name])), cloudOf: new Map(folders.map((f) => [f.id, f.cloudId])) };
+}
+
+export async function gatherInventory(ctx: GatherContext, warn: (line: string) => void = stderrWarn): Promise<AnsibleInventory> {
+  const { config } = ctx;
+  const { instances, folderNames, cloudOf } = await listFolderInstances(ctx);
   const login = await resolveLogin(ctx);
   const [credentials, adminInstanceIds] = await Promise.all([
     credentialsFor(ctx, login),
-    adminInstances(ctx, instances, cloudOf),
+    instancesGranting(ctx, instances, cloudOf, [OS_ADMIN_LOGIN_ROLE]),
     recordHostKeys(ctx, instances, warn),
   ]);
   return buildInventory({ config, instances, folderNames, adminInstanceIds, credentials });

@@ -52,7 +52,7 @@ function natInstance(name: string, metadata: Record<string, string> = { "enable-
 const natOf = (i: Instance) => i.networkInterfaces[0].primaryV4Address.oneToOneNat!.address;
 
 /** Runs an Ansible program on the controller, with no connection reuse (every run must authenticate). */
-function ansible(program: "ansible" | "ansible-inventory", args: string[], o: { inventory?: string; env?: Record<string, string> } = {}) {
+function ansible(program: "ansible" | "ansible-inventory" | "ansible-playbook", args: string[], o: { inventory?: string; env?: Record<string, string> } = {}) {
   return controller.exec([requireBinary(program), "-i", o.inventory ?? inventoryScript, ...args], {
     timeoutMs: 120_000,
     env: {
@@ -243,6 +243,43 @@ describe("GIVEN the quickstart organization, an Ansible service account with osL
     const r = await ansible("ansible", ["all", "-m", "ping", "-o"]);
     expect(r.status).toBe(0);
     expect(readFileSync(`${base}-cert.pub`, "utf8")).not.toBe(staleCert);
+  });
+
+  it("WHEN a play outlives a 40 s certificate, with oslogin-ssh as ansible_ssh_executable THEN it succeeds and sshd saw two certificate serials", async () => {
+    // Its own cache, so the play starts with a certificate of the short lifetime; renewed at 10 s left.
+    const longConfig = join(work, "oslogin-inventory-long.yml");
+    writeFileSync(longConfig, readFileSync(configFile, "utf8").replace("cache_dir: cache", "cache_dir: cache-long") + "renew_margin_seconds: 10\n");
+    const wrapper = join(work, "oslogin-ssh");
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${process.execPath} --import ${join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs")} ${join(REPO_ROOT, "src/cli/ssh-renewing.ts")} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const play = join(work, "long-play.yml");
+    writeFileSync(
+      play,
+      [
+        "- hosts: web-1",
+        "  gather_facts: false",
+        "  tasks:",
+        "    - ping:",
+        "    - pause: { seconds: 45 }",
+        "    - ping:",
+        "",
+      ].join("\n"),
+    );
+    const accepted = new RegExp(`Accepted certificate ID "${sa.id}@${Q.organizationId} serial \\d+" \\(serial (\\d+)\\)`, "g");
+    const serials = () => [...vms[0].sshdLog().matchAll(accepted)].map((m) => m[1]);
+    const before = serials().length;
+    const r = await ansible("ansible-playbook", [play], {
+      env: { OSLOGIN_INVENTORY_CONFIG: longConfig, OSLOGIN_CERTIFICATE_VALIDITY_SECONDS: "40", ANSIBLE_SSH_EXECUTABLE: wrapper },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/web-1\s+: ok=3\s+changed=0\s+unreachable=0\s+failed=0/);
+    expect(r.status).toBe(0);
+    // sshd logs "Accepted certificate" when the key is offered and again when its signature is
+    // checked: each ping logs its serial twice. The first ping's certificate, then the renewed one.
+    const used = serials().slice(before);
+    const [first, second] = [...new Set(used)];
+    expect(used).toEqual([first, first, second, second]);
+    expect(Number(second)).toBeGreaterThan(Number(first));
   });
 
   it("WHEN the account's login role is revoked THEN ping fails on the next connection", async () => {

@@ -6,7 +6,7 @@
 // organization-manager.sshCertificates.generateForOthers on the organization (the API's "special
 // permission"). The check happens before revealing whether a login or subject has a profile.
 //
-// Validity: CERTIFICATE_VALIDITY_SECONDS (1 h) from now; valid_after is CLOCK_SKEW_SECONDS in the
+// Validity: CERTIFICATE_VALIDITY_SECONDS (1 h) from now (shorter with $OSLOGIN_CERTIFICATE_VALIDITY_SECONDS); valid_after is CLOCK_SKEW_SECONDS in the
 // past so a VM whose clock runs slightly behind the emulator still accepts a fresh certificate.
 import { CertificateAuthorities, type StoredAuthority } from "../ca/authority.js";
 import { DEFAULT_EXTENSIONS, signUserCertificate } from "../ca/openssh-cert.js";
@@ -14,7 +14,7 @@ import { errors } from "../../contract/errors.js";
 import { parsePublicKey, weakKeyReason } from "../../ssh/public-key.js";
 import type { ModelContext } from "./context.js";
 import { OsLoginService } from "./os-login.js";
-import { CERTIFICATE_VALIDITY_SECONDS, ID_MAX, LOGIN_PATTERN } from "../../contract/rules.js";
+import { certificateValiditySeconds, ID_MAX, LOGIN_PATTERN } from "../../contract/rules.js";
 import { requireOrganization } from "./subjects.js";
 import type { Caller, GenerateSshCertificateRequest, OsLoginProfile } from "./types.js";
 
@@ -35,6 +35,8 @@ export class SshCertificateService {
 
   /** Settings and profile lookups are OsLoginService's (stateless over the same context). */
   private readonly osLogin: OsLoginService;
+  /** Read once, when the model opens: a bad value stops the emulator at start, not at the first login. */
+  private readonly validitySeconds = certificateValiditySeconds();
 
   constructor(private readonly ctx: ModelContext) {
     this.authorities = new CertificateAuthorities(ctx.db, ctx.now);
@@ -77,7 +79,7 @@ export class SshCertificateService {
       keyId: `${profile.subjectId}@${organizationId} serial ${serial}`,
       principals: [profile.login],
       validAfter: nowSeconds - BigInt(CLOCK_SKEW_SECONDS),
-      validBefore: nowSeconds + BigInt(CERTIFICATE_VALIDITY_SECONDS),
+      validBefore: nowSeconds + BigInt(this.validitySeconds),
       extensions: DEFAULT_EXTENSIONS,
     });
     return { signedCertificate };

@@ -154,3 +154,35 @@ describe("GIVEN a data directory", () => {
     expect(before).toMatch(new RegExp(`^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} oslogin-ca-${ORG}$`));
   });
 });
+
+describe("GIVEN the emulator's certificate lifetime setting ($OSLOGIN_CERTIFICATE_VALIDITY_SECONDS)", () => {
+  const withEnv = <T>(value: string, fn: () => T): T => {
+    process.env.OSLOGIN_CERTIFICATE_VALIDITY_SECONDS = value;
+    try {
+      return fn();
+    } finally {
+      delete process.env.OSLOGIN_CERTIFICATE_VALIDITY_SECONDS;
+    }
+  };
+
+  it("WHEN it is 45 THEN the certificate is valid until 45 s from now (valid_after keeps the clock skew)", () => {
+    const short = withEnv("45", () => CloudModel.open({ now: () => NOW }));
+    try {
+      short.directory.seedFromYaml(SEED);
+      short.osLogin.updateSettings(ADMIN, { organizationId: ORG, sshCertificateSettings: { enabled: true } });
+      const cert = parseCertificate(short.certificates.generate(asUser(ALICE), { organizationId: ORG, publicKey: key }).signedCertificate);
+      expect(cert.validBefore.toISOString()).toBe("2026-11-23T11:00:45.000Z");
+      expect(cert.validAfter.toISOString()).toBe("2026-11-23T10:59:00.000Z");
+    } finally {
+      short.close();
+    }
+  });
+
+  it("WHEN it is out of range or not a number THEN opening the model fails naming the variable and the rule", () => {
+    for (const bad of ["29", "3601", "1m"]) {
+      expect(() => withEnv(bad, () => CloudModel.open())).toThrow(
+        `OSLOGIN_CERTIFICATE_VALIDITY_SECONDS must be a whole number of seconds from 30 to 3600, got ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+});
