@@ -21,6 +21,8 @@ import { readState, removeStaleTempFiles, removeTempFilesInFlight, StateWriter, 
 import type { EngineOptions, Plan } from "./types.js";
 import { resourceDependencies, buildGraph } from "./graph.js";
 import { EvalContext, resolveVariables } from "./eval-context.js";
+import { planMoves, recordMoves } from "./plan/moves.js";
+import { replayMoves } from "./config/moved.js";
 
 export interface StackRef {
   /** The synth output directory holding manifest.json (default cdktf.out). */
@@ -130,11 +132,14 @@ export class Engine {
     return { state: s, diagnostics: [] };
   }
 
-  private async planWith(config: StackConfig, state: State, req: PlanRequest) {
-    return makePlan({
+  private async planWith(config: StackConfig, stored: State, req: PlanRequest) {
+    // moved blocks edit a copy of the state; apply repeats the recorded moves on the real one.
+    const moved = planMoves(config, stored);
+    if (hasErrors(moved.diagnostics)) return { diagnostics: moved.diagnostics };
+    const r = await makePlan({
       cloud: this.opts.cloud,
       config,
-      state,
+      state: moved.state,
       definitions: this.opts.definitions,
       mode: req.mode ?? "normal",
       refresh: req.refresh ?? true,
@@ -144,6 +149,10 @@ export class Engine {
       hooks: this.opts.hooks,
       replace: req.replace,
     });
+    if (r.plan) recordMoves(r.plan, moved.moves);
+    const diagnostics = [...moved.diagnostics, ...r.diagnostics];
+    if (r.plan) r.plan.warnings = [...moved.diagnostics.filter((d) => d.severity === "warning"), ...r.plan.warnings];
+    return { plan: r.plan, diagnostics };
   }
 
   /** plan: refresh and compute changes; writes nothing. */
@@ -209,6 +218,7 @@ export class Engine {
   }
 
   private async applyLocked(config: StackConfig, state: State, plan: Plan): Promise<ApplyResult> {
+    if (plan.moves?.length) replayMoves(state, plan.moves);
     const writer = new StateWriter(statePaths(this.opts.dataDir, config.stack), state);
     if (this.held) this.held.writer = writer;
     return applyPlan({

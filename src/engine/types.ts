@@ -39,6 +39,8 @@ export interface ResourceChange {
   requiresReplace: AttributePath[];
   /** Resource addresses this instance depends on (recorded in state, orders deletes). */
   dependencies: string[];
+  /** The address state held this object at before a moved block moved it. */
+  previousAddress?: string;
   /**
    * For a delete: the address that keeps the same cloud object (an identical IAM binding). Apply
    * then only removes this address from state, after that address's create, and never calls the
@@ -90,6 +92,8 @@ export interface Plan {
   forgetData: string[];
   /** Provider scopes (no credentials) by provider key: lets reviews resolve defaults like folder_id. */
   providerScopes: Record<string, { organization_id?: string; cloud_id?: string; folder_id?: string; zone?: string }>;
+  /** Instances moved by "moved" blocks (state is edited this way first when the plan is applied). */
+  moves?: { from: string; to: string }[];
   /** Warnings found while planning (errors mean there is no plan). */
   warnings: EngineDiagnostic[];
 }

@@ -38,7 +38,10 @@ export function summarize(p: Plan): PlanSummary {
   return s;
 }
 
-export const hasChanges = (p: Plan): boolean => actingChanges(p).length > 0 || p.outputs.some((o) => o.action !== "noop");
+/** What the plan shows: the acting changes, and objects a moved block only moves (terraform lists those too). */
+export const shownChanges = (p: Plan): ResourceChange[] => p.changes.filter((c) => (c.action !== "noop" && !c.readDuringPlan) || c.previousAddress !== undefined);
+
+export const hasChanges = (p: Plan): boolean => shownChanges(p).length > 0 || p.outputs.some((o) => o.action !== "noop");
 
 function literal(v: Value | undefined, indent: string): string {
   if (v === undefined) return "null";
@@ -114,9 +117,15 @@ export function renderChange(c: ResourceChange, st: Style): string {
   const after = redactResource(def, c.after) ?? {};
   const { sign, what } = header(c);
   const kw = c.mode === "data" ? "data" : "resource";
-  const lines = [`  ${st.bold(`# ${c.address}${c.deposed ? ` (deposed object ${c.deposed})` : ""}`)} ${what}${c.reason ? st.dim(` (${c.reason})`) : ""}`];
-  lines.push(`${paintSign(sign, st).padStart(sign.length === 1 ? 3 : sign.length)} ${kw} "${c.type}" "${c.name}" {`);
   const ind = "      ";
+  if (c.action === "noop" && c.previousAddress) {
+    // A pure move: terraform's wording, and nothing else changes.
+    const hidden = Object.keys(after).filter((k) => !isEmpty(after[k])).length;
+    return [`  ${st.bold(`# ${c.previousAddress}`)} has moved to ${st.bold(c.address)}`, `    ${kw} "${c.type}" "${c.name}" {`, `${ind}# (${hidden} unchanged attributes hidden)`, "    }"].join("\n");
+  }
+  const lines = [`  ${st.bold(`# ${c.address}${c.deposed ? ` (deposed object ${c.deposed})` : ""}`)} ${what}${c.reason ? st.dim(` (${c.reason})`) : ""}`];
+  if (c.previousAddress) lines.push(`  # (moved from ${c.previousAddress})`);
+  lines.push(`${paintSign(sign, st).padStart(sign.length === 1 ? 3 : sign.length)} ${kw} "${c.type}" "${c.name}" {`);
   if (c.action === "create" || c.action === "read") lines.push(...attrLines("+", after, ind, st.green));
   else if (c.action === "delete") lines.push(...attrLines("-", before, ind, st.red));
   else lines.push(...changedLines(c, before, after, ind, st));
@@ -159,7 +168,7 @@ function renderDrift(p: Plan, st: Style): string[] {
 export function renderPlan(p: Plan, st: Style): string {
   const out: string[] = [];
   out.push(...renderDrift(p, st));
-  const acting = actingChanges(p);
+  const acting = shownChanges(p);
   const outputs = p.outputs.filter((o) => o.action !== "noop");
   if (acting.length === 0 && outputs.length === 0) {
     out.push(st.bold(st.green("No changes.")) + " Your infrastructure matches the configuration.");
@@ -202,7 +211,7 @@ function jsonValue(v: Value | undefined, unknown: AttributePath[], path: Attribu
 }
 
 export function planToJson(p: Plan): unknown {
-  const changes = actingChanges(p).map((c) => {
+  const changes = shownChanges(p).map((c) => {
     const def = defOf(c);
     const unknown: AttributePath[] = [];
     return {
@@ -213,6 +222,7 @@ export function planToJson(p: Plan): unknown {
       ...(c.indexKey !== undefined ? { index: c.indexKey } : {}),
       action: c.action,
       reason: c.reason,
+      ...(c.previousAddress ? { previous_address: c.previousAddress } : {}),
       ...(c.keptBy ? { kept_by: c.keptBy } : {}),
       ...(c.action === "replace" ? { replace_paths: c.requiresReplace.map(formatPath), create_before_destroy: c.createBeforeDestroy } : {}),
       before: jsonValue(redactResource(def, c.before) ?? undefined, []),

@@ -3,6 +3,7 @@
 import type { Value } from "../../resources/define.js";
 import type { Expr } from "../expr/ast.js";
 import type { Reference } from "../expr/refs.js";
+import type { MoveStatement } from "./moved.js";
 
 export interface Lifecycle {
   preventDestroy: boolean;
@@ -75,4 +76,6 @@ export interface StackConfig {
   locals: Map<string, LocalBlock>;
   outputs: Map<string, OutputBlock>;
   requiredProviders: Record<string, { source?: string; version?: string }>;
+  /** The "moved" blocks, in file order. */
+  moved: MoveStatement[];
 }

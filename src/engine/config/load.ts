@@ -11,6 +11,7 @@ import { parseExpression, parseTemplate } from "../expr/parse.js";
 import { references, type Reference } from "../expr/refs.js";
 import type { Lifecycle, LocalBlock, OutputBlock, ProviderBlock, ResourceBlock, StackConfig, VariableBlock } from "./config.js";
 import { readTextFile } from "../../util/read-text.js";
+import { parseMoved } from "./moved.js";
 
 export interface LoadResult {
   config?: StackConfig;
@@ -87,8 +88,9 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
     locals: new Map(),
     outputs: new Map(),
     requiredProviders: {},
+    moved: [],
   };
-  const known = new Set(["//", "resource", "data", "provider", "variable", "locals", "output", "terraform", "module"]);
+  const known = new Set(["//", "resource", "data", "provider", "variable", "locals", "output", "terraform", "module", "moved"]);
   for (const k of Object.keys(doc)) {
     if (!known.has(k)) diagnostics.push(errorAt(undefined, "Unsupported top-level block", `"${k}" is not a Terraform JSON block`));
   }
@@ -144,6 +146,7 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
       else if (typeof rp === "string") cfg.requiredProviders[name] = { version: rp };
     }
   }
+  cfg.moved = parseMoved(doc.moved, diagnostics);
   return { config: cfg, diagnostics };
 }
 
