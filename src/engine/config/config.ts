@@ -78,4 +78,15 @@ export interface StackConfig {
   requiredProviders: Record<string, { source?: string; version?: string }>;
   /** The "moved" blocks, in file order. */
   moved: MoveStatement[];
+  /** The "import" blocks, in file order. */
+  imports: ImportStatement[];
+}
+
+export interface ImportStatement {
+  /** Instance address to adopt the object as. */
+  to: string;
+  /** The object's import ID (the resource type's import format). */
+  id: string;
+  /** Position in the file's "import" list, for messages. */
+  index: number;
 }

@@ -12,6 +12,7 @@ import { references, type Reference } from "../expr/refs.js";
 import type { Lifecycle, LocalBlock, OutputBlock, ProviderBlock, ResourceBlock, StackConfig, VariableBlock } from "./config.js";
 import { readTextFile } from "../../util/read-text.js";
 import { parseMoved } from "./moved.js";
+import { parseImports } from "./imports.js";
 
 export interface LoadResult {
   config?: StackConfig;
@@ -89,8 +90,9 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
     outputs: new Map(),
     requiredProviders: {},
     moved: [],
+    imports: [],
   };
-  const known = new Set(["//", "resource", "data", "provider", "variable", "locals", "output", "terraform", "module", "moved"]);
+  const known = new Set(["//", "resource", "data", "provider", "variable", "locals", "output", "terraform", "module", "moved", "import"]);
   for (const k of Object.keys(doc)) {
     if (!known.has(k)) diagnostics.push(errorAt(undefined, "Unsupported top-level block", `"${k}" is not a Terraform JSON block`));
   }
@@ -147,6 +149,7 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
     }
   }
   cfg.moved = parseMoved(doc.moved, diagnostics);
+  cfg.imports = parseImports(doc.import, diagnostics);
   return { config: cfg, diagnostics };
 }
 
