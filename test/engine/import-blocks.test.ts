@@ -53,7 +53,7 @@ describe("GIVEN an organization whose profiles, keys and bindings exist outside 
 
     const applied = await engine.run({ outDir: out });
     expect(errorsOf(applied.diagnostics)).toEqual([]);
-    expect(applied.applied).toEqual({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(applied.applied).toMatchObject({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
     const state = engine.currentState("test").state!;
     for (const a of [imports[0].to, imports[1].to]) expect(state.instances.get(a)!.attributes.id).toBe(id(a));
     expect(state.instances.get(imports[2].to)!.attributes.id).toBe(existing.instances.get(imports[2].to)!.attributes.id);

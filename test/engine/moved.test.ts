@@ -94,7 +94,7 @@ describe("GIVEN the quickstart applied, WHEN a construct is renamed with moveTo"
 
     const applied = await engine.run({ outDir: path.join(dir, "out-2") });
     expect(errorsOf(applied.diagnostics)).toEqual([]);
-    expect(applied.applied).toEqual({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(applied.applied).toMatchObject({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
     const after = engine.currentState("quickstart").state!;
     for (const m of plan!.moves!) {
       expect(after.instances.has(m.from)).toBe(false);
