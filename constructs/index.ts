@@ -7,3 +7,4 @@ export * from "./l2/principal.js";
 export * from "./l2/organization.js";
 export * from "./l2/service-account.js";
 export * from "./l2/instance.js";
+export * from "./l2/move.js";

@@ -29,10 +29,17 @@ const blockEnabled = (v: Value | undefined): boolean | null => {
   return first.enabled === true;
 };
 
+/**
+ * A resource moved away with moveTo()/moveToId(): cdktf synthesizes only its `moved` block, so it is
+ * not a second object (the renamed construct it moved to is the one that exists). cdktf keeps that
+ * flag private; reading it is the only way to know.
+ */
+const movedAway = (c: Construct): boolean => (c as unknown as { _hasMoved?: boolean })._hasMoved === true;
+
 function buildIndex(stack: TerraformStack): StackIndex {
   const index: StackIndex = { profileKeys: new Map(), settings: [] };
   for (const c of stack.node.findAll()) {
-    if (!hasLiteralConfig(c) || !INDEXED_TYPES.has((c as unknown as { terraformResourceType?: string }).terraformResourceType ?? "")) continue;
+    if (!hasLiteralConfig(c) || movedAway(c) || !INDEXED_TYPES.has((c as unknown as { terraformResourceType?: string }).terraformResourceType ?? "")) continue;
     const { type, config } = c.literalConfig();
     if (type === "yandex_organizationmanager_os_login_profile") {
       const org = literal(config.organization_id) ? config.organization_id : "";
@@ -78,6 +85,7 @@ export function hookStack(c: Construct): void {
 }
 
 function profileCollisions(c: Construct, config: ObjectValue): string[] {
+  if (movedAway(c)) return [];
   const org = literal(config.organization_id) ? config.organization_id : "";
   const out: string[] = [];
   for (const field of ["uid", "login"] as const) {

@@ -2,12 +2,10 @@
 // for bad input or cloud errors), reporting progress through hooks, holding the state lock while
 // it reads or writes state.
 import path from "node:path";
-import type { ObjectValue } from "../resources/define.js";
-import { completeState } from "../resources/plan.js";
-import { applyPlan, concreteSensitivePaths, type ApplyResult } from "./apply/applier.js";
+import { applyPlan, type ApplyResult } from "./apply/applier.js";
 import type { StackConfig } from "./config/config.js";
 import { loadStack } from "./config/load.js";
-import { DEFAULT_RETRY, Limiter, withRetry } from "./concurrency.js";
+import { DEFAULT_RETRY, Limiter } from "./concurrency.js";
 import { diagnosticFromError, errorAt, hasErrors, type EngineDiagnostic } from "./diagnostics.js";
 import { makePlan } from "./plan/planner.js";
 import { describeHolder, type HeldLock } from "./state/lock.js";
@@ -15,14 +13,14 @@ import { backendFor, stackBackend, type StateBackend } from "./state/backend.js"
 import {
   instanceAddress,
   parseInstanceAddress,
-  providerAddress,
   type InstanceState,
   type State,
 } from "./state/state.js";
 import { removeTempFilesInFlight, statePaths, type StateWriter } from "./state/store.js";
 import type { EngineOptions, Plan } from "./types.js";
-import { resourceDependencies, buildGraph } from "./graph.js";
-import { EvalContext, resolveVariables } from "./eval-context.js";
+import { planMoves, recordMoves } from "./plan/moves.js";
+import { replayMoves } from "./config/moved.js";
+import { planImports, readForImport, recordImports, type ImportContext } from "./plan/import-blocks.js";
 
 export interface StackRef {
   /** The synth output directory holding manifest.json (default cdktf.out). */
@@ -148,11 +146,16 @@ export class Engine {
     return { state: s, diagnostics: [] };
   }
 
-  private async planWith(config: StackConfig, state: State, req: PlanRequest) {
-    return makePlan({
+  private async planWith(config: StackConfig, stored: State, req: PlanRequest) {
+    // moved blocks edit a copy of the state; apply repeats the recorded moves on the real one.
+    const moved = planMoves(config, stored);
+    if (hasErrors(moved.diagnostics)) return { diagnostics: moved.diagnostics };
+    const imported = req.mode === "destroy" ? { state: moved.state, imports: [], diagnostics: [] } : await planImports(this.importContext(config), moved.state);
+    if (hasErrors(imported.diagnostics)) return { diagnostics: [...moved.diagnostics, ...imported.diagnostics] };
+    const r = await makePlan({
       cloud: this.opts.cloud,
       config,
-      state,
+      state: imported.state,
       definitions: this.opts.definitions,
       mode: req.mode ?? "normal",
       refresh: req.refresh ?? true,
@@ -162,6 +165,11 @@ export class Engine {
       hooks: this.opts.hooks,
       replace: req.replace,
     });
+    if (r.plan) recordMoves(r.plan, moved.moves);
+    if (r.plan) recordImports(r.plan, imported.imports);
+    const diagnostics = [...moved.diagnostics, ...r.diagnostics];
+    if (r.plan) r.plan.warnings = [...moved.diagnostics.filter((d) => d.severity === "warning"), ...r.plan.warnings];
+    return { plan: r.plan, diagnostics };
   }
 
   /** plan: refresh and compute changes; writes nothing. */
@@ -227,6 +235,8 @@ export class Engine {
   }
 
   private async applyLocked(config: StackConfig, backend: StateBackend, state: State, plan: Plan): Promise<ApplyResult> {
+    if (plan.moves?.length) replayMoves(state, plan.moves);
+    for (const i of plan.imports ?? []) if (!state.instances.has(i.address)) state.instances.set(i.address, i.instance);
     const writer = backend.writer(state);
     if (this.held) this.held.writer = writer;
     return applyPlan({
@@ -242,62 +252,28 @@ export class Engine {
     });
   }
 
+  private importContext(config: StackConfig): ImportContext {
+    return { cloud: this.opts.cloud, config, definitions: this.opts.definitions, variables: this.opts.variables ?? {}, retry: this.retry };
+  }
+
   /** import ADDR ID: adopt an existing object into state (the address must be declared). */
   async import(ref: StackRef, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
     const { config, backend, diagnostics } = this.load(ref);
     if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
     const parsed = parseInstanceAddress(address);
     if (!parsed || parsed.mode !== "managed") return { diagnostics: [errorAt(address, "Invalid address", 'expected TYPE.NAME, TYPE.NAME[N] or TYPE.NAME["KEY"]')] };
-    const block = config.resources.find((r) => r.address === parsed.resource);
-    if (!block) {
-      return { diagnostics: [errorAt(address, "Configuration for import target does not exist", `declare ${parsed.resource} in the stack before importing into it`)] };
-    }
-    if ((block.count || block.forEach) && parsed.indexKey === undefined) {
-      return { diagnostics: [errorAt(address, "Index required", `${parsed.resource} uses ${block.count ? "count" : "for_each"}: import into ${parsed.resource}[...]`)] };
-    }
-    const def = this.opts.definitions(parsed.type, "resource");
-    if (!def) return { diagnostics: [errorAt(address, "Invalid resource type", `the provider does not support resource type "${parsed.type}"`)] };
-    if (!def.importer) return { diagnostics: [errorAt(address, "Resource type does not support import", `${parsed.type} cannot be imported`)] };
-    const partial = def.importer.parse(id);
-    if (typeof partial === "string") return { diagnostics: [errorAt(address, "Invalid import ID", `${partial} (format: ${def.importer.format})`)] };
     return this.locked(backend, "OperationTypeImport", async () => {
       const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
       const canonical = instanceAddress(parsed.resource, parsed.indexKey);
-      if (s.state.instances.has(canonical)) {
+      if (s.state.instances.has(canonical) && config.resources.some((r) => r.address === parsed.resource)) {
         return { diagnostics: [errorAt(canonical, "Resource already managed", `${canonical} is already in state; remove it with "oslogin state rm" first`)] };
       }
-      // The provider configuration, for defaults such as organization_id (variables and locals only).
-      const vars = resolveVariables(config, this.opts.variables ?? {});
-      if (hasErrors(vars.diagnostics)) return { diagnostics: vars.diagnostics };
-      const providers = new EvalContext(config, vars.vars).providerConfigs();
-      const bad = providers.diagnostics.filter((d) => d.address === `provider.${block.provider}`);
-      if (bad.length) return { diagnostics: bad };
-      const provider = providers.providers.get(block.provider) ?? {};
-      let value: ObjectValue | null;
-      try {
-        value = await withRetry(() => def.read({ cloud: this.opts.cloud, provider }, completeState(def.schema, partial)), this.retry);
-      } catch (e) {
-        return { diagnostics: [diagnosticFromError(canonical, "Import failed", e)] };
-      }
-      if (!value) return { diagnostics: [errorAt(canonical, "Cannot import non-existent remote object", `no ${parsed.type} with ID ${JSON.stringify(id)} exists`)] };
-      const full = completeState(def.schema, value);
-      const { graph } = buildGraph(config);
-      const instance: InstanceState = {
-        mode: "managed",
-        type: parsed.type,
-        name: parsed.name,
-        indexKey: parsed.indexKey,
-        each: block.count ? "list" : block.forEach ? "map" : undefined,
-        provider: providerAddress(block.provider, config.requiredProviders[block.provider.split(".")[0]]?.source),
-        schemaVersion: def.schemaVersion,
-        attributes: full,
-        sensitiveAttributes: concreteSensitivePaths(def, full),
-        dependencies: resourceDependencies(graph, block.address),
-      };
-      s.state.instances.set(canonical, instance);
+      const r = await readForImport(this.importContext(config), address, id);
+      if (!r.instance || !r.address) return { diagnostics: r.diagnostics };
+      s.state.instances.set(r.address, r.instance);
       await backend.writer(s.state).flush();
-      return { instance, diagnostics: [] };
+      return { instance: r.instance, diagnostics: [] };
     });
   }
 

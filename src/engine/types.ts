@@ -2,7 +2,7 @@
 import type { CloudClient } from "../contract/cloud-client.js";
 import type { AttributePath, ObjectValue, ResourceDefinition, Value } from "../resources/define.js";
 import type { EngineDiagnostic } from "./diagnostics.js";
-import type { IndexKey } from "./state/state.js";
+import type { IndexKey, InstanceState } from "./state/state.js";
 
 export type Action = "create" | "update" | "replace" | "delete" | "read" | "noop";
 
@@ -39,6 +39,10 @@ export interface ResourceChange {
   requiresReplace: AttributePath[];
   /** Resource addresses this instance depends on (recorded in state, orders deletes). */
   dependencies: string[];
+  /** The address state held this object at before a moved block moved it. */
+  previousAddress?: string;
+  /** Set when an import block adopts this object in this plan: its import ID. */
+  importingId?: string;
   /**
    * For a delete: the address that keeps the same cloud object (an identical IAM binding). Apply
    * then only removes this address from state, after that address's create, and never calls the
@@ -90,6 +94,10 @@ export interface Plan {
   forgetData: string[];
   /** Provider scopes (no credentials) by provider key: lets reviews resolve defaults like folder_id. */
   providerScopes: Record<string, { organization_id?: string; cloud_id?: string; folder_id?: string; zone?: string }>;
+  /** Instances moved by "moved" blocks (state is edited this way first when the plan is applied). */
+  moves?: { from: string; to: string }[];
+  /** Objects import blocks adopt (apply writes them into state first). */
+  imports?: { address: string; id: string; instance: InstanceState }[];
   /** Warnings found while planning (errors mean there is no plan). */
   warnings: EngineDiagnostic[];
 }

@@ -19,12 +19,15 @@ export interface PlanSummary {
   change: number;
   destroy: number;
   read: number;
+  /** Objects import blocks adopt; present when any. */
+  import?: number;
   /** Deletes that only leave state (keptBy: another address keeps the cloud object); present when any. */
   forget?: number;
 }
 
 export function summarize(p: Plan): PlanSummary {
   const s: PlanSummary = { add: 0, change: 0, destroy: 0, read: 0 };
+  if (p.imports?.length) s.import = p.imports.length;
   for (const c of actingChanges(p)) {
     if (c.action === "create") s.add++;
     else if (c.action === "update") s.change++;
@@ -38,7 +41,10 @@ export function summarize(p: Plan): PlanSummary {
   return s;
 }
 
-export const hasChanges = (p: Plan): boolean => actingChanges(p).length > 0 || p.outputs.some((o) => o.action !== "noop");
+/** What the plan shows: the acting changes, and objects a moved block only moves (terraform lists those too). */
+export const shownChanges = (p: Plan): ResourceChange[] => p.changes.filter((c) => (c.action !== "noop" && !c.readDuringPlan) || c.previousAddress !== undefined || c.importingId !== undefined);
+
+export const hasChanges = (p: Plan): boolean => shownChanges(p).length > 0 || p.outputs.some((o) => o.action !== "noop");
 
 function literal(v: Value | undefined, indent: string): string {
   if (v === undefined) return "null";
@@ -96,7 +102,7 @@ function header(c: ResourceChange): { sign: string; what: string } {
     case "read":
       return { sign: "<=", what: "will be read during apply" };
     default:
-      return { sign: " ", what: "is up to date" };
+      return { sign: " ", what: c.importingId !== undefined ? "will be imported" : "is up to date" };
   }
 }
 
@@ -114,9 +120,16 @@ export function renderChange(c: ResourceChange, st: Style): string {
   const after = redactResource(def, c.after) ?? {};
   const { sign, what } = header(c);
   const kw = c.mode === "data" ? "data" : "resource";
-  const lines = [`  ${st.bold(`# ${c.address}${c.deposed ? ` (deposed object ${c.deposed})` : ""}`)} ${what}${c.reason ? st.dim(` (${c.reason})`) : ""}`];
-  lines.push(`${paintSign(sign, st).padStart(sign.length === 1 ? 3 : sign.length)} ${kw} "${c.type}" "${c.name}" {`);
   const ind = "      ";
+  if (c.action === "noop" && c.previousAddress && c.importingId === undefined) {
+    // A pure move: terraform's wording, and nothing else changes.
+    const hidden = Object.keys(after).filter((k) => !isEmpty(after[k])).length;
+    return [`  ${st.bold(`# ${c.previousAddress}`)} has moved to ${st.bold(c.address)}`, `    ${kw} "${c.type}" "${c.name}" {`, `${ind}# (${hidden} unchanged attributes hidden)`, "    }"].join("\n");
+  }
+  const lines = [`  ${st.bold(`# ${c.address}${c.deposed ? ` (deposed object ${c.deposed})` : ""}`)} ${what}${c.reason ? st.dim(` (${c.reason})`) : ""}`];
+  if (c.previousAddress) lines.push(`  # (moved from ${c.previousAddress})`);
+  if (c.importingId !== undefined && c.action !== "noop") lines.push(`  # (imported from ${JSON.stringify(c.importingId)})`);
+  lines.push(`${paintSign(sign, st).padStart(sign.length === 1 ? 3 : sign.length)} ${kw} "${c.type}" "${c.name}" {`);
   if (c.action === "create" || c.action === "read") lines.push(...attrLines("+", after, ind, st.green));
   else if (c.action === "delete") lines.push(...attrLines("-", before, ind, st.red));
   else lines.push(...changedLines(c, before, after, ind, st));
@@ -159,7 +172,7 @@ function renderDrift(p: Plan, st: Style): string[] {
 export function renderPlan(p: Plan, st: Style): string {
   const out: string[] = [];
   out.push(...renderDrift(p, st));
-  const acting = actingChanges(p);
+  const acting = shownChanges(p);
   const outputs = p.outputs.filter((o) => o.action !== "noop");
   if (acting.length === 0 && outputs.length === 0) {
     out.push(st.bold(st.green("No changes.")) + " Your infrastructure matches the configuration.");
@@ -169,7 +182,7 @@ export function renderPlan(p: Plan, st: Style): string {
     out.push("oslogin will perform the following actions:", "");
     for (const c of acting) out.push(renderChange(c, st), "");
     const s = summarize(p);
-    out.push(st.bold(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy${s.read ? `, ${s.read} to read` : ""}${s.forget ? `, ${s.forget} to forget` : ""}.`));
+    out.push(st.bold(`Plan: ${s.import ? `${s.import} to import, ` : ""}${s.add} to add, ${s.change} to change, ${s.destroy} to destroy${s.read ? `, ${s.read} to read` : ""}${s.forget ? `, ${s.forget} to forget` : ""}.`));
   } else {
     out.push("No resource changes; only outputs change.");
   }
@@ -202,7 +215,7 @@ function jsonValue(v: Value | undefined, unknown: AttributePath[], path: Attribu
 }
 
 export function planToJson(p: Plan): unknown {
-  const changes = actingChanges(p).map((c) => {
+  const changes = shownChanges(p).map((c) => {
     const def = defOf(c);
     const unknown: AttributePath[] = [];
     return {
@@ -213,6 +226,8 @@ export function planToJson(p: Plan): unknown {
       ...(c.indexKey !== undefined ? { index: c.indexKey } : {}),
       action: c.action,
       reason: c.reason,
+      ...(c.previousAddress ? { previous_address: c.previousAddress } : {}),
+      ...(c.importingId !== undefined ? { importing: { id: c.importingId } } : {}),
       ...(c.keptBy ? { kept_by: c.keptBy } : {}),
       ...(c.action === "replace" ? { replace_paths: c.requiresReplace.map(formatPath), create_before_destroy: c.createBeforeDestroy } : {}),
       before: jsonValue(redactResource(def, c.before) ?? undefined, []),

@@ -3,6 +3,7 @@
 import type { Value } from "../../resources/define.js";
 import type { Expr } from "../expr/ast.js";
 import type { Reference } from "../expr/refs.js";
+import type { MoveStatement } from "./moved.js";
 
 export interface Lifecycle {
   preventDestroy: boolean;
@@ -77,4 +78,17 @@ export interface StackConfig {
   requiredProviders: Record<string, { source?: string; version?: string }>;
   /** terraform.backend as written ({"local": {"path": ...}}), undefined when the stack declares none. */
   backend?: Record<string, unknown>;
+  /** The "moved" blocks, in file order. */
+  moved: MoveStatement[];
+  /** The "import" blocks, in file order. */
+  imports: ImportStatement[];
+}
+
+export interface ImportStatement {
+  /** Instance address to adopt the object as. */
+  to: string;
+  /** The object's import ID (the resource type's import format). */
+  id: string;
+  /** Position in the file's "import" list, for messages. */
+  index: number;
 }

@@ -12,6 +12,8 @@ import { references, type Reference } from "../expr/refs.js";
 import type { Lifecycle, LocalBlock, OutputBlock, ProviderBlock, ResourceBlock, StackConfig, VariableBlock } from "./config.js";
 import { readTextFile } from "../../util/read-text.js";
 import { synthFailure } from "./synth-marker.js";
+import { parseMoved } from "./moved.js";
+import { parseImports } from "./imports.js";
 
 export interface LoadResult {
   config?: StackConfig;
@@ -97,8 +99,10 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
     locals: new Map(),
     outputs: new Map(),
     requiredProviders: {},
+    moved: [],
+    imports: [],
   };
-  const known = new Set(["//", "resource", "data", "provider", "variable", "locals", "output", "terraform", "module"]);
+  const known = new Set(["//", "resource", "data", "provider", "variable", "locals", "output", "terraform", "module", "moved", "import"]);
   for (const k of Object.keys(doc)) {
     if (!known.has(k)) diagnostics.push(errorAt(undefined, "Unsupported top-level block", `"${k}" is not a Terraform JSON block`));
   }
@@ -158,6 +162,8 @@ export function parseStackJson(stack: string, file: string, text: string): LoadR
     if (isObj(doc.terraform.backend)) cfg.backend = doc.terraform.backend;
     else diagnostics.push(errorAt(undefined, "Malformed backend block", "terraform.backend must be an object naming one backend"));
   }
+  cfg.moved = parseMoved(doc.moved, diagnostics);
+  cfg.imports = parseImports(doc.import, diagnostics);
   return { config: cfg, diagnostics };
 }
 
