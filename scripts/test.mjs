@@ -16,6 +16,7 @@ export const E2E_PACKAGES = [
   "ansible-core",
   "sudo",
   "python3",
+  "chromium",
 ];
 
 function run(cmd, args, opts = {}) {
