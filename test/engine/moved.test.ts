@@ -50,7 +50,7 @@ const RENAME = (src: string): string => {
         `    before.grantInventoryReadOnFolder(SEED.folderId);\n` +
         `    moveConstruct(before, this.ansible);\n`,
     )
-    .replace("import { OsLoginInstance,", "import { moveConstruct, OsLoginInstance,");
+    .replace(" OsLoginInstance, OsLoginOrganization,", " moveConstruct, OsLoginInstance, OsLoginOrganization,");
 };
 
 describe("GIVEN the quickstart applied, WHEN a construct is renamed with moveTo", () => {
@@ -70,7 +70,7 @@ describe("GIVEN the quickstart applied, WHEN a construct is renamed with moveTo"
     const engine = engineFor(model, path.join(dir, ".oslogin"));
     const first = await engine.run({ outDir: path.join(dir, "out-1") });
     expect(errorsOf(first.diagnostics)).toEqual([]);
-    const before = (await engine.currentState("quickstart")).state!;
+    const before = (await engine.currentState("quickstart", path.join(dir, "out-2"))).state!;
     const ids = new Map([...before.instances].filter(([, i]) => i.mode === "managed").map(([a, i]) => [a, i.attributes.id]));
     const uid = (i: InstanceState | undefined) => i?.attributes.uid;
 
@@ -95,7 +95,7 @@ describe("GIVEN the quickstart applied, WHEN a construct is renamed with moveTo"
     const applied = await engine.run({ outDir: path.join(dir, "out-2") });
     expect(errorsOf(applied.diagnostics)).toEqual([]);
     expect(applied.applied).toMatchObject({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
-    const after = (await engine.currentState("quickstart")).state!;
+    const after = (await engine.currentState("quickstart", path.join(dir, "out-2"))).state!;
     for (const m of plan!.moves!) {
       expect(after.instances.has(m.from)).toBe(false);
       expect(after.instances.get(m.to)!.attributes.id).toBe(ids.get(m.from));

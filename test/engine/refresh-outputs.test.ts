@@ -137,9 +137,12 @@ describe("GIVEN a profile whose shell an output names through a map", () => {
     const before = outputValues(dataDir, "test");
     expect(before.uids).toHaveLength(1);
 
-    // Someone else took the second login: its create fails, so uids stays unknown after the apply.
-    await new InProcessCloudClient(model).createOsLoginProfile({ organizationId: ORG, subjectId: BOB, login: "shelltest-1" });
-    const r = await engine.run({ outDir: writeStack(dir, shellStack({ subject: ALICE, shell: "/bin/zsh", known, count: 2 })) });
+    // Someone else takes the second login after the plan (which checks logins) and before the apply:
+    // its create fails, so uids stays unknown after the apply.
+    const r = await engine.run({ outDir: writeStack(dir, shellStack({ subject: ALICE, shell: "/bin/zsh", known, count: 2 })) }, async () => {
+      await new InProcessCloudClient(model).createOsLoginProfile({ organizationId: ORG, subjectId: BOB, login: "shelltest-1" });
+      return true;
+    });
     expect(errors(r.diagnostics)).toHaveLength(1);
     expect(errors(r.diagnostics)[0]).toMatch(/^Error: Creating failed \(yandex_organizationmanager_os_login_profile\.p\[1\]\): ALREADY_EXISTS/);
     expect(outputValues(dataDir, "test")).toEqual(before);
