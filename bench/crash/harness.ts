@@ -9,7 +9,7 @@
 // - the state serial never goes down; no lock, no temp file and no pending create is left.
 // bench/crash/run.ts runs the full set and prints a table; test/engine/crash-fleet.test.ts a short one.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { App } from "cdktf";
@@ -42,7 +42,13 @@ export function prepareFleet(opts: { size: number; keyEvery: number; cli: "dist"
   const app = new App({ outdir: outDir });
   new FleetStack(app, "fleet", { size: opts.size, authorizedKeyEvery: opts.keyEvery });
   app.synth();
-  const stack = JSON.parse(readFileSync(path.join(outDir, "stacks/fleet/cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, unknown>> };
+  // Each case is one data directory holding its own cloud and state. cdktf writes a local backend
+  // (terraform.fleet.tfstate beside the app), which would make every case share one state file:
+  // without a backend block the engine keeps the state in the data directory.
+  const stackFile = path.join(outDir, "stacks/fleet/cdk.tf.json");
+  const stack = JSON.parse(readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, unknown>>; terraform?: { backend?: unknown } };
+  delete stack.terraform?.backend;
+  writeFileSync(stackFile, JSON.stringify(stack, null, 2));
   const resources = Object.values(stack.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
   const seededDataDir = path.join(work, "seeded");
   const model = CloudModel.open({ dataDir: seededDataDir });
@@ -103,11 +109,13 @@ const CREATION = /: Creation complete after /g;
 
 /** One `oslogin` command on the fleet, with `interference` applied while it runs. */
 export function oslogin(fleet: Fleet, dataDir: string, args: string[], interference: Interference = { kind: "none" }): Promise<Run> {
-  const cli = fleet.cli === "dist" ? [path.join(ROOT, "dist/src/cli/main.js")] : ["--import", "tsx", path.join(ROOT, "src/cli/main.ts")];
+  const cli = fleet.cli === "dist" ? [path.join(ROOT, "dist/src/cli/main.js")] : ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts")];
   const argv = [...cli, ...args, "--data-dir", dataDir, "--out-dir", fleet.outDir, "--no-color"];
   const started = performance.now();
   // node itself, not a wrapper that would outlive a SIGKILL of its child.
-  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  // In the fleet's own directory: the checkout's cdktf.json names the quickstart, which plan and
+  // apply would synthesize first (over the fleet's cdktf.out).
+  const child = spawn(process.execPath, argv, { cwd: path.dirname(fleet.outDir), stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   let out = "";
   let err = "";
   let creations = 0;

@@ -140,7 +140,7 @@ describe("GIVEN a profile whose shell an output names through a map", () => {
     // Someone else takes the second login after the plan (which checks logins) and before the apply:
     // its create fails, so uids stays unknown after the apply.
     const r = await engine.run({ outDir: writeStack(dir, shellStack({ subject: ALICE, shell: "/bin/zsh", known, count: 2 })) }, async () => {
-      await new InProcessCloudClient(model).createOsLoginProfile({ organizationId: ORG, subjectId: BOB, login: "shelltest-1" });
+      await new InProcessCloudClient(model!).createOsLoginProfile({ organizationId: ORG, subjectId: BOB, login: "shelltest-1" });
       return true;
     });
     expect(errors(r.diagnostics)).toHaveLength(1);

@@ -36,7 +36,8 @@ export function requireTools(): void {
 /** A project directory laid out like this repository for the quickstart; returns its path. */
 export function makeQuickstartProject(dir: string): string {
   mkdirSync(join(dir, "examples/quickstart"), { recursive: true });
-  copyFileSync(join(ROOT, "cdktf.json"), join(dir, "cdktf.json"));
+  // package.json ("type": "module") and tsconfig.json too: synth type-checks main.ts as the project says.
+  for (const f of ["cdktf.json", "package.json", "tsconfig.json"]) copyFileSync(join(ROOT, f), join(dir, f));
   for (const f of ["main.ts", "seed.yaml"]) copyFileSync(join(ROOT, "examples/quickstart", f), join(dir, "examples/quickstart", f));
   for (const d of ["constructs", "src"]) symlinkSync(join(ROOT, d), join(dir, d));
   const modules = join(dir, "node_modules");
