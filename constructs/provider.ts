@@ -7,6 +7,7 @@ import { TerraformProvider, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { PROVIDER_SOURCES, PROVIDER_VERSIONS } from "../src/resources/registry.js";
 import { writeLockFileAtSynth } from "./provider-lock.js";
+import { propNames, rejectUnknownProps } from "./strict-props.js";
 
 export interface YandexProviderProps {
   /**
@@ -78,6 +79,22 @@ export interface YandexProviderProps {
   readonly alias?: string;
 }
 
+const PROVIDER_PROPS = propNames<YandexProviderProps>()(
+  "endpoint",
+  "token",
+  "serviceAccountKeyFile",
+  "organizationId",
+  "cloudId",
+  "folderId",
+  "zone",
+  "rootCerts",
+  "insecure",
+  "plaintext",
+  "maxRetries",
+  "version",
+  "alias",
+);
+
 export class YandexProvider extends TerraformProvider {
   static readonly tfResourceType = "yandex";
 
@@ -92,6 +109,9 @@ export class YandexProvider extends TerraformProvider {
       terraformGeneratorMetadata: { providerName: "yandex", providerVersion: props.version ?? PROVIDER_VERSIONS.yandex },
     });
     this.alias = props.alias;
+    // A misspelled argument (rootCert, serviceAccountKey) would otherwise be dropped and the
+    // provider would quietly fall back to its defaults: the real cloud, or an untrusted endpoint.
+    rejectUnknownProps(this, props, PROVIDER_PROPS);
     writeLockFileAtSynth(TerraformStack.of(this));
   }
 

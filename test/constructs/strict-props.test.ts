@@ -11,6 +11,7 @@ import {
   OsLoginServiceAccount,
   YandexProvider,
   type ComputeInstanceProps,
+  type YandexProviderProps,
   type OrganizationmanagerOsLoginSettingsProps,
   type OsLoginInstanceProps,
   type OsLoginMemberSshKeyProps,
@@ -45,6 +46,12 @@ describe("GIVEN constructs given a prop they do not have", () => {
     const s = newStack();
     new OsLoginOrganization(s, "org", loose<OsLoginOrganizationProps>({ organizationId: "bpf1", sshCertificate: false }));
     expect(validationErrors(s)).toEqual(['[app/org] unknown prop "sshCertificate": did you mean "sshCertificates"?']);
+  });
+
+  it("WHEN the provider has a misspelled argument THEN synth fails naming it instead of using the defaults", () => {
+    const s = new TerraformStack(Testing.app(), "app");
+    new YandexProvider(s, "yandex", loose<YandexProviderProps>({ endpoint: "127.0.0.1:18443", rootCert: "tls/cert.pem" }));
+    expect(validationErrors(s)).toEqual(['[app/yandex] unknown prop "rootCert": did you mean "rootCerts"?']);
   });
 
   it("WHEN the other L2 constructs and a member's SSH key have misspelled props THEN each is named on its construct", () => {
