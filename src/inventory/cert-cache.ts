@@ -2,9 +2,10 @@
 // CLI names them (yc-organization-id-<org>-<login>, ...-cert.pub), mode 0600. Ansible starts the
 // inventory several times at once, so renewal happens under a lock file and every file is written
 // whole (temp file, fsync, rename); a reader that sees a pair that does not match, has expired, or
-// does not parse, renews it instead of trusting it.
+// does not parse, renews it instead of trusting it. A caller may instead keep one key pair of its own
+// (`keyFile`, a member's): then only the certificate next to it is renewed, and the key is reused.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseCertificate } from "../ssh/certificate-info.js";
 import { publicBlobOfOpenSshPrivateKey } from "../ssh/wire.js";
 import { writeSecretFileAtomic } from "../util/atomic-file.js";
@@ -13,6 +14,11 @@ export interface CertCacheOptions {
   cacheDir: string;
   organizationId: string;
   login: string;
+  /**
+   * A kept key pair (made on first use, mode 0600) to certify; its certificate is `<keyFile>-cert.pub`.
+   * Without it the pair lives in cacheDir and every renewal makes a fresh one.
+   */
+  keyFile?: string;
   /** Renew when less than this is left before the certificate expires. */
   marginSeconds: number;
   now?: () => Date;
@@ -49,8 +55,8 @@ export function readValidPair(base: string, login: string, marginSeconds: number
 
 export async function ensureCertificate(o: CertCacheOptions): Promise<CachedCertificate> {
   const now = o.now ?? (() => new Date());
-  mkdirSync(o.cacheDir, { recursive: true, mode: 0o700 });
-  const base = cacheFileBase(o.cacheDir, o.organizationId, o.login);
+  const base = o.keyFile ?? cacheFileBase(o.cacheDir, o.organizationId, o.login);
+  mkdirSync(dirname(base), { recursive: true, mode: 0o700 }); // the lock file goes there first
   const cached = readValidPair(base, o.login, o.marginSeconds, now());
   if (cached) return cached;
 
@@ -60,11 +66,13 @@ export async function ensureCertificate(o: CertCacheOptions): Promise<CachedCert
     const renewedMeanwhile = readValidPair(base, o.login, o.marginSeconds, now());
     if (renewedMeanwhile) return renewedMeanwhile;
     // Loaded only when renewing: the warm path (every Ansible run within the hour) stays light.
-    const { generateEd25519KeyPair } = await import("../ssh/keypair.js");
-    const pair = generateEd25519KeyPair(`${o.login}@${o.organizationId}`);
+    const { ensureEd25519KeyPair, generateEd25519KeyPair } = await import("../ssh/keypair.js");
+    const comment = `${o.login}@${o.organizationId}`;
+    // A kept pair is written (once) before it is certified; a fresh one only with its certificate.
+    const pair = o.keyFile ? { publicKey: ensureEd25519KeyPair(o.keyFile, comment) } : generateEd25519KeyPair(comment);
     const certLine = (await o.issue(pair.publicKey)).trim();
     const info = parseCertificate(certLine); // refuse to cache something that does not parse
-    writeSecretFileAtomic(base, pair.privateKey);
+    if ("privateKey" in pair) writeSecretFileAtomic(base, pair.privateKey);
     writeSecretFileAtomic(`${base}-cert.pub`, certLine + "\n");
     return { privateKeyFile: base, certificateFile: `${base}-cert.pub`, validBefore: info.validBefore, renewed: true };
   } finally {

@@ -21,7 +21,13 @@ export interface InventoryConfig {
   rootCerts?: string;
   /** Embedded cloud: the data directory, opened in process. */
   dataDir?: string;
-  serviceAccountKeyFile: string;
+  /** Who the inventory (and `oslogin ssh`) acts as, unless `member` is set. */
+  serviceAccountKeyFile?: string;
+  /**
+   * `oslogin ssh`/`scp` as a member of the organization (e-mail or user id) instead of the service
+   * account: only with data_dir, whose holder is the emulator admin and may act as any member.
+   */
+  member?: string;
   organizationId: string;
   folderIds: string[];
   /** Keep only instances carrying all these labels. */
@@ -58,6 +64,7 @@ const KNOWN_KEYS = [
   "root_certs",
   "data_dir",
   "service_account_key_file",
+  "member",
   "organization_id",
   "folders",
   "filters",
@@ -81,6 +88,7 @@ export const ENV_KEYS: Record<string, string> = {
   OSLOGIN_ROOT_CERTS: "root_certs",
   OSLOGIN_DATA_DIR: "data_dir",
   OSLOGIN_SERVICE_ACCOUNT_KEY_FILE: "service_account_key_file",
+  OSLOGIN_MEMBER: "member",
   OSLOGIN_ORGANIZATION_ID: "organization_id",
   OSLOGIN_FOLDERS: "folders",
   OSLOGIN_CACHE_DIR: "cache_dir",
@@ -163,7 +171,11 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
   if (cloud && dataDir) fail("cloud", "and data_dir are exclusive: data_dir is the embedded cloud");
   if (endpoint && dataDir) fail("endpoint", "and data_dir are exclusive: give one (endpoint for `oslogin serve`, data_dir for the embedded cloud)");
   if (!endpoint && !dataDir && !cloud) fail("endpoint", "or data_dir is required (OSLOGIN_ENDPOINT / OSLOGIN_DATA_DIR), or cloud: yandex (OSLOGIN_CLOUD)");
-  const serviceAccountKeyFile = path("service_account_key_file") ?? fail("service_account_key_file", "is required (OSLOGIN_SERVICE_ACCOUNT_KEY_FILE)");
+  const member = str("member");
+  // Acting as a member without their credential is an emulator admin's privilege: only the embedded cloud.
+  if (member && !dataDir) fail("member", "needs data_dir (the embedded cloud, whose holder may act as any member); with endpoint or cloud, use service_account_key_file");
+  const serviceAccountKeyFile =
+    path("service_account_key_file") ?? (member ? undefined : fail("service_account_key_file", "is required (OSLOGIN_SERVICE_ACCOUNT_KEY_FILE), or member for oslogin ssh/scp"));
   const organizationId = str("organization_id") ?? fail("organization_id", "is required (OSLOGIN_ORGANIZATION_ID)");
   const folderIds = stringList("folders", raw.folders);
   if (folderIds.length === 0) fail("folders", "must list at least one folder id (OSLOGIN_FOLDERS=id1,id2)");
@@ -201,6 +213,7 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
     rootCerts: path("root_certs"),
     dataDir,
     serviceAccountKeyFile,
+    ...(member ? { member } : {}),
     organizationId,
     folderIds,
     labels: stringMap("filters.labels", f.labels),

@@ -1,6 +1,6 @@
-// Asks the cloud, as the service account, for everything the inventory needs: its OS Login login,
-// the instances of the configured folders, where it holds compute.osAdminLogin, and a fresh (or
-// cached) certificate. Failures propagate: an inventory that cannot ask the cloud must fail loudly,
+// Asks the cloud, as the service account (or, for `oslogin ssh`, a member), for everything the
+// inventory needs: its OS Login login, the instances of the configured folders, where it holds
+// compute.osAdminLogin, and a fresh (or cached) certificate. Failures propagate: an inventory that cannot ask the cloud must fail loudly,
 // never print an empty inventory that looks like success.
 import { listAll, type CloudClient } from "../contract/cloud-client.js";
 import { CloudError } from "../contract/errors.js";
@@ -8,13 +8,27 @@ import { OS_ADMIN_LOGIN_ROLE } from "../contract/roles.js";
 import type { AccessBinding, Instance, ResourceRef, Subject } from "../contract/api-types.js";
 import { buildInventory, hostNames, selectInstances, type AnsibleInventory, type HostCredentials } from "./build.js";
 import { ensureCertificate } from "./cert-cache.js";
+import { ensureEd25519KeyPair } from "../ssh/keypair.js";
+import { publicBlobOfOpenSshPrivateKey } from "../ssh/wire.js";
+import { readFileSync } from "node:fs";
 import type { InventoryConfig } from "./config.js";
 import { hostKeysFromConsole, updateKnownHosts, type KnownHostsUpdate } from "./known-hosts.js";
 
 export interface GatherContext {
   client: CloudClient;
   config: InventoryConfig;
-  serviceAccountId: string;
+  /** Who asks: the inventory's service account, or the member `oslogin ssh --member` acts as. */
+  subject: Subject;
+  /** How messages name the subject: "service account ajs...", "member alice@example.com". */
+  who: string;
+  /** A private key whose public half is registered on the subject's profile: used as is, no certificate. */
+  identityFile?: string;
+  /**
+   * A key pair kept for the subject (a member's, reused across runs): it is what gets certified, or,
+   * when the organization issues no certificates, registered on the profile. Without it, each
+   * renewal makes a fresh pair in the certificate cache (the service account's way).
+   */
+  keptKeyFile?: string;
   now?: () => Date;
 }
 
@@ -30,12 +44,12 @@ export async function resolveLogin(ctx: GatherContext): Promise<string> {
   if (ctx.config.login) return ctx.config.login;
   const page = await ctx.client.listOsLoginProfiles({
     organizationId: ctx.config.organizationId,
-    filter: `subject_id="${ctx.serviceAccountId}"`,
+    filter: `subject_id="${ctx.subject.id}"`,
   });
   const profile = page.items.find((p) => p.isDefault) ?? page.items[0];
   if (!profile) {
     throw new InventoryError(
-      `service account ${ctx.serviceAccountId} has no OS Login profile in organization ${ctx.config.organizationId}; create one (yandex_organizationmanager_os_login_profile) or set login in the config`,
+      `${ctx.who} has no OS Login profile in organization ${ctx.config.organizationId}; create one (yandex_organizationmanager_os_login_profile) or set login in the config`,
     );
   }
   return profile.login;
@@ -53,9 +67,14 @@ function keyOnlyCredentials(config: InventoryConfig, login: string): HostCredent
 
 export async function credentialsFor(ctx: GatherContext, login: string): Promise<HostCredentials> {
   const { client, config } = ctx;
+  if (ctx.identityFile) {
+    await requireRegistered(ctx, ctx.identityFile);
+    return { login, privateKeyFile: ctx.identityFile };
+  }
   try {
     const cert = await ensureCertificate({
       cacheDir: config.cacheDir,
+      keyFile: ctx.keptKeyFile,
       organizationId: config.organizationId,
       login,
       marginSeconds: config.renewMarginSeconds,
@@ -72,19 +91,99 @@ export async function credentialsFor(ctx: GatherContext, login: string): Promise
     return { login, privateKeyFile: cert.privateKeyFile, certificateFile: cert.certificateFile };
   } catch (e) {
     // Mode 2: the organization issues no certificates, keys registered on the profile still work.
-    if (e instanceof CloudError && e.code === "FAILED_PRECONDITION") return keyOnlyCredentials(config, login);
+    if (e instanceof CloudError && e.code === "FAILED_PRECONDITION") {
+      return ctx.keptKeyFile ? registerKeptKey(ctx, ctx.keptKeyFile, login) : keyOnlyCredentials(config, login);
+    }
     throw e;
   }
 }
 
-function grantsRole(bindings: AccessBinding[], roles: readonly string[], subject: Subject, organizationId: string): boolean {
+/** The base64 blob of an authorized_keys line ("ssh-ed25519 AAAA... comment"). */
+const blobOfPublicKey = (line: string) => line.trim().split(/\s+/)[1];
+
+async function registeredBlobs(ctx: GatherContext): Promise<Set<string>> {
+  const keys = await listAll((pageToken) =>
+    ctx.client.listUserSshKeys({ organizationId: ctx.config.organizationId, subjectId: ctx.subject.id, pageToken }),
+  );
+  return new Set(keys.map((k) => blobOfPublicKey(k.data)));
+}
+
+/**
+ * Refuses an identity whose public half is not on the subject's profile: the VM would refuse it with a
+ * bare "Permission denied". A key file we cannot read the public half of (not OpenSSH's format) is left
+ * to the VM.
+ */
+async function requireRegistered(ctx: GatherContext, identityFile: string): Promise<void> {
+  let text: string;
+  try {
+    text = readFileSync(identityFile, "utf8");
+  } catch (e) {
+    throw new InventoryError(`cannot read the identity ${identityFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let blob: string;
+  try {
+    blob = publicBlobOfOpenSshPrivateKey(text);
+  } catch {
+    return;
+  }
+  if (!(await registeredBlobs(ctx)).has(blob)) {
+    throw new InventoryError(
+      `the public half of ${identityFile} is not a registered SSH key of ${ctx.who} in organization ${ctx.config.organizationId}; register it (yandex_organizationmanager_user_ssh_key) or leave out --identity`,
+    );
+  }
+}
+
+/** Key-only mode with a kept pair: its public half goes on the subject's profile once, then it is used. */
+async function registerKeptKey(ctx: GatherContext, keyFile: string, login: string): Promise<HostCredentials> {
+  const publicKey = ensureEd25519KeyPair(keyFile, `${login}@${ctx.config.organizationId}`);
+  if (!(await registeredBlobs(ctx)).has(blobOfPublicKey(publicKey))) {
+    try {
+      await ctx.client.createUserSshKey({ organizationId: ctx.config.organizationId, subjectId: ctx.subject.id, name: "oslogin-ssh", data: publicKey });
+    } catch (e) {
+      if (e instanceof CloudError && e.code === "PERMISSION_DENIED") {
+        throw new InventoryError(
+          `organization ${ctx.config.organizationId} issues no SSH certificates, and ${ctx.who} may not register the key ${keyFile}.pub (${e.message}); ask an administrator to register it, or use --identity with a registered key`,
+        );
+      }
+      throw e;
+    }
+  }
+  return { login, privateKeyFile: keyFile };
+}
+
+/**
+ * Whether one of the bindings grants one of `roles` to the subject: directly, through a system subject,
+ * or (for a member) through a group they are in. `groups` undefined means the member's groups could not
+ * be read: a group binding then counts as `unknown`.
+ */
+function grantsRole(
+  bindings: AccessBinding[],
+  roles: readonly string[],
+  subject: Subject,
+  organizationId: string,
+  groups: ReadonlySet<string> | undefined,
+  unknown: boolean,
+): boolean {
   return bindings.some(
     (b) =>
       roles.includes(b.roleId) &&
       ((b.subject.type === subject.type && b.subject.id === subject.id) ||
         (b.subject.type === "system" &&
-          (b.subject.id === "allAuthenticatedUsers" || b.subject.id === `group:organization:${organizationId}:users`))),
+          (b.subject.id === "allAuthenticatedUsers" || b.subject.id === "allUsers" || b.subject.id === `group:organization:${organizationId}:users`)) ||
+        (b.subject.type === "group" && subject.type === "userAccount" && (groups ? groups.has(b.subject.id) : unknown))),
   );
+}
+
+/** The groups of the organization a member is in; undefined when the member may not list them. */
+async function memberGroups(ctx: GatherContext): Promise<Set<string> | undefined> {
+  if (ctx.subject.type !== "userAccount") return new Set();
+  try {
+    const groups = await listAll((pageToken) => ctx.client.listGroups(ctx.config.organizationId, { pageToken, pageSize: 1000 }));
+    return new Set(groups.filter((g) => g.members.includes(ctx.subject.id)).map((g) => g.id));
+  } catch (e) {
+    if (e instanceof CloudError && e.code === "PERMISSION_DENIED") return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -99,7 +198,8 @@ export async function instancesGranting(
   roles: readonly string[],
   unreadableGrants = false,
 ): Promise<Set<string>> {
-  const subject: Subject = { type: "serviceAccount", id: ctx.serviceAccountId };
+  const subject = ctx.subject;
+  const groups = await memberGroups(ctx);
   const memo = new Map<string, Promise<boolean>>();
   const holds = (resource: ResourceRef): Promise<boolean> => {
     const key = `${resource.kind}/${resource.id}`;
@@ -107,7 +207,7 @@ export async function instancesGranting(
       memo.set(
         key,
         listAll((pageToken) => ctx.client.listAccessBindings(resource, { pageToken }))
-          .then((bs) => grantsRole(bs, roles, subject, ctx.config.organizationId))
+          .then((bs) => grantsRole(bs, roles, subject, ctx.config.organizationId, groups, unreadableGrants))
           .catch((e: unknown) => {
             if (e instanceof CloudError && e.code === "PERMISSION_DENIED") return unreadableGrants;
             throw e;

@@ -28,7 +28,7 @@ export async function renewIfDue(certificateFile: string): Promise<void> {
   if (login !== undefined && readValidPair(base, login, config.renewMarginSeconds, new Date())) return;
   const conn = await connectAsServiceAccount(config);
   try {
-    const ctx = { client: conn.client, config, serviceAccountId: conn.serviceAccountId };
+    const ctx = { client: conn.client, config, subject: conn.subject, who: conn.who };
     await credentialsFor(ctx, await resolveLogin(ctx));
   } finally {
     await conn.close();

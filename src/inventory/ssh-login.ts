@@ -1,7 +1,10 @@
 // What `oslogin ssh` needs to log in to one VM, from the same pieces as the inventory: the VM found by
 // its inventory host name (or id) in the configured folders, a pre-check that the account holds a
 // login role on it, the cached certificate (or the registered key in key-only mode), the VM's address,
-// and its host key recorded from the serial console for strict checking.
+// and its host key recorded from the serial console for strict checking. `oslogin scp` uses the same
+// target with scp's own argument shape.
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE } from "../contract/roles.js";
 import { hostNames, instanceAddress, selectInstances, sshOptionArgs } from "./build.js";
 import type { InventoryConfig } from "./config.js";
@@ -39,7 +42,7 @@ export async function prepareSshLogin(ctx: GatherContext, vm: string, warn: (lin
   const granted = await instancesGranting(ctx, [instance], cloudOf, [OS_LOGIN_ROLE, OS_ADMIN_LOGIN_ROLE], true);
   if (!granted.has(instance.id)) {
     throw new InventoryError(
-      `service account ${ctx.serviceAccountId} has no login on VM ${host} (${instance.id}): it holds neither ${OS_LOGIN_ROLE} nor ${OS_ADMIN_LOGIN_ROLE} on the VM, its folder, cloud or organization`,
+      `${ctx.who} has no login on VM ${host} (${instance.id}): it holds neither ${OS_LOGIN_ROLE} nor ${OS_ADMIN_LOGIN_ROLE} on the VM, its folder, cloud or organization`,
     );
   }
   const login = await resolveLogin(ctx);
@@ -55,7 +58,46 @@ export async function prepareSshLogin(ctx: GatherContext, vm: string, warn: (lin
   };
 }
 
+/**
+ * Where a member's key pair is kept between runs: one per member and organization, under ~/.oslogin
+ * (private key 0600, its directory 0700), so the certificate is renewed for the same key each time.
+ */
+export function memberKeyFile(organizationId: string, userId: string, home = homedir()): string {
+  return join(home, ".oslogin", "members", organizationId, userId, "id_ed25519");
+}
+
+const identityArgs = (t: SshTarget) => ["-i", t.privateKeyFile, ...t.options.flatMap((o) => ["-o", o])];
+
 /** The system ssh's arguments; `--` keeps a command or address that starts with "-" from being an option. */
 export function sshArguments(t: SshTarget, command: string[]): string[] {
-  return ["-i", t.privateKeyFile, ...t.options.flatMap((o) => ["-o", o]), "-l", t.login, "--", t.address, ...command];
+  return [...identityArgs(t), "-l", t.login, "--", t.address, ...command];
+}
+
+/** One scp operand: a local path, or `[LOGIN@]VM:path` (a colon before any slash, as scp reads it). */
+export type ScpOperand = { local: string } | { login?: string; vm: string; path: string };
+
+export function parseScpOperand(arg: string): ScpOperand {
+  const m = /^([^/:]*):(.*)$/s.exec(arg);
+  if (!m) return { local: arg };
+  return { ...parseLoginAtVm(m[1]), path: m[2] };
+}
+
+/**
+ * The one VM (and login) the remote operands name. Copies between two VMs are refused: scp would run
+ * the second connection from the first VM, without our key, certificate or known_hosts.
+ */
+export function scpRemote(operands: ScpOperand[]): { login?: string; vm: string } {
+  const remotes = operands.filter((o): o is Exclude<ScpOperand, { local: string }> => !("local" in o));
+  if (remotes.length === 0) throw new InventoryError("name the VM side as VM:path (or LOGIN@VM:path); a local path with a colon is written ./a:b");
+  const { login, vm } = remotes[0];
+  if (remotes.some((r) => r.vm !== vm || r.login !== login) || remotes.some((r) => r.vm === "" || r.login === "")) {
+    throw new InventoryError(`every VM operand must name the same [LOGIN@]VM (got ${remotes.map((r) => `${r.login ? r.login + "@" : ""}${r.vm}`).join(", ")}); copy between VMs through this machine`);
+  }
+  return { login, vm };
+}
+
+/** The system scp's arguments: the VM operands rewritten to login@address:path. */
+export function scpArguments(t: SshTarget, operands: ScpOperand[], flags: string[]): string[] {
+  const host = t.address.includes(":") ? `[${t.address}]` : t.address;
+  return [...identityArgs(t), ...flags, "--", ...operands.map((o) => ("local" in o ? o.local : `${t.login}@${host}:${o.path}`))];
 }

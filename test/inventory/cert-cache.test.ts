@@ -65,6 +65,22 @@ describe("certificate cache", () => {
     expect([r.renewed, s.calls.length]).toEqual([true, 2]);
   });
 
+  it("GIVEN a kept key pair (a member's) WHEN its certificate expires THEN the same key is certified again, 0600, nothing in the cache dir", async () => {
+    const cacheDir = mkdtempSync(join(work, "c-"));
+    const keyFile = join(work, `kept-${Date.now()}`, "alice", "id_ed25519");
+    const s = signer("alice");
+    const first = await ensureCertificate({ cacheDir, keyFile, organizationId: "o", login: "alice", marginSeconds: 0, issue: s.issue });
+    const key = readFileSync(keyFile, "utf8");
+    const later = () => new Date(Date.now() + 2 * 3600_000);
+    const second = await ensureCertificate({ cacheDir, keyFile, organizationId: "o", login: "alice", marginSeconds: 0, issue: s.issue, now: later });
+    expect([first.privateKeyFile, first.certificateFile, second.renewed]).toEqual([keyFile, `${keyFile}-cert.pub`, true]);
+    expect(s.calls).toEqual([s.calls[0], s.calls[0]]); // the same public key both times
+    expect(s.calls[0]).toBe(readFileSync(`${keyFile}.pub`, "utf8").trim());
+    expect(readFileSync(keyFile, "utf8")).toBe(key);
+    expect([statSync(keyFile).mode & 0o777, statSync(`${keyFile}-cert.pub`).mode & 0o777]).toEqual([0o600, 0o600]);
+    expect(existsSync(cacheFileBase(cacheDir, "o", "alice"))).toBe(false);
+  });
+
   it.each([
     ["a corrupt certificate", (base: string) => writeFileSync(`${base}-cert.pub`, "ssh-ed25519-cert-v01@openssh.com AAAAgarbage\n")],
     ["a corrupt private key", (base: string) => writeFileSync(base, "not a key\n")],

@@ -53,6 +53,18 @@ describe("inventory config", () => {
     expect(() => parseInventoryConfig({ ...base, ...extra }, "/", "inv.yml")).toThrow(`inv.yml: ${message}`);
   });
 
+  it("GIVEN a member instead of a service account key WHEN parsed THEN data_dir is what it needs", () => {
+    const member = { member: "alice@example.com", organization_id: "o", folders: ["f"] };
+    const c = parseInventoryConfig({ ...member, data_dir: "/d" }, "/");
+    expect([c.member, c.serviceAccountKeyFile]).toEqual(["alice@example.com", undefined]);
+    expect(() => parseInventoryConfig({ ...member, endpoint: "h:1", root_certs: "/c.pem" }, "/", "inv.yml")).toThrow(
+      "inv.yml: member needs data_dir (the embedded cloud, whose holder may act as any member); with endpoint or cloud, use service_account_key_file",
+    );
+    expect(() => parseInventoryConfig({ data_dir: "/d", organization_id: "o", folders: ["f"] }, "/", "inv.yml")).toThrow(
+      "inv.yml: service_account_key_file is required (OSLOGIN_SERVICE_ACCOUNT_KEY_FILE), or member for oslogin ssh/scp",
+    );
+  });
+
   it("GIVEN no endpoint and no data_dir WHEN parsed THEN the error says which to give", () => {
     expect(() => parseInventoryConfig({ service_account_key_file: "/k", organization_id: "o", folders: ["f"] }, "/")).toThrow(
       "config: endpoint or data_dir is required (OSLOGIN_ENDPOINT / OSLOGIN_DATA_DIR)",

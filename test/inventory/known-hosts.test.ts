@@ -62,7 +62,7 @@ describe("host keys from the cloud", () => {
     model.serialPorts.setHostKeys(ADMIN, { instanceId: ids["db-1"], hostKeys: [db] });
     model.serialPorts.setHostKeys(ADMIN, { instanceId: ids["web-1"], hostKeys: [web] });
     const file = join(dir, "sub", "known_hosts");
-    const ctx = { client: new InProcessCloudClient(model), config: config({ known_hosts_file: file }), serviceAccountId: "unused" };
+    const ctx = { client: new InProcessCloudClient(model), config: config({ known_hosts_file: file }), subject: { type: "serviceAccount", id: "unused" }, who: "service account unused" };
     const warnings: string[] = [];
     const first = await recordHostKeys(ctx, await listed(), (l) => warnings.push(l));
     expect(first).toEqual({ added: ["db-1", "web-1"], changed: [], unpublished: ["booting"] });

@@ -42,7 +42,7 @@ export async function loadInventory(configPath?: string): Promise<AnsibleInvento
   const config = loadInventoryConfig(env);
   const conn = await connectAsServiceAccount(config);
   try {
-    return await gatherInventory({ client: conn.client, config, serviceAccountId: conn.serviceAccountId });
+    return await gatherInventory({ client: conn.client, config, subject: conn.subject, who: conn.who });
   } finally {
     await conn.close();
   }

@@ -47,7 +47,7 @@ it("GIVEN 2-second IAM tokens WHEN one inventory connection gathers before and a
   );
   const conn = await connectAsServiceAccount(config);
   try {
-    const ctx = { client: conn.client, config, serviceAccountId: conn.serviceAccountId };
+    const ctx = { client: conn.client, config, subject: conn.subject, who: conn.who };
     const hostsOf = async () => Object.keys((await gatherInventory(ctx))._meta.hostvars).sort();
     expect(await hostsOf()).toEqual(["web-1", "web-2"]);
     const before = tokensIssued();
