@@ -13,6 +13,7 @@ describe("requireBinary", () => {
       sshd: "openssh-server",
       ssh: "openssh-client",
       "ssh-keygen": "openssh-client",
+      "sftp-server": "openssh-sftp-server",
       google_authorized_keys: "google-compute-engine-oslogin",
       google_oslogin_nss_cache: "google-compute-engine-oslogin",
       google_oslogin_control: "google-compute-engine-oslogin",

@@ -16,6 +16,7 @@ export const commands: Record<string, { summary: string; server?: true; subcomma
   metadata: { summary: "Run one VM's OS Login metadata endpoint (for the real guest agent)", server: true, load: async () => (await import("./metadata.js")).default },
   inventory: { summary: "Ansible dynamic inventory of OS Login VMs with a 1-hour certificate", subcommands: ["export"], load: async () => (await import("./inventory.js")).default },
   ssh: { summary: "Log in to an OS Login VM with a fresh certificate and its published host key", load: async () => (await import("./ssh.js")).default },
+  scp: { summary: "Copy files to or from an OS Login VM (same resolution as oslogin ssh)", load: async () => (await import("./scp.js")).default },
   "ssh-config": { summary: "ssh_config Host blocks for the inventory's VMs", load: async () => (await import("./ssh-config.js")).default },
   synth: { summary: "Run the CDKTF app (cdktf.json) to write cdktf.out", load: async () => (await import("./synth.js")).default },
   plan: { summary: "Show what apply would change, with drift and the access review", load: async () => (await import("./plan.js")).default },

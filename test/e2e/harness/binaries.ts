@@ -9,6 +9,8 @@ export const BINARIES = {
   sshd: [["/usr/sbin/sshd"], "openssh-server"],
   ssh: [["/usr/bin/ssh"], "openssh-client"],
   "ssh-keygen": [["/usr/bin/ssh-keygen"], "openssh-client"],
+  // What a VM's sshd runs for scp (OpenSSH 9 copies over SFTP), as the cloud images configure it.
+  "sftp-server": [["/usr/lib/openssh/sftp-server"], "openssh-sftp-server"],
   google_authorized_keys: [["/usr/bin/google_authorized_keys"], "google-compute-engine-oslogin"],
   google_oslogin_nss_cache: [["/usr/bin/google_oslogin_nss_cache"], "google-compute-engine-oslogin"],
   google_oslogin_control: [["/usr/bin/google_oslogin_control"], "google-compute-engine-oslogin"],
@@ -27,6 +29,7 @@ export type BinaryName = keyof typeof BINARIES;
 
 /** Programs only some suites need (Ansible); not part of every VM. */
 const OTHER_PROGRAMS: Record<string, readonly [readonly string[], string]> = {
+  scp: [["/usr/bin/scp"], "openssh-client"],
   ansible: [["/usr/bin/ansible"], "ansible-core"],
   "ansible-inventory": [["/usr/bin/ansible-inventory"], "ansible-core"],
 };

@@ -147,6 +147,7 @@ export async function startVm(opts: VmOptions): Promise<Vm> {
       "AuthorizedKeysFile none",
       "PermitRootLogin no",
       "LogLevel VERBOSE",
+      `Subsystem sftp ${bin["sftp-server"]}`,
       "",
     ].join("\n"),
     { mode: 0o600 },
