@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 // Debian packages the end-to-end suites drive for real (sshd + guest agent, ansible, namespaces).
 export const E2E_PACKAGES = [
   "openssh-server",
+  "openssh-sftp-server",
   "openssh-client",
   "google-compute-engine-oslogin",
   "iproute2",
