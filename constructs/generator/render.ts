@@ -7,7 +7,7 @@ import type { AttributeSchema, BlockSchema, ResourceDefinition, ValueType } from
 import { DEFINITIONS } from "../../src/resources/registry.js";
 
 const pascal = (snake: string): string => snake.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
-const camel = (snake: string): string => {
+export const camel = (snake: string): string => {
   const p = pascal(snake);
   return p.charAt(0).toLowerCase() + p.slice(1);
 };

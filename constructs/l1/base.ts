@@ -1,7 +1,7 @@
 // What every generated L1 construct shares. The props interfaces are generated from src/resources
 // (constructs/generator), but the conversion to Terraform JSON and the synth-time checks are driven
 // by the same ResourceDefinition at runtime, so there is no second copy of a schema anywhere.
-import { TerraformDataSource, TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
+import { TerraformDataSource, TerraformResource, Token, type TerraformMetaArguments, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { UNKNOWN, type BlockSchema, type Diagnostic, type Value } from "../../src/resources/define.js";
 import { applyDefaults, formatPath, hasErrors, normalizeConfig } from "../../src/resources/plan.js";
@@ -155,6 +155,17 @@ export abstract class YandexResource extends TerraformResource implements HasLit
 
   literalConfig(): LiteralConfig {
     return literalConfigOf(this.terraformResourceType, "resource", this.props);
+  }
+
+  /**
+   * Adopts the existing object `id` (an import block: the next plan shows "will be imported").
+   * cdktf's own importFrom also makes synth fail unless a terraform >= 1.5 binary is installed;
+   * oslogin's engine applies import blocks itself, so an app that never runs terraform must not
+   * need one (terraform, where it does run, rejects what it does not support on its own).
+   * cdktf 0.21 keeps the import in the resource's `_imported`, which its synthesis reads.
+   */
+  importFrom(id: string, provider?: TerraformProvider): void {
+    (this as unknown as { _imported?: { id: string; provider?: TerraformProvider } })._imported = { id, provider };
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {

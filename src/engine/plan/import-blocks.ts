@@ -1,7 +1,7 @@
 // Adopting existing cloud objects: `import` blocks (cdktf's importFrom() writes
 // [{ "to": "TYPE.NAME", "id": "ID", "provider"?: ... }]) and `oslogin import ADDR ID` share one
 // reader, which checks the address against the configuration and reads the object by its import ID.
-import type { ObjectValue, Value } from "../../resources/define.js";
+import type { ObjectValue, ResourceDefinition, Value } from "../../resources/define.js";
 import { completeState } from "../../resources/plan.js";
 import type { CloudClient } from "../../contract/cloud-client.js";
 import { concreteSensitivePaths } from "../apply/applier.js";
@@ -29,6 +29,41 @@ export interface ImportContext {
   retry: RetryPolicy;
 }
 
+/**
+ * Reads the object of `type` whose import ID is `id`, with the configuration's provider `provider`
+ * (for defaults such as organization_id): every attribute, as state holds it. What an import reads,
+ * whether its address is declared (readForImport) or its construct is still to be written
+ * (src/codegen, for `oslogin import --generate-construct`).
+ */
+export async function readImportId(
+  ctx: ImportContext,
+  type: string,
+  provider: string,
+  id: string,
+  address: string,
+): Promise<{ definition: ResourceDefinition; value: ObjectValue; diagnostics: EngineDiagnostic[] } | { definition?: undefined; value?: undefined; diagnostics: EngineDiagnostic[] }> {
+  const def = ctx.definitions(type, "resource");
+  if (!def) return { diagnostics: [errorAt(address, "Invalid resource type", `the provider does not support resource type "${type}"`)] };
+  if (!def.importer) return { diagnostics: [errorAt(address, "Resource type does not support import", `${type} cannot be imported`)] };
+  const partial = def.importer.parse(id);
+  if (typeof partial === "string") return { diagnostics: [errorAt(address, "Invalid import ID", `${partial} (format: ${def.importer.format})`)] };
+  // The provider configuration, for defaults such as organization_id (variables and locals only).
+  const vars = resolveVariables(ctx.config, ctx.variables);
+  if (hasErrors(vars.diagnostics)) return { diagnostics: vars.diagnostics };
+  const providers = new EvalContext(ctx.config, vars.vars).providerConfigs();
+  const bad = providers.diagnostics.filter((d) => d.address === `provider.${provider}`);
+  if (bad.length) return { diagnostics: bad };
+  const providerConfig = providers.providers.get(provider) ?? {};
+  let value: ObjectValue | null;
+  try {
+    value = await withRetry(() => def.read({ cloud: ctx.cloud, provider: providerConfig }, completeState(def.schema, partial)), ctx.retry);
+  } catch (e) {
+    return { diagnostics: [diagnosticFromError(address, "Import failed", e)] };
+  }
+  if (!value) return { diagnostics: [errorAt(address, "Cannot import non-existent remote object", `no ${type} with ID ${JSON.stringify(id)} exists`)] };
+  return { definition: def, value: completeState(def.schema, value), diagnostics: [] };
+}
+
 /** Reads the object `id` for `address` (declared in the configuration) as the state instance to adopt. */
 export async function readForImport(ctx: ImportContext, address: string, id: string): Promise<{ address?: string; instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
   const { config } = ctx;
@@ -41,27 +76,11 @@ export async function readForImport(ctx: ImportContext, address: string, id: str
   if ((block.count || block.forEach) && parsed.indexKey === undefined) {
     return { diagnostics: [errorAt(address, "Index required", `${parsed.resource} uses ${block.count ? "count" : "for_each"}: import into ${parsed.resource}[...]`)] };
   }
-  const def = ctx.definitions(parsed.type, "resource");
-  if (!def) return { diagnostics: [errorAt(address, "Invalid resource type", `the provider does not support resource type "${parsed.type}"`)] };
-  if (!def.importer) return { diagnostics: [errorAt(address, "Resource type does not support import", `${parsed.type} cannot be imported`)] };
-  const partial = def.importer.parse(id);
-  if (typeof partial === "string") return { diagnostics: [errorAt(address, "Invalid import ID", `${partial} (format: ${def.importer.format})`)] };
   const canonical = instanceAddress(parsed.resource, parsed.indexKey);
-  // The provider configuration, for defaults such as organization_id (variables and locals only).
-  const vars = resolveVariables(config, ctx.variables);
-  if (hasErrors(vars.diagnostics)) return { diagnostics: vars.diagnostics };
-  const providers = new EvalContext(config, vars.vars).providerConfigs();
-  const bad = providers.diagnostics.filter((d) => d.address === `provider.${block.provider}`);
-  if (bad.length) return { diagnostics: bad };
-  const provider = providers.providers.get(block.provider) ?? {};
-  let value: ObjectValue | null;
-  try {
-    value = await withRetry(() => def.read({ cloud: ctx.cloud, provider }, completeState(def.schema, partial)), ctx.retry);
-  } catch (e) {
-    return { diagnostics: [diagnosticFromError(canonical, "Import failed", e)] };
-  }
-  if (!value) return { diagnostics: [errorAt(canonical, "Cannot import non-existent remote object", `no ${parsed.type} with ID ${JSON.stringify(id)} exists`)] };
-  const full = completeState(def.schema, value);
+  const read = await readImportId(ctx, parsed.type, block.provider, id, canonical);
+  if (!read.value) return { diagnostics: read.diagnostics };
+  const def = read.definition;
+  const full = read.value;
   const { graph } = buildGraph(config);
   const instance: InstanceState = {
     mode: "managed",
