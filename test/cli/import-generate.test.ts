@@ -1,0 +1,352 @@
+// Adopting an organization that already has OS Login profiles, keys and bindings (issue 22): (a)
+// through import blocks written by hand, (b) through the constructs `oslogin import
+// --generate-construct` writes, added to an app from `oslogin init`. Either way the plan imports
+// only, apply adopts, the next plan says No changes, and nothing was created or deleted in the cloud.
+import { spawnSync } from "node:child_process";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
+import { CloudModel } from "../../src/cloud/model/cloud-model.js";
+import { listAll, type CloudClient } from "../../src/contract/cloud-client.js";
+import { renderPlan } from "../../src/cli/render/plan.js";
+import { makeStyle } from "../../src/cli/render/style.js";
+import { formatDiagnostic } from "../../src/engine/diagnostics.js";
+import { ALICE, BOB, ORG, engineFor, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
+
+const root = path.join(import.meta.dirname, "../..");
+const FOLDER = "b1gquickstartfolder1";
+const ALICE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop";
+const BOT_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICFm7Q7+/MuFrr+QM6EeOJCcqU1QsMVR02LYrGm/yE0X ci-bot";
+
+let model: CloudModel | undefined;
+afterEach(() => {
+  model?.close();
+  model = undefined;
+});
+const errorsOf = (d: { severity: string }[]) => d.filter((x) => x.severity === "error").map((x) => formatDiagnostic(x as never));
+
+/**
+ * The organization as another team left it, made through the cloud's API as any client would:
+ * OS Login on, a service account with a profile, an SSH key, an authorized key and sudo on the
+ * folder, a second profile and an SSH key for Alice, and login on the organization for Bob.
+ * (The quickstart seed already gives Alice and Bob their default profiles.)
+ */
+async function seedOrganization(cloud: CloudClient) {
+  await cloud.updateOsLoginSettings({
+    organizationId: ORG,
+    userSshKeySettings: { enabled: true, allowManageOwnKeys: true },
+    sshCertificateSettings: { enabled: true },
+    updateMask: ["user_ssh_key_settings", "ssh_certificate_settings"],
+  });
+  const bot = await cloud.createServiceAccount({ folderId: FOLDER, name: "ci-bot", description: "CI deploys" });
+  const aliceOps = await cloud.createOsLoginProfile({ organizationId: ORG, subjectId: ALICE, login: "alice-ops", uid: 4242n, homeDirectory: "/home/alice-ops", shell: "/bin/bash" });
+  const botProfile = await cloud.createOsLoginProfile({ organizationId: ORG, subjectId: bot.id, login: "yc-sa-ci-bot", uid: 5001n, shell: "/bin/sh" });
+  const aliceKey = await cloud.createUserSshKey({ organizationId: ORG, subjectId: ALICE, name: "alice-laptop", data: ALICE_KEY });
+  const botKey = await cloud.createUserSshKey({ organizationId: ORG, subjectId: bot.id, name: "deploy", data: BOT_KEY });
+  const authorized = await cloud.createKey({ serviceAccountId: bot.id, keyAlgorithm: "RSA_2048" });
+  await cloud.updateAccessBindings({ kind: "organization", id: ORG }, [{ action: "ADD", accessBinding: { roleId: "compute.osLogin", subject: { type: "userAccount", id: BOB } } }]);
+  await cloud.updateAccessBindings({ kind: "folder", id: FOLDER }, [{ action: "ADD", accessBinding: { roleId: "compute.osAdminLogin", subject: { type: "serviceAccount", id: bot.id } } }]);
+  const profiles = await listAll((pageToken) => cloud.listOsLoginProfiles({ organizationId: ORG, pageToken }));
+  const profileOf = (login: string) => profiles.find((p) => p.login === login)!.id;
+  return { bot: bot.id, aliceOps: aliceOps.id, botProfile: botProfile.id, alice: profileOf("alice"), bob: profileOf("bob"), aliceKey: aliceKey.id, botKey: botKey.id, authorizedKey: authorized.key.id };
+}
+
+/** Every object of the kinds adopted, by id: what must be the same before and after adopting. */
+async function cloudObjects(cloud: CloudClient) {
+  const accounts = await listAll((pageToken) => cloud.listServiceAccounts({ folderId: FOLDER, pageToken }));
+  const keys = await Promise.all(accounts.map((a) => listAll((pageToken) => cloud.listKeys({ serviceAccountId: a.id, pageToken }))));
+  const binding = (b: { roleId: string; subject: { type: string; id: string } }) => `${b.roleId} ${b.subject.type}:${b.subject.id}`;
+  return {
+    profiles: (await listAll((pageToken) => cloud.listOsLoginProfiles({ organizationId: ORG, pageToken }))).map((p) => `${p.id} ${p.login} ${p.uid}`).sort(),
+    sshKeys: (await listAll((pageToken) => cloud.listUserSshKeys({ organizationId: ORG, pageToken }))).map((k) => k.id).sort(),
+    serviceAccounts: accounts.map((a) => a.id).sort(),
+    authorizedKeys: keys.flat().map((k) => k.id).sort(),
+    organizationBindings: (await listAll((pageToken) => cloud.listAccessBindings({ kind: "organization", id: ORG }, { pageToken }))).map(binding).sort(),
+    folderBindings: (await listAll((pageToken) => cloud.listAccessBindings({ kind: "folder", id: FOLDER }, { pageToken }))).map(binding).sort(),
+  };
+}
+
+describe("GIVEN an organization whose profiles, keys and bindings were made outside any stack", () => {
+  it("WHEN a stack declares them with import blocks written by hand THEN the plan only imports, apply adopts, the next plan has no changes", async () => {
+    model = seededModel();
+    const cloud = new InProcessCloudClient(model);
+    const ids = await seedOrganization(cloud);
+    const before = await cloudObjects(cloud);
+    const stack = {
+      provider: { yandex: [{ organization_id: ORG, folder_id: FOLDER }] },
+      terraform: { required_providers: { yandex: { source: "yandex-cloud/yandex" } } },
+      resource: {
+        yandex_iam_service_account: { bot: { name: "ci-bot", description: "CI deploys", folder_id: FOLDER } },
+        yandex_organizationmanager_os_login_profile: {
+          alice_ops: { organization_id: ORG, subject_id: ALICE, login: "alice-ops", uid: 4242 },
+          bot: { organization_id: ORG, subject_id: "${yandex_iam_service_account.bot.id}", login: "yc-sa-ci-bot", shell: "/bin/sh" },
+        },
+        yandex_organizationmanager_user_ssh_key: {
+          alice: { organization_id: ORG, subject_id: ALICE, name: "alice-laptop", data: ALICE_KEY },
+          bot: { organization_id: ORG, subject_id: "${yandex_iam_service_account.bot.id}", name: "deploy", data: BOT_KEY },
+        },
+        yandex_organizationmanager_organization_iam_member: { bob: { organization_id: ORG, role: "compute.osLogin", member: `userAccount:${BOB}` } },
+        yandex_resourcemanager_folder_iam_member: { bot: { folder_id: FOLDER, role: "compute.osAdminLogin", member: "serviceAccount:${yandex_iam_service_account.bot.id}" } },
+      },
+      import: [
+        { to: "yandex_iam_service_account.bot", id: ids.bot },
+        { to: "yandex_organizationmanager_os_login_profile.alice_ops", id: ids.aliceOps },
+        { to: "yandex_organizationmanager_os_login_profile.bot", id: ids.botProfile },
+        { to: "yandex_organizationmanager_user_ssh_key.alice", id: ids.aliceKey },
+        { to: "yandex_organizationmanager_user_ssh_key.bot", id: ids.botKey },
+        { to: "yandex_organizationmanager_organization_iam_member.bob", id: `${ORG},compute.osLogin,userAccount:${BOB}` },
+        { to: "yandex_resourcemanager_folder_iam_member.bot", id: `${FOLDER},compute.osAdminLogin,serviceAccount:${ids.bot}` },
+      ],
+    };
+    const dir = tempDir("oslogin-import-blocks-");
+    const engine = engineFor(model, path.join(dir, ".oslogin"));
+    const out = writeStack(dir, stack);
+
+    const { plan, diagnostics } = await engine.plan({ outDir: out });
+    expect(errorsOf(diagnostics)).toEqual([]);
+    expect(plan!.changes.map((c) => [c.address, c.action, c.importingId]).sort()).toEqual(stack.import.map((i) => [i.to, "noop", i.id]).sort());
+    expect(renderPlan(plan!, makeStyle(false))).toContain("Plan: 7 to import, 0 to add, 0 to change, 0 to destroy.");
+
+    const applied = await engine.run({ outDir: out });
+    expect(errorsOf(applied.diagnostics)).toEqual([]);
+    expect(applied.applied).toMatchObject({ added: 0, changed: 0, destroyed: 0, failed: 0 });
+    const again = await engine.plan({ outDir: out });
+    expect(errorsOf(again.diagnostics)).toEqual([]);
+    expect(again.plan!.changes.filter((c) => c.action !== "noop")).toEqual([]);
+    expect(renderPlan(again.plan!, makeStyle(false))).toContain("No changes.");
+    expect(await cloudObjects(cloud)).toEqual(before);
+  });
+});
+
+const oslogin = (cwd: string, ...args: string[]) => {
+  // No terraform binary: an app that adopts objects must synthesize without one (cdktf's
+  // importFrom alone would require terraform >= 1.5 at synth).
+  const env = { ...process.env, NO_COLOR: "1", TERRAFORM_BINARY_NAME: "/nonexistent/terraform" };
+  const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(root, "src/cli/main.ts"), ...args], { cwd, encoding: "utf8", env });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+/** The file the generator writes for the seeded organization (ids are the cloud's). */
+const expectedFile = (ids: Awaited<ReturnType<typeof seedOrganization>>) => `// Generated by: oslogin import --generate-construct imported.ts --organization ${ORG}
+// Existing cloud objects, declared with oslogin-kit's constructs and the values they have now.
+// Each construct calls importFrom(ID): the next plan shows "will be imported", and apply adopts
+// the object instead of creating it (once the object is in state, importFrom has no effect).
+// Call importedOsLogin(this) in your stack's constructor.
+//
+// Not declared here:
+// - authorized key ${ids.authorizedKey} of service account ci-bot:
+//   service account keys cannot be imported, and a private key cannot be read back from the cloud.
+
+import type { Construct } from "constructs";
+import {
+  IamServiceAccount,
+  OrganizationmanagerOrganizationIamMember,
+  OrganizationmanagerOsLoginProfile,
+  OrganizationmanagerOsLoginSettings,
+  OrganizationmanagerUserSshKey,
+  ResourcemanagerFolderIamMember,
+} from "oslogin-kit";
+
+/** Declares the imported objects in \`scope\` (the stack itself, so each keeps the address it is imported as). */
+export function importedOsLogin(scope: Construct): void {
+  const osLoginSettings = new OrganizationmanagerOsLoginSettings(scope, "os-login-settings", {
+    organizationId: "${ORG}",
+    userSshKeySettings: {
+      enabled: true,
+      allowManageOwnKeys: true,
+    },
+    sshCertificateSettings: {
+      enabled: true,
+    },
+  });
+  osLoginSettings.importFrom("${ORG}");
+
+  const saCiBot = new IamServiceAccount(scope, "sa-ci-bot", {
+    name: "ci-bot",
+    description: "CI deploys",
+    folderId: "${FOLDER}",
+  });
+  saCiBot.importFrom("${ids.bot}");
+
+  // alice@example.com
+  const profileAlice = new OrganizationmanagerOsLoginProfile(scope, "profile-alice", {
+    organizationId: "${ORG}",
+    subjectId: "${ALICE}",
+    login: "alice",
+    uid: 10000,
+    homeDirectory: "/home/alice",
+    shell: "/bin/bash",
+    isDefault: true,
+  });
+  profileAlice.importFrom("${ids.alice}");
+
+  // alice@example.com
+  const profileAliceOps = new OrganizationmanagerOsLoginProfile(scope, "profile-alice-ops", {
+    organizationId: "${ORG}",
+    subjectId: "${ALICE}",
+    login: "alice-ops",
+    uid: 4242,
+    homeDirectory: "/home/alice-ops",
+    shell: "/bin/bash",
+  });
+  profileAliceOps.importFrom("${ids.aliceOps}");
+
+  // bob@example.com
+  const profileBob = new OrganizationmanagerOsLoginProfile(scope, "profile-bob", {
+    organizationId: "${ORG}",
+    subjectId: "${BOB}",
+    login: "bob",
+    uid: 10001,
+    homeDirectory: "/home/bob",
+    shell: "/bin/bash",
+    isDefault: true,
+  });
+  profileBob.importFrom("${ids.bob}");
+
+  // service account ci-bot
+  const profileYcSaCiBot = new OrganizationmanagerOsLoginProfile(scope, "profile-yc-sa-ci-bot", {
+    organizationId: "${ORG}",
+    subjectId: saCiBot.id,
+    login: "yc-sa-ci-bot",
+    uid: 5001,
+    homeDirectory: "/home/yc-sa-ci-bot",
+    shell: "/bin/sh",
+    isDefault: true,
+  });
+  profileYcSaCiBot.importFrom("${ids.botProfile}");
+
+  // alice@example.com
+  const sshKeyAliceAliceLaptop = new OrganizationmanagerUserSshKey(scope, "ssh-key-alice-alice-laptop", {
+    organizationId: "${ORG}",
+    subjectId: "${ALICE}",
+    data: "${ALICE_KEY}",
+    name: "alice-laptop",
+  });
+  sshKeyAliceAliceLaptop.importFrom("${ids.aliceKey}");
+
+  // service account ci-bot
+  const sshKeyCiBotDeploy = new OrganizationmanagerUserSshKey(scope, "ssh-key-ci-bot-deploy", {
+    organizationId: "${ORG}",
+    subjectId: saCiBot.id,
+    data: "${BOT_KEY}",
+    name: "deploy",
+  });
+  sshKeyCiBotDeploy.importFrom("${ids.botKey}");
+
+  // bob@example.com
+  const orgOsLoginBob = new OrganizationmanagerOrganizationIamMember(scope, "org-osLogin-bob", {
+    organizationId: "${ORG}",
+    role: "compute.osLogin",
+    member: "userAccount:${BOB}",
+  });
+  orgOsLoginBob.importFrom("${ORG},compute.osLogin,userAccount:${BOB}");
+
+  // service account ci-bot
+  const folderB1gquickstartfolder1OsAdminLoginCiBot = new ResourcemanagerFolderIamMember(scope, "folder-${FOLDER}-osAdminLogin-ci-bot", {
+    folderId: "${FOLDER}",
+    role: "compute.osAdminLogin",
+    member: \`serviceAccount:\${saCiBot.id}\`,
+  });
+  folderB1gquickstartfolder1OsAdminLoginCiBot.importFrom("${FOLDER},compute.osAdminLogin,serviceAccount:${ids.bot}");
+}
+`;
+
+/** An app with the provider only: what a team starts adopting from. */
+const MAIN = `import { App, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { YandexProvider } from "oslogin-kit";
+
+class AccessStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new YandexProvider(this, "yandex", { organizationId: "${ORG}", cloudId: "b1gquickstartcloud01", folderId: "${FOLDER}" });
+  }
+}
+
+const app = new App();
+new AccessStack(app, "app");
+app.synth();
+`;
+
+describe("GIVEN an app from oslogin init and an organization with existing OS Login objects", () => {
+  it("WHEN constructs are generated for the organization and added to the app THEN synth type-checks, the plan only imports, apply adopts, the next plan has no changes, and nothing was created or deleted", async () => {
+    const dir = tempDir("oslogin-generate-");
+    const init = oslogin(dir, "init", ".");
+    expect(init.err).toBe("");
+    expect(init.code).toBe(0);
+    // oslogin-kit from this checkout (no npm install in a test): the app's tsconfig maps it to the sources.
+    symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+    const tsconfig = JSON.parse(readFileSync(path.join(dir, "tsconfig.json"), "utf8"));
+    tsconfig.compilerOptions.paths = { "oslogin-kit": [path.join(root, "src/index.ts")] };
+    writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+    writeFileSync(path.join(dir, "main.ts"), MAIN);
+
+    model = CloudModel.open({ dataDir: path.join(dir, ".oslogin") });
+    const ids = await seedOrganization(new InProcessCloudClient(model));
+    const before = await cloudObjects(new InProcessCloudClient(model));
+    model.close();
+    model = undefined;
+    expect(oslogin(dir, "synth").code).toBe(0);
+
+    const gen = oslogin(dir, "import", "--generate-construct", "imported.ts", "--organization", ORG);
+    expect(gen.err).toBe("");
+    expect(gen.out).toBe(
+      "Wrote imported.ts: 10 constructs to import.\n" +
+        `Not declared: authorized key ${ids.authorizedKey} of service account ci-bot (service account keys cannot be imported, and a private key cannot be read back from the cloud).\n` +
+        'Call importedOsLogin(this) in the stack, then "oslogin plan" shows them as "will be imported".\n',
+    );
+    expect(gen.code).toBe(0);
+    const generated = readFileSync(path.join(dir, "imported.ts"), "utf8");
+    expect(generated).toBe(expectedFile(ids));
+    expect(generated).not.toContain("PRIVATE KEY");
+
+    // Generating again over the file is refused; nothing changes.
+    const again = oslogin(dir, "import", "--generate-construct", "imported.ts", "--organization", ORG);
+    expect([again.code, again.err]).toEqual([2, "oslogin import: --generate-construct imported.ts: the file exists; pass --force to overwrite it\n"]);
+    expect(readFileSync(path.join(dir, "imported.ts"), "utf8")).toBe(generated);
+
+    writeFileSync(
+      path.join(dir, "main.ts"),
+      MAIN.replace('import { YandexProvider } from "oslogin-kit";', 'import { YandexProvider } from "oslogin-kit";\nimport { importedOsLogin } from "./imported.js";').replace(
+        'folderId: "b1gquickstartfolder1" });',
+        'folderId: "b1gquickstartfolder1" });\n    importedOsLogin(this);',
+      ),
+    );
+    const plan = oslogin(dir, "plan");
+    expect(plan.err).toBe("");
+    expect(plan.code).toBe(0);
+    const imported = [...plan.out.matchAll(/^ {2}# (\S+) will be imported/gm)].map((m) => m[1]).sort();
+    expect(imported).toEqual(
+      [
+        "yandex_iam_service_account.sa-ci-bot",
+        "yandex_organizationmanager_organization_iam_member.org-osLogin-bob",
+        "yandex_organizationmanager_os_login_profile.profile-alice",
+        "yandex_organizationmanager_os_login_profile.profile-alice-ops",
+        "yandex_organizationmanager_os_login_profile.profile-bob",
+        "yandex_organizationmanager_os_login_profile.profile-yc-sa-ci-bot",
+        "yandex_organizationmanager_os_login_settings.os-login-settings",
+        "yandex_organizationmanager_user_ssh_key.ssh-key-alice-alice-laptop",
+        "yandex_organizationmanager_user_ssh_key.ssh-key-ci-bot-deploy",
+        `yandex_resourcemanager_folder_iam_member.folder-${FOLDER}-osAdminLogin-ci-bot`,
+      ].sort(),
+    );
+    expect(plan.out).toContain("Plan: 10 to import, 0 to add, 0 to change, 0 to destroy.");
+
+    const apply = oslogin(dir, "apply", "--auto-approve", "--skip-synth");
+    expect(apply.err).toBe("");
+    expect(apply.code).toBe(0);
+    const after = oslogin(dir, "plan", "--skip-synth", "--detailed-exitcode");
+    expect(after.out).toContain("No changes. Your infrastructure matches the configuration.");
+    expect(after.code).toBe(0);
+
+    model = CloudModel.open({ dataDir: path.join(dir, ".oslogin") });
+    expect(await cloudObjects(new InProcessCloudClient(model))).toEqual(before);
+    model.close();
+    model = undefined;
+
+    // Everything adoptable is in state now: nothing left to generate.
+    const none = oslogin(dir, "import", "--generate-construct", "more.ts", "--organization", ORG);
+    expect([none.code, none.err]).toEqual([1, `oslogin import: nothing to generate: every OS Login object of organization ${ORG} is already in the state of stack app\n`]);
+  }, 180_000);
+});
