@@ -1,7 +1,7 @@
 // What every generated L1 construct shares. The props interfaces are generated from src/resources
 // (constructs/generator), but the conversion to Terraform JSON and the synth-time checks are driven
 // by the same ResourceDefinition at runtime, so there is no second copy of a schema anywhere.
-import { TerraformDataSource, TerraformResource, Token, type TerraformMetaArguments, type TerraformProvider } from "cdktf";
+import { TerraformDataSource, TerraformElement, TerraformResource, Token, type TerraformMetaArguments, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { UNKNOWN, type BlockSchema, type Diagnostic, type Value } from "../../src/resources/define.js";
 import { applyDefaults, formatPath, hasErrors, normalizeConfig } from "../../src/resources/plan.js";
@@ -198,5 +198,47 @@ export abstract class YandexDataSource extends TerraformDataSource implements Ha
 
   protected synthesizeAttributes(): Record<string, unknown> {
     return propsToTerraform(getDefinition(this.terraformResourceType, "data").schema, this.props);
+  }
+}
+
+export interface YandexImportBlockConfig {
+  readonly terraformResourceType: string;
+  /** The existing object's import ID. */
+  readonly importId: string;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * Only an import block, for an object the stack does not declare yet: what cdktf's
+ * ImportableResource synthesizes, without its synth-time demand for a terraform binary (see
+ * YandexResource.importFrom). `oslogin import --generate-construct FILE.ts` writes the construct
+ * for it, named as it is, so the two replace each other.
+ */
+export class YandexImportBlock extends TerraformElement {
+  constructor(
+    scope: Construct,
+    name: string,
+    private readonly config: YandexImportBlockConfig,
+  ) {
+    super(scope, name, config.terraformResourceType);
+  }
+
+  private get to(): string {
+    return `${this.config.terraformResourceType}.${this.friendlyUniqueId}`;
+  }
+
+  toTerraform(): Record<string, unknown> {
+    return { import: [{ to: this.to, id: this.config.importId, provider: this.config.provider?.fqn }] };
+  }
+
+  /** The same block for cdktf's HCL output (SYNTH_HCL_OUTPUT=true): each value with how it is written. */
+  toHclTerraform(): Record<string, unknown> {
+    const simple = (value: string, storageClassType: string) => ({ value, type: "simple", storageClassType });
+    const provider = this.config.provider;
+    return { import: [{ to: simple(this.to, "reference"), id: simple(this.config.importId, "string"), provider: provider ? simple(provider.fqn, "reference") : undefined }] };
+  }
+
+  toMetadata(): Record<string, unknown> {
+    return { importsGeneratingConfiguration: [this.friendlyUniqueId] };
   }
 }

@@ -3,7 +3,8 @@
 // --generate-construct` writes, added to an app from `oslogin init`. Either way the plan imports
 // only, apply adopts, the next plan says No changes, and nothing was created or deleted in the cloud.
 import { spawnSync } from "node:child_process";
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { Testing, TerraformStack } from "cdktf";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
@@ -13,6 +14,7 @@ import { renderPlan } from "../../src/cli/render/plan.js";
 import { makeStyle } from "../../src/cli/render/style.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";
 import { ALICE, BOB, ORG, engineFor, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
+import { IamServiceAccount, OrganizationmanagerOsLoginProfile, OrganizationmanagerUserSshKey, ResourcemanagerFolderIamMember, YandexProvider } from "../../constructs/index.js";
 
 const root = path.join(import.meta.dirname, "../..");
 const FOLDER = "b1gquickstartfolder1";
@@ -349,4 +351,123 @@ describe("GIVEN an app from oslogin init and an organization with existing OS Lo
     const none = oslogin(dir, "import", "--generate-construct", "more.ts", "--organization", ORG);
     expect([none.code, none.err]).toEqual([1, `oslogin import: nothing to generate: every OS Login object of organization ${ORG} is already in the state of stack app\n`]);
   }, 180_000);
+});
+
+/** A stack with the provider and whatever `declare` adds, synthesized into dir/cdktf.out as stack "app". */
+function synthStack(dir: string, declare: (stack: TerraformStack) => void): string {
+  const stack = new TerraformStack(Testing.app(), "app");
+  new YandexProvider(stack, "yandex", { organizationId: ORG, folderId: FOLDER });
+  declare(stack);
+  return writeStack(dir, Testing.synth(stack, true), "app");
+}
+
+describe("GIVEN import blocks for objects the stack does not declare (generateConfigForImport)", () => {
+  it("WHEN constructs are generated THEN each is named as its address, and replacing the blocks with them imports only, then No changes", async () => {
+    const dir = tempDir("oslogin-generate-blocks-");
+    model = seededModel(path.join(dir, ".oslogin"));
+    const ids = await seedOrganization(new InProcessCloudClient(model));
+    const bindingId = `${FOLDER},compute.osAdminLogin,serviceAccount:${ids.bot}`;
+    const blocks = synthStack(dir, (stack) => {
+      IamServiceAccount.generateConfigForImport(stack, "bot", ids.bot);
+      OrganizationmanagerOsLoginProfile.generateConfigForImport(stack, "alice_ops", ids.aliceOps);
+      OrganizationmanagerUserSshKey.generateConfigForImport(stack, "bot-deploy", ids.botKey);
+      ResourcemanagerFolderIamMember.generateConfigForImport(stack, "bot_admin", bindingId);
+    });
+    expect(JSON.parse(readFileSync(path.join(blocks, "stacks/app/cdk.tf.json"), "utf8")).import).toEqual([
+      { to: "yandex_iam_service_account.bot", id: ids.bot },
+      { to: "yandex_organizationmanager_os_login_profile.alice_ops", id: ids.aliceOps },
+      { to: "yandex_organizationmanager_user_ssh_key.bot-deploy", id: ids.botKey },
+      { to: "yandex_resourcemanager_folder_iam_member.bot_admin", id: bindingId },
+    ]);
+    model.close();
+    model = undefined;
+
+    const gen = oslogin(dir, "import", "--generate-construct", "generated.ts");
+    expect([gen.code, gen.err, gen.out]).toEqual([0, "", 'Wrote generated.ts: 4 constructs to import.\nCall importedOsLogin(this) in the stack, then "oslogin plan" shows them as "will be imported".\n']);
+    const text = readFileSync(path.join(dir, "generated.ts"), "utf8");
+    expect(text.slice(text.indexOf("export function"))).toBe(`export function importedOsLogin(scope: Construct): void {
+  const bot = new IamServiceAccount(scope, "bot", {
+    name: "ci-bot",
+    description: "CI deploys",
+    folderId: "${FOLDER}",
+  });
+  bot.importFrom("${ids.bot}");
+
+  const aliceOps = new OrganizationmanagerOsLoginProfile(scope, "alice_ops", {
+    organizationId: "${ORG}",
+    subjectId: "${ALICE}",
+    login: "alice-ops",
+    uid: 4242,
+    homeDirectory: "/home/alice-ops",
+    shell: "/bin/bash",
+  });
+  aliceOps.importFrom("${ids.aliceOps}");
+
+  const botDeploy = new OrganizationmanagerUserSshKey(scope, "bot-deploy", {
+    organizationId: "${ORG}",
+    subjectId: bot.id,
+    data: "${BOT_KEY}",
+    name: "deploy",
+  });
+  botDeploy.importFrom("${ids.botKey}");
+
+  const botAdmin = new ResourcemanagerFolderIamMember(scope, "bot_admin", {
+    folderId: "${FOLDER}",
+    role: "compute.osAdminLogin",
+    member: \`serviceAccount:\${bot.id}\`,
+  });
+  botAdmin.importFrom("${bindingId}");
+}
+`);
+
+    // The blocks replaced by the generated function (loaded from this checkout instead of the package).
+    const module = path.join(dir, "generated-local.ts");
+    writeFileSync(module, text.replace('from "oslogin-kit"', `from ${JSON.stringify(path.join(root, "constructs/index.js"))}`));
+    const { importedOsLogin } = (await import(module)) as { importedOsLogin: (scope: TerraformStack) => void };
+    const out = synthStack(dir, importedOsLogin);
+    model = CloudModel.open({ dataDir: path.join(dir, ".oslogin") });
+    const before = await cloudObjects(new InProcessCloudClient(model));
+    const engine = engineFor(model, path.join(dir, ".oslogin"));
+    const { plan, diagnostics } = await engine.plan({ outDir: out });
+    expect(errorsOf(diagnostics)).toEqual([]);
+    expect(plan!.changes.map((c) => [c.address, c.action, c.importingId])).toEqual([
+      ["yandex_iam_service_account.bot", "noop", ids.bot],
+      ["yandex_organizationmanager_os_login_profile.alice_ops", "noop", ids.aliceOps],
+      ["yandex_organizationmanager_user_ssh_key.bot-deploy", "noop", ids.botKey],
+      ["yandex_resourcemanager_folder_iam_member.bot_admin", "noop", bindingId],
+    ]);
+    const applied = await engine.run({ outDir: out });
+    expect(errorsOf(applied.diagnostics)).toEqual([]);
+    expect(renderPlan((await engine.plan({ outDir: out })).plan!, makeStyle(false))).toContain("No changes.");
+    expect(await cloudObjects(new InProcessCloudClient(model))).toEqual(before);
+  });
+
+  it("WHEN the command is misused THEN errors name the flag or field and the rule, and no file is written", async () => {
+    const dir = tempDir("oslogin-generate-errors-");
+    seededModel(path.join(dir, ".oslogin")).close();
+    const run = (...args: string[]) => {
+      const r = oslogin(dir, "import", ...args);
+      return [r.code, r.err];
+    };
+    synthStack(dir, (stack) => OrganizationmanagerOsLoginProfile.generateConfigForImport(stack, "p", "olp00000000000000000"));
+    expect(run("--generate-construct", "out.js")).toEqual([2, 'oslogin import: --generate-construct must name a TypeScript file ending in .ts, got "out.js"\n']);
+    expect(run("--generate-construct", "missing/out.ts")).toEqual([2, `oslogin import: --generate-construct missing/out.ts: the directory ${path.join(dir, "missing")} does not exist\n`]);
+    expect(run("--organization", ORG)).toEqual([2, "oslogin import: --organization and --force go with --generate-construct FILE.ts\n"]);
+    expect(run("--generate-construct", "out.ts", "yandex_iam_service_account.a", "x")).toEqual([2, "oslogin import: --generate-construct takes no ADDR ID arguments\n"]);
+    const [code, err] = run("--generate-construct", "out.ts");
+    expect([code, String(err).split("\n")[0]]).toEqual([1, "Error: Cannot import non-existent remote object (yandex_organizationmanager_os_login_profile.p): no yandex_organizationmanager_os_login_profile with ID \"olp00000000000000000\" exists"]);
+
+    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] }, import: [{ to: "yandex_organizationmanager_os_login_profile.p[0]", id: "olp00000000000000000" }] }, "app");
+    const indexed = run("--generate-construct", "out.ts");
+    expect([indexed[0], String(indexed[1]).split("\n")[0]]).toEqual([
+      1,
+      'Error: Cannot generate an indexed address (import[0], attribute to): "to" is yandex_organizationmanager_os_login_profile.p[0]: a generated construct is one resource, so "to" must be TYPE.NAME without [index]',
+    ]);
+    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] } }, "app");
+    expect(run("--generate-construct", "out.ts")).toEqual([
+      1,
+      "oslogin import: nothing to generate: stack app has no import block whose address lacks a resource; add one (generateConfigForImport) or pass --organization ID\n",
+    ]);
+    expect(existsSync(path.join(dir, "out.ts"))).toBe(false);
+  });
 });

@@ -103,7 +103,7 @@ async function adoption(s: Session, organization: string | undefined): Promise<A
   if (organization === undefined) {
     const r = await adoptFromImportBlocks(ctx);
     if (r.objects.length === 0 && !hasErrors(r.diagnostics)) {
-      throw new CliError(`nothing to generate: stack ${s.stack} has no import block whose address lacks a resource; add one (cdktf's ImportableResource) or pass --organization ID`);
+      throw new CliError(`nothing to generate: stack ${s.stack} has no import block whose address lacks a resource; add one (generateConfigForImport) or pass --organization ID`);
     }
     return r;
   }
