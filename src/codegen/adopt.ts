@@ -11,6 +11,8 @@ import { errorAt, type EngineDiagnostic } from "../engine/diagnostics.js";
 import { parseInstanceAddress, type State } from "../engine/state/state.js";
 import { readImportId, type ImportContext } from "../engine/plan/import-blocks.js";
 import type { ObjectValue } from "../resources/define.js";
+import type { StackConfig } from "../engine/config/config.js";
+import type { Expr } from "../engine/expr/ast.js";
 
 /** One existing object to declare: its type, import ID, the values read, and the construct id to give it. */
 export interface AdoptedObject {
@@ -81,8 +83,40 @@ export async function adoptFromImportBlocks(ctx: ImportContext): Promise<Adoptio
 
 const shortRole = (role: string): string => role.replace(/^.*\./, "");
 
+/** What makes an object the same one in the cloud, for the types a stack may declare without its id. */
+const IDENTITY: Record<string, (v: ObjectValue) => unknown[]> = {
+  [SETTINGS]: (v) => [v.organization_id],
+  [PROFILE]: (v) => [v.organization_id, v.login],
+  [SSH_KEY]: (v) => [v.organization_id, v.subject_id, typeof v.data === "string" ? v.data.trim() : v.data],
+  [SERVICE_ACCOUNT]: (v) => [v.folder_id, v.name],
+  [ORG_BINDING]: (v) => [v.organization_id, v.role, v.member],
+  [FOLDER_BINDING]: (v) => [v.folder_id, v.role, v.member],
+};
+const identity = (type: string, v: ObjectValue): string | undefined => {
+  const parts = IDENTITY[type]?.(v);
+  return parts && parts.every((p) => typeof p === "string") ? `${type} ${parts.join(" ")}` : undefined;
+};
+
+/** The literal arguments of a resource block (references and expressions left out). */
+function literalArguments(body: Expr): ObjectValue {
+  // A body without any reference or expression is parsed as one literal.
+  if (body.k === "lit") return body.v !== null && typeof body.v === "object" && !Array.isArray(body.v) ? body.v : {};
+  const out: ObjectValue = {};
+  if (body.k !== "object") return out;
+  for (const [key, value] of body.items) if (key.k === "lit" && typeof key.v === "string" && value.k === "lit") out[key.v] = value.v;
+  return out;
+}
+
 /**
- * An organization's OS Login objects not yet in `state`: its OS Login settings, profiles, user SSH
+ * Objects the configuration already declares (not applied yet, so not in state), recognised by
+ * what identifies them in the cloud: generating them again would declare one object twice.
+ */
+const declaredIdentities = (config: StackConfig): Set<string> =>
+  new Set(config.resources.flatMap((r) => (r.mode === "managed" ? [identity(r.type, literalArguments(r.body))] : [])).filter((k): k is string => k !== undefined));
+
+/**
+ * An organization's OS Login objects neither in `state` nor declared by the configuration (by what
+ * identifies them in the cloud: login, key, name, binding): its OS Login settings, profiles, user SSH
  * keys, the service accounts these belong to (and their authorized keys, which cannot be imported:
  * reported in notAdopted), and login-role bindings on the organization and on its clouds' folders.
  */
@@ -90,6 +124,7 @@ export async function adoptOrganization(ctx: ImportContext, organizationId: stri
   const cloud: CloudClient = ctx.cloud;
   const out: Adoption = { objects: [], notAdopted: [], diagnostics: [] };
   const managed = new Set([...state.instances.values()].map((i) => `${i.type} ${String(i.attributes.id)}`));
+  const declared = declaredIdentities(ctx.config);
   const taken = new Set<string>();
   const uniqueId = (base: string): string => {
     let id = constructIdOf(base);
@@ -101,6 +136,8 @@ export async function adoptOrganization(ctx: ImportContext, organizationId: stri
     const r = await readImportId(ctx, type, providerOf(type), importId, `${type} ${importId}`);
     out.diagnostics.push(...r.diagnostics);
     if (!r.value || managed.has(`${type} ${String(r.value.id)}`)) return;
+    const key = identity(type, r.value);
+    if (key !== undefined && declared.has(key)) return;
     out.objects.push({ type, importId, value: r.value, constructId: uniqueId(constructId), note });
   };
 

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { listAll, type CloudClient } from "../../src/contract/cloud-client.js";
+import importCommand from "../../src/cli/commands/import.js";
 import { renderPlan } from "../../src/cli/render/plan.js";
 import { makeStyle } from "../../src/cli/render/style.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";
@@ -303,11 +304,6 @@ describe("GIVEN an app from oslogin init and an organization with existing OS Lo
     expect(generated).toBe(expectedFile(ids));
     expect(generated).not.toContain("PRIVATE KEY");
 
-    // Generating again over the file is refused; nothing changes.
-    const again = oslogin(dir, "import", "--generate-construct", "imported.ts", "--organization", ORG);
-    expect([again.code, again.err]).toEqual([2, "oslogin import: --generate-construct imported.ts: the file exists; pass --force to overwrite it\n"]);
-    expect(readFileSync(path.join(dir, "imported.ts"), "utf8")).toBe(generated);
-
     writeFileSync(
       path.join(dir, "main.ts"),
       MAIN.replace('import { YandexProvider } from "oslogin-kit";', 'import { YandexProvider } from "oslogin-kit";\nimport { importedOsLogin } from "./imported.js";').replace(
@@ -349,7 +345,7 @@ describe("GIVEN an app from oslogin init and an organization with existing OS Lo
 
     // Everything adoptable is in state now: nothing left to generate.
     const none = oslogin(dir, "import", "--generate-construct", "more.ts", "--organization", ORG);
-    expect([none.code, none.err]).toEqual([1, `oslogin import: nothing to generate: every OS Login object of organization ${ORG} is already in the state of stack app\n`]);
+    expect([none.code, none.err]).toEqual([1, `oslogin import: nothing to generate: every OS Login object of organization ${ORG} is already in the state or the configuration of stack app\n`]);
   }, 180_000);
 });
 
@@ -445,29 +441,33 @@ describe("GIVEN import blocks for objects the stack does not declare (generateCo
   it("WHEN the command is misused THEN errors name the flag or field and the rule, and no file is written", async () => {
     const dir = tempDir("oslogin-generate-errors-");
     seededModel(path.join(dir, ".oslogin")).close();
-    const run = (...args: string[]) => {
-      const r = oslogin(dir, "import", ...args);
-      return [r.code, r.err];
-    };
+    const file = path.join(dir, "out.ts");
+    // In process (the CLI maps UsageError to exit 2 and CliError to 1 for every command): no process per case.
+    const run = (...args: string[]) => importCommand.run([...args, "--data-dir", path.join(dir, ".oslogin"), "--out-dir", path.join(dir, "cdktf.out")]);
+    const failure = (p: Promise<unknown>) => p.then(() => "succeeded", (e: Error) => [e.name, e.message]);
     synthStack(dir, (stack) => OrganizationmanagerOsLoginProfile.generateConfigForImport(stack, "p", "olp00000000000000000"));
-    expect(run("--generate-construct", "out.js")).toEqual([2, 'oslogin import: --generate-construct must name a TypeScript file ending in .ts, got "out.js"\n']);
-    expect(run("--generate-construct", "missing/out.ts")).toEqual([2, `oslogin import: --generate-construct missing/out.ts: the directory ${path.join(dir, "missing")} does not exist\n`]);
-    expect(run("--organization", ORG)).toEqual([2, "oslogin import: --organization and --force go with --generate-construct FILE.ts\n"]);
-    expect(run("--generate-construct", "out.ts", "yandex_iam_service_account.a", "x")).toEqual([2, "oslogin import: --generate-construct takes no ADDR ID arguments\n"]);
-    const [code, err] = run("--generate-construct", "out.ts");
-    expect([code, String(err).split("\n")[0]]).toEqual([1, "Error: Cannot import non-existent remote object (yandex_organizationmanager_os_login_profile.p): no yandex_organizationmanager_os_login_profile with ID \"olp00000000000000000\" exists"]);
+    expect(await failure(run("--generate-construct", "out.js"))).toEqual(["UsageError", '--generate-construct must name a TypeScript file ending in .ts, got "out.js"']);
+    expect(await failure(run("--generate-construct", path.join(dir, "missing/out.ts")))).toEqual(["UsageError", `--generate-construct ${path.join(dir, "missing/out.ts")}: the directory ${path.join(dir, "missing")} does not exist`]);
+    expect(await failure(run("--organization", ORG))).toEqual(["UsageError", "--organization and --force go with --generate-construct FILE.ts"]);
+    expect(await failure(run("--generate-construct", file, "yandex_iam_service_account.a", "x"))).toEqual(["UsageError", "--generate-construct takes no ADDR ID arguments"]);
+    expect(await failure(run("--generate-construct", file))).toEqual(["CliError", 'Error: Cannot import non-existent remote object (yandex_organizationmanager_os_login_profile.p): no yandex_organizationmanager_os_login_profile with ID "olp00000000000000000" exists']);
 
     writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] }, import: [{ to: "yandex_organizationmanager_os_login_profile.p[0]", id: "olp00000000000000000" }] }, "app");
-    const indexed = run("--generate-construct", "out.ts");
-    expect([indexed[0], String(indexed[1]).split("\n")[0]]).toEqual([
-      1,
-      'Error: Cannot generate an indexed address (import[0], attribute to): "to" is yandex_organizationmanager_os_login_profile.p[0]: a generated construct is one resource, so "to" must be TYPE.NAME without [index]',
-    ]);
+    expect(await failure(run("--generate-construct", file))).toEqual(["CliError", 'Error: Cannot generate an indexed address (import[0], attribute to): "to" is yandex_organizationmanager_os_login_profile.p[0]: a generated construct is one resource, so "to" must be TYPE.NAME without [index]',]);
     writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] } }, "app");
-    expect(run("--generate-construct", "out.ts")).toEqual([
-      1,
-      "oslogin import: nothing to generate: stack app has no import block whose address lacks a resource; add one (generateConfigForImport) or pass --organization ID\n",
-    ]);
-    expect(existsSync(path.join(dir, "out.ts"))).toBe(false);
+    expect(await failure(run("--generate-construct", file))).toEqual(["CliError", "nothing to generate: stack app has no import block whose address lacks a resource; add one (generateConfigForImport) or pass --organization ID"]);
+    // The organization's only OS Login object is its settings: declared (not applied yet), nothing is left.
+    const settings = { organization_id: ORG, ssh_certificate_settings: { enabled: true } };
+    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] }, resource: { yandex_organizationmanager_os_login_settings: { org: settings } } }, "app");
+    expect(await failure(run("--generate-construct", file, "--organization", ORG))).toEqual(["CliError", `nothing to generate: every OS Login object of organization ${ORG} is already in the state or the configuration of stack app`]);
+    expect(existsSync(file)).toBe(false);
+
+    // An existing file is kept unless --force is given.
+    writeFileSync(file, "// mine\n");
+    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] } }, "app");
+    expect(await failure(run("--generate-construct", file, "--organization", ORG))).toEqual(["UsageError", `--generate-construct ${file}: the file exists; pass --force to overwrite it`]);
+    expect(readFileSync(file, "utf8")).toBe("// mine\n");
+    expect(await run("--generate-construct", file, "--organization", ORG, "--force")).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain('const osLoginSettings = new OrganizationmanagerOsLoginSettings(scope, "os-login-settings", {');
   });
 });

@@ -121,7 +121,7 @@ async function generate(args: ParsedArgs, file: string): Promise<number> {
   try {
     const r = await adoption(s, organization);
     if (hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
-    if (r.objects.length === 0) throw new CliError(`nothing to generate: every OS Login object of organization ${organization} is already in the state of stack ${s.stack}`);
+    if (r.objects.length === 0) throw new CliError(`nothing to generate: every OS Login object of organization ${organization} is already in the state or the configuration of stack ${s.stack}`);
     const command = `oslogin import --generate-construct ${path.basename(target)}${organization ? ` --organization ${organization}` : ""}`;
     const text = renderConstructs(r.objects, r.notAdopted, { command, functionName: GENERATED_FUNCTION, from: CONSTRUCTS_MODULE, definitions: (t) => getDefinition(t) });
     writeSecretFileAtomic(target, text, 0o644);
