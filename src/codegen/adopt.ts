@@ -111,8 +111,12 @@ function literalArguments(body: Expr): ObjectValue {
  * Objects the configuration already declares (not applied yet, so not in state), recognised by
  * what identifies them in the cloud: generating them again would declare one object twice.
  */
-const declaredIdentities = (config: StackConfig): Set<string> =>
-  new Set(config.resources.flatMap((r) => (r.mode === "managed" ? [identity(r.type, literalArguments(r.body))] : [])).filter((k): k is string => k !== undefined));
+function declaredIdentities(config: StackConfig): Set<string> {
+  const keys = config.resources.flatMap((r) => (r.mode === "managed" ? [identity(r.type, literalArguments(r.body))] : []));
+  // An import block names its object by import ID (a construct generated before, not applied yet).
+  for (const s of config.imports) keys.push(`${parseInstanceAddress(s.to)?.type} import ${s.id}`);
+  return new Set(keys.filter((k): k is string => k !== undefined));
+}
 
 /**
  * An organization's OS Login objects neither in `state` nor declared by the configuration (by what
@@ -137,7 +141,7 @@ export async function adoptOrganization(ctx: ImportContext, organizationId: stri
     out.diagnostics.push(...r.diagnostics);
     if (!r.value || managed.has(`${type} ${String(r.value.id)}`)) return;
     const key = identity(type, r.value);
-    if (key !== undefined && declared.has(key)) return;
+    if ((key !== undefined && declared.has(key)) || declared.has(`${type} import ${importId}`)) return;
     out.objects.push({ type, importId, value: r.value, constructId: uniqueId(constructId), note });
   };
 

@@ -460,6 +460,12 @@ describe("GIVEN import blocks for objects the stack does not declare (generateCo
     const settings = { organization_id: ORG, ssh_certificate_settings: { enabled: true } };
     writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] }, resource: { yandex_organizationmanager_os_login_settings: { org: settings } } }, "app");
     expect(await failure(run("--generate-construct", file, "--organization", ORG))).toEqual(["CliError", `nothing to generate: every OS Login object of organization ${ORG} is already in the state or the configuration of stack app`]);
+    // ... or named by an import block (constructs generated before, not applied yet).
+    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] }, import: [{ to: "yandex_organizationmanager_os_login_settings.s", id: ORG }] }, "app");
+    expect(await failure(run("--generate-construct", file, "--organization", ORG))).toEqual([
+      "CliError",
+      `nothing to generate: every OS Login object of organization ${ORG} is already in the state or the configuration of stack app`,
+    ]);
     expect(existsSync(file)).toBe(false);
 
     // An existing file is kept unless --force is given.

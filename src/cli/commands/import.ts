@@ -45,9 +45,11 @@ see whether the configuration matches it.
 --generate-construct FILE.ts writes TypeScript that declares existing objects with oslogin-kit's
 constructs (their current values, importFrom(ID) so the next apply adopts them, no secrets) as
 a function ${GENERATED_FUNCTION}(scope) to call in the stack. Which objects:
-  (default)           the stack's import blocks whose address has no resource yet (cdktf's
-                      ImportableResource); each construct is named as its address
-  --organization ID   the organization's OS Login objects not in the stack's state yet: its
+  (default)           the stack's import blocks whose address has no resource yet (e.g.
+                      from an L1's generateConfigForImport); each construct is named as
+                      its address
+  --organization ID   the organization's OS Login objects neither in the stack's state nor
+                      declared in it yet: its
                       OS Login settings, profiles, user SSH keys, the service accounts they
                       belong to, compute.osLogin / compute.osAdminLogin bindings on it and on
                       its folders (service account keys cannot be imported: listed in a comment)
