@@ -187,7 +187,12 @@ export async function adoptOrganization(ctx: ImportContext, organizationId: stri
     }
   }
   for (const p of [...profiles].sort((a, b) => a.login.localeCompare(b.login))) await add(PROFILE, p.id, `profile-${p.login}`, whose(p.subjectId));
-  for (const k of [...keys].sort((a, b) => `${label(a.subjectId)} ${a.name}`.localeCompare(`${label(b.subjectId)} ${b.name}`))) {
+  // A key past its expiry grants nothing, and a construct with a past expires_at fails synth's check.
+  const now = Date.now();
+  for (const k of keys.filter((k) => k.expiresAt !== undefined && Date.parse(k.expiresAt) <= now && !managed.has(`${SSH_KEY} ${k.id}`))) {
+    out.notAdopted.push({ what: `SSH key ${k.id} (${k.name || "no name"}) of ${whose(k.subjectId) ?? k.subjectId}`, why: `it expired at ${k.expiresAt}; a construct cannot declare a past expiry` });
+  }
+  for (const k of [...keys].filter((k) => k.expiresAt === undefined || Date.parse(k.expiresAt) > now).sort((a, b) => `${label(a.subjectId)} ${a.name}`.localeCompare(`${label(b.subjectId)} ${b.name}`))) {
     await add(SSH_KEY, k.id, `ssh-key-${label(k.subjectId)}-${k.name || k.id}`, whose(k.subjectId));
   }
   const member = (b: AccessBinding) => `${b.subject.type}:${b.subject.id}`;

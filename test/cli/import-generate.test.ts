@@ -438,7 +438,7 @@ describe("GIVEN import blocks for objects the stack does not declare (generateCo
     expect(await cloudObjects(new InProcessCloudClient(model))).toEqual(before);
   });
 
-  it("WHEN the command is misused THEN errors name the flag or field and the rule, and no file is written", async () => {
+  it("WHEN the command is misused, or objects are declared already or cannot be declared THEN errors name the flag or field and the rule, and nothing is overwritten", async () => {
     const dir = tempDir("oslogin-generate-errors-");
     seededModel(path.join(dir, ".oslogin")).close();
     const file = path.join(dir, "out.ts");
@@ -468,9 +468,21 @@ describe("GIVEN import blocks for objects the stack does not declare (generateCo
     ]);
     expect(existsSync(file)).toBe(false);
 
+    // A key past its expiry is listed as not declared (a past expires_at fails synth's check).
+    const cloudModel = CloudModel.open({ dataDir: path.join(dir, ".oslogin") });
+    const expiring = await new InProcessCloudClient(cloudModel).createUserSshKey({ organizationId: ORG, subjectId: ALICE, name: "old", data: ALICE_KEY, expiresAt: new Date(Date.now() + 1500).toISOString() });
+    cloudModel.close();
+    await new Promise((r) => setTimeout(r, 1600));
+    const expired = path.join(dir, "expired.ts");
+    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] } }, "app");
+    expect(await run("--generate-construct", expired, "--organization", ORG)).toBe(0);
+    expect(readFileSync(expired, "utf8")).toContain(
+      `// Not declared here:\n// - SSH key ${expiring.id} (old) of alice@example.com:\n//   it expired at ${expiring.expiresAt}; a construct cannot declare a past expiry.\n`,
+    );
+    expect(readFileSync(expired, "utf8")).not.toContain("OrganizationmanagerUserSshKey");
+
     // An existing file is kept unless --force is given.
     writeFileSync(file, "// mine\n");
-    writeStack(dir, { provider: { yandex: [{ organization_id: ORG }] } }, "app");
     expect(await failure(run("--generate-construct", file, "--organization", ORG))).toEqual(["UsageError", `--generate-construct ${file}: the file exists; pass --force to overwrite it`]);
     expect(readFileSync(file, "utf8")).toBe("// mine\n");
     expect(await run("--generate-construct", file, "--organization", ORG, "--force")).toBe(0);
