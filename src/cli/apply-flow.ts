@@ -1,7 +1,11 @@
 // The flow apply, destroy and refresh share: plan under the lock, show it, ask (unless
 // --auto-approve or not needed), apply, print the summary and the access changes.
 import { createInterface } from "node:readline/promises";
-import { hasErrors } from "../engine/diagnostics.js";
+import { errorAt, hasErrors } from "../engine/diagnostics.js";
+import { UsageError } from "./args.js";
+import { makeStyle } from "./render/style.js";
+import { applySummaryEvent, diagnosticEvent, outputsEvent, printEvent } from "./views/ui-events.js";
+import { planEvents } from "./views/plan-events.js";
 import type { PlanRequest, RunResult } from "../engine/engine.js";
 import type { Plan } from "../engine/types.js";
 import { renderAccessText } from "../review/access-diff.js";
@@ -40,7 +44,8 @@ export interface ApplyFlowOptions {
 export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: Awaited<ReturnType<typeof accessRows>> }, signal?: AbortSignal) {
   return async (plan: Plan): Promise<boolean> => {
     accessBox.rows = await accessRows(s.cloud, plan);
-    if (!s.json) {
+    if (s.events) for (const e of planEvents(plan)) printEvent(e);
+    else if (!s.json) {
       console.log(renderPlan(plan, s.style));
       console.log("");
       console.log(renderAccessText(accessBox.rows, s.style));
@@ -88,11 +93,40 @@ export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unk
   return failed || cancelled ? EXIT.ERROR : EXIT.OK;
 }
 
+/**
+ * finish() for --json-events: the diagnostics, the summary and the outputs as events (see
+ * views/ui-events.ts); interruptions are also said on stderr, as without it.
+ */
+async function finishEvents(s: Session, r: RunResult, o: ApplyFlowOptions, guard?: InterruptGuard): Promise<number> {
+  const failed = hasErrors(r.diagnostics);
+  const cancelled = !failed && !r.applied && !!r.plan && hasChanges(r.plan);
+  const interrupted = guard?.exitCode();
+  for (const d of r.diagnostics) printEvent(diagnosticEvent(d));
+  if (r.applied) printEvent(applySummaryEvent(r.applied, !!o.destroy, applySummary(r.applied, !!o.destroy, makeStyle(false))));
+  if (interrupted !== undefined) {
+    console.error("The state holds everything that finished, and the lock is released. Run the command again to finish.");
+    return interrupted;
+  }
+  if (cancelled) printEvent(diagnosticEvent(errorAt(undefined, "Apply cancelled")));
+  if (r.applied && !o.destroy) {
+    const st = await s.engine.currentState(s.stack, s.outDir);
+    if (st.state) printEvent(outputsEvent(st.state.outputs));
+  }
+  return failed || cancelled ? EXIT.ERROR : EXIT.OK;
+}
+
+/** The end of an apply, destroy or refresh, in the output the session asked for. */
+export async function finishRun(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unknown, guard?: InterruptGuard): Promise<number> {
+  return s.events ? finishEvents(s, r, o, guard) : finish(s, r, o, rows, guard);
+}
+
 export async function planAndApply(s: Session, req: PlanRequest, o: ApplyFlowOptions): Promise<number> {
+  // Events own stdout: there is no prompt to show (terraform asks for -auto-approve with -json too).
+  if (s.events && !o.autoApprove) throw new UsageError(`--json-events cannot ask for confirmation: pass --auto-approve${o.destroy ? "" : ", or apply a saved plan"}`);
   const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
   return guarded(s, async (guard) => {
     const r = await s.engine.run(req, confirmer(s, o, box, guard.signal));
-    return finish(s, r, o, box.rows, guard);
+    return finishRun(s, r, o, box.rows, guard);
   });
 }
 

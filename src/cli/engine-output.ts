@@ -1,8 +1,11 @@
-// Printing shared by the engine commands: diagnostics, the live line per resource while applying,
+// Printing shared by the engine commands: diagnostics, the progress hooks (src/cli/progress.ts),
 // apply summaries, and the documented exit codes.
 import { formatDiagnostic, type EngineDiagnostic } from "../engine/diagnostics.js";
 import type { EngineHooks } from "../engine/types.js";
 import type { Style } from "./render/style.js";
+import { progressIntervalMs, trackedHooks } from "./progress.js";
+import { textProgressView } from "./views/progress-text.js";
+import { eventsProgressView, printEvent, versionEvent } from "./views/ui-events.js";
 
 /** Exit codes of the engine commands (documented in docs/cli.md and each --help). */
 export const EXIT = {
@@ -42,29 +45,18 @@ export function printDiagnostics(diags: readonly EngineDiagnostic[], st: Style):
   }
 }
 
-const VERB: Record<string, [string, string]> = {
-  create: ["Creating...", "Creation complete"],
-  update: ["Modifying...", "Modifications complete"],
-  delete: ["Destroying...", "Destruction complete"],
-  read: ["Reading...", "Read complete"],
-};
-
-/** A line per resource as it starts and finishes (stdout), failures and skips on stderr. */
-export function progressHooks(st: Style, json: boolean): EngineHooks {
+/**
+ * The progress a command shows while it refreshes and applies: terraform's lines on a terminal,
+ * terraform-style JSON events with --json-events, nothing with --json (its one envelope comes at
+ * the end). Heartbeats and counts come every OSLOGIN_PROGRESS_INTERVAL_MS (10 s by default).
+ */
+export function progressHooks(st: Style, json: boolean, events = false): EngineHooks {
+  if (events) {
+    printEvent(versionEvent());
+    return trackedHooks(eventsProgressView(), progressIntervalMs());
+  }
   if (json) return {};
-  return {
-    refreshStart: (n) => {
-      if (n > 0) console.log(st.dim(`Refreshing state of ${n} object${n === 1 ? "" : "s"}...`));
-    },
-    applyStart: (e) => console.log(`${st.bold(e.address)}: ${VERB[e.phase][0]}`),
-    applyDone: (e) =>
-      console.log(`${st.bold(e.address)}: ${VERB[e.phase][1]} after ${(e.ms / 1000).toFixed(e.ms < 10_000 ? 1 : 0)}s${e.id ? ` [id=${e.id}]` : ""}`),
-    applyFailed: (e) => console.error(st.red(`${e.address}: ${e.phase} failed: ${e.diagnostic.detail ?? e.diagnostic.summary}`)),
-    applySkipped: (e) => console.error(st.yellow(`${e.address}: skipped (${e.because} failed)`)),
-    retry: (e) => console.error(st.dim(`${e.address}: ${e.code}, retrying in ${e.delayMs} ms (attempt ${e.attempt + 1})`)),
-    lockWait: (h) => console.error(st.dim(`Waiting for the state lock held by ${h}...`)),
-    lockTakenOver: (h) => console.error(st.yellow(`Took over a stale state lock: its holder is gone: ${h}`)),
-  };
+  return trackedHooks(textProgressView(st), progressIntervalMs());
 }
 
 export function applySummary(

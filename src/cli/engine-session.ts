@@ -31,6 +31,14 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   "no-color": {},
 };
 
+/** plan, apply, destroy and refresh: their progress as terraform-style JSON events. */
+export const JSON_EVENTS_FLAG: Record<string, FlagSpec> = { "json-events": {} };
+
+export const JSON_EVENTS_HELP = `  --json-events      progress and results as JSON events, one object per line, in terraform's
+                     -json message format (version, planned_change, apply_start, apply_progress,
+                     apply_complete, change_summary, outputs, diagnostic...; docs/progress.md);
+                     --json instead prints one result object at the end`;
+
 export const COMMON_HELP = `Common flags:
   --stack NAME        the stack to use (default: the only stack in cdktf.out)
   --data-dir D        where the embedded cloud lives, D/cloud.db (default: ${DEFAULT_DATA_DIR}); the
@@ -58,6 +66,8 @@ export interface Session {
   outDir: string;
   stack: string;
   json: boolean;
+  /** --json-events (plan, apply, destroy, refresh): terraform-style JSON events, one per line. */
+  events: boolean;
   style: Style;
   close(): Promise<void>;
 }
@@ -141,6 +151,7 @@ export interface SessionBase {
   outDir: string;
   stack: string;
   json: boolean;
+  events: boolean;
   style: Style;
 }
 
@@ -149,10 +160,12 @@ export function sessionBase(args: ParsedArgs, needs: SessionNeeds): SessionBase 
   const dataDir = path.resolve(str(args, "data-dir") ?? DEFAULT_DATA_DIR);
   const outDir = path.resolve(str(args, "out-dir") ?? DEFAULT_OUT_DIR);
   const json = bool(args, "json");
-  const style = makeStyle(!bool(args, "no-color") && !json && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const events = bool(args, "json-events");
+  if (json && events) throw new UsageError("--json and --json-events exclude each other: --json prints one result object at the end, --json-events a stream of events");
+  const style = makeStyle(!bool(args, "no-color") && !json && !events && process.stdout.isTTY === true && !process.env.NO_COLOR);
   if (needs === "state") requireDataDir(dataDir);
   const stack = resolveStack({ outDir, dataDir, stack: str(args, "stack"), stateOnly: needs === "state" });
-  return { dataDir, outDir, stack, json, style };
+  return { dataDir, outDir, stack, json, events, style };
 }
 
 /** The stack's state, read without the lock and without opening the cloud (state list/show, output, access). */
@@ -163,7 +176,7 @@ export async function readStackState(base: SessionBase): Promise<State> {
   return st;
 }
 
-export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean) => EngineHooks = () => ({}), needs: SessionNeeds = "config"): Promise<Session> {
+export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean, events: boolean) => EngineHooks = () => ({}), needs: SessionNeeds = "config"): Promise<Session> {
   const parallelism = int(args, "parallelism", 10, 1, 1000);
   const lockTimeoutMs = parseDuration("lock-timeout", str(args, "lock-timeout"));
   const base = sessionBase(args, needs);
@@ -185,7 +198,7 @@ export async function openSession(args: ParsedArgs, hooks: (style: Style, json: 
     dataDir: base.dataDir,
     parallelism,
     lockTimeoutMs,
-    hooks: hooks(base.style, base.json),
+    hooks: hooks(base.style, base.json, base.events),
   });
   return { ...base, engine, cloud, close };
 }

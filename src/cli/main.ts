@@ -6,6 +6,8 @@ import { CliError } from "./errors.js";
 import { printDiagnostics } from "./engine-output.js";
 import { makeStyle } from "./render/style.js";
 import { jsonFailure } from "./views/json.js";
+import { diagnosticEvent, printEvent } from "./views/ui-events.js";
+import { errorAt } from "../engine/diagnostics.js";
 import { tuneV8ForOneShot } from "./v8-tuning.js";
 import { watchOutputStreams } from "./interrupts.js";
 
@@ -21,8 +23,10 @@ ${Object.entries(commands)
 Exit codes: 0 success, 1 error, 2 usage error (see each command's --help for more).`;
 
 /** A failure the user can act on, printed the one way every command prints it (docs/cli.md). */
-function report(label: string, json: boolean, exitCode: number, message: string, diagnostics: CliError["diagnostics"] = []): number {
+function report(label: string, json: boolean, exitCode: number, message: string, diagnostics: CliError["diagnostics"] = [], events = false): number {
   if (json) console.log(jsonFailure(label, exitCode, message, diagnostics));
+  // --json-events: the failure as diagnostic events too, so a reader of the stream sees why it ended.
+  if (events) for (const d of diagnostics.length ? diagnostics : [errorAt(undefined, message)]) printEvent(diagnosticEvent(d));
   if (diagnostics.length) printDiagnostics(diagnostics, makeStyle(!json && process.stderr.isTTY === true && !process.env.NO_COLOR));
   else console.error(`oslogin ${label}: ${message}`);
   return exitCode;
@@ -53,11 +57,12 @@ async function main(argv: string[]): Promise<number> {
   // The JSON envelope names the subcommand too ("state list").
   const label = entry.subcommands?.includes(rest[0]) ? `${name} ${rest[0]}` : name;
   const json = rest.includes("--json");
+  const events = rest.includes("--json-events");
   try {
     return await cmd.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) return report(label, json, 2, e.message);
-    if (e instanceof CliError) return report(label, json, e.exitCode, e.message, e.diagnostics);
+    if (e instanceof UsageError) return report(label, json, 2, e.message, [], events);
+    if (e instanceof CliError) return report(label, json, e.exitCode, e.message, e.diagnostics, events);
     if (json) console.log(jsonFailure(label, 1, e instanceof Error ? e.message : String(e)));
     throw e;
   }

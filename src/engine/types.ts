@@ -111,7 +111,15 @@ export interface ApplyPhaseEvent {
 
 export interface EngineHooks {
   refreshStart?(instances: number): void;
+  /** One more object of the refresh has its answer (or its type's List failed): `done` of `instances`. */
+  refreshProgress?(done: number, instances: number): void;
   refreshDone?(instances: number, ms: number): void;
+  /** Apply is about to run `operations` walk nodes (a replace is two: its delete and its create). */
+  applyBegin?(operations: number): void;
+  /** One more operation finished, failed or was skipped: `done` of `operations`. */
+  applyProgress?(done: number, operations: number): void;
+  /** Every operation has settled (the state is written next). */
+  applyEnd?(ms: number): void;
   applyStart?(e: ApplyPhaseEvent): void;
   applyDone?(e: ApplyPhaseEvent & { ms: number; id?: string }): void;
   applyFailed?(e: ApplyPhaseEvent & { diagnostic: EngineDiagnostic }): void;

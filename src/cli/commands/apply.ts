@@ -3,10 +3,10 @@
 import path from "node:path";
 import { bool, parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
 import { SYNTH_FIRST_FLAGS, SYNTH_FIRST_HELP, synthFirst } from "../synth/first.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
-import { finish, guarded, planAndApply } from "../apply-flow.js";
+import { finishRun, guarded, planAndApply } from "../apply-flow.js";
 import { accessRows } from "../access-context.js";
 import { readPlanFile } from "../../engine/planfile.js";
 
@@ -18,7 +18,9 @@ Without PLANFILE: synthesizes (the app of ./cdktf.json, unless --skip-synth), pl
 "yes" (or --auto-approve), then applies. With PLANFILE (from "oslogin plan -out"): applies
 exactly that plan, and refuses if the state or the synthesized configuration changed since.
 
-While applying, a line per resource shows it starting and finishing. Independent resources
+While applying, a line per resource shows it starting and finishing, one every 10 s for each
+resource still running ("Still creating... [10s elapsed]"), and one count line every 10 s
+("Progress: 120/10001 operations finished") once the apply outlasts that (docs/progress.md). Independent resources
 carry on when one fails (its dependents are skipped). State is written after every resource
 (where the stack's backend says, with a .backup); an apply killed at any point
 is finished by the next apply without duplicates (every create carries an idempotency key).
@@ -28,6 +30,7 @@ state, releases the lock and exits 130; a second one exits at once (docs/guarant
 Flags:
   --auto-approve     do not ask for confirmation
   --replace ADDR     replace this instance even if unchanged (repeatable)
+${JSON_EVENTS_HELP}
 ${SYNTH_FIRST_HELP}
 ${COMMON_HELP}
 
@@ -47,6 +50,7 @@ const command: Command = {
       ...SYNTH_FIRST_FLAGS,
       "auto-approve": { aliases: ["-auto-approve"] },
       replace: { value: true, repeat: true },
+      ...JSON_EVENTS_FLAG,
     });
     if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`);
     // A saved plan is applied exactly as planned; only a fresh plan needs a fresh synth.
@@ -62,7 +66,7 @@ const command: Command = {
         }
         return await guarded(s, async (guard) => {
           const r = await s.engine.applySaved(plan, { outDir: s.outDir, stack: s.stack });
-          return finish(s, r, { command: "apply", autoApprove: true, destroy: plan.mode === "destroy" }, r.applied ? await accessRows(s.cloud, plan) : undefined, guard);
+          return finishRun(s, r, { command: "apply", autoApprove: true, destroy: plan.mode === "destroy" }, r.applied && !s.events ? await accessRows(s.cloud, plan) : undefined, guard);
         });
       }
       return await planAndApply(

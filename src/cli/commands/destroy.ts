@@ -1,7 +1,7 @@
 // `oslogin destroy`: delete every object the stack's state holds, dependents first.
 import { bool, parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
 import { EXIT_CODES_HELP, progressHooks } from "../engine-output.js";
 import { planAndApply } from "../apply-flow.js";
 
@@ -15,6 +15,7 @@ prevent_destroy stop the plan with an error), shows who loses access, asks for "
 
 Flags:
   --auto-approve   do not ask for confirmation
+${JSON_EVENTS_HELP}
 ${COMMON_HELP}
 
 ${EXIT_CODES_HELP}
@@ -27,7 +28,7 @@ const command: Command = {
   summary: "Delete everything the stack manages",
   help,
   async run(argv) {
-    const args = parseArgs(argv, { ...COMMON_FLAGS, "auto-approve": { aliases: ["-auto-approve"] } });
+    const args = parseArgs(argv, { ...COMMON_FLAGS, ...JSON_EVENTS_FLAG, "auto-approve": { aliases: ["-auto-approve"] } });
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const s = await openSession(args, progressHooks);
     try {

@@ -6,7 +6,9 @@ import type { Command } from "../command.js";
 import { accessRows } from "../access-context.js";
 import { diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
+import { diagnosticEvent, printEvent } from "../views/ui-events.js";
+import { planEvents } from "../views/plan-events.js";
 import { SYNTH_FIRST_FLAGS, SYNTH_FIRST_HELP, synthFirst } from "../synth/first.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
 import { hasChanges, planToJson, renderPlan, summarize } from "../render/plan.js";
@@ -31,13 +33,15 @@ Flags:
   --replace ADDR       plan to replace this instance (repeatable)
   --detailed-exitcode  exit 0 = no changes, 2 = changes, 1 = error
   --review md          print only the access review as Markdown (for a pull request comment)
+${JSON_EVENTS_HELP}
 ${SYNTH_FIRST_HELP}
 ${COMMON_HELP}
 
 --json prints oslogin's own plan format ({format_version "1.0", stack, summary, changes[{action,
 before, after, after_unknown}], drift, outputs}), not terraform's. For terraform's plan JSON
 (resource_changes[].change.actions, what terraform show -json prints), save the plan and run
-"oslogin show -json FILE".
+"oslogin show -json FILE". --json-events streams terraform's -json UI messages instead
+(planned_change per change, change_summary, ...; docs/progress.md).
 
 ${EXIT_CODES_HELP}
 
@@ -59,14 +63,16 @@ const command: Command = {
       replace: { value: true, repeat: true },
       "detailed-exitcode": { aliases: ["-detailed-exitcode"] },
       review: { value: true },
+      ...JSON_EVENTS_FLAG,
     });
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const review = str(args, "review");
     if (review !== undefined && review !== "md") throw new UsageError(`--review supports only "md", got ${JSON.stringify(review)}`);
+    if (review && bool(args, "json-events")) throw new UsageError("--review md and --json-events exclude each other: each is the whole of stdout");
     const refreshFlag = str(args, "refresh");
     if (refreshFlag !== undefined && !/^(true|false)$/.test(refreshFlag)) throw new UsageError("--refresh must be true or false");
     await synthFirst(args);
-    const s = await openSession(args, (st, json) => (review ? {} : progressHooks(st, json)));
+    const s = await openSession(args, (st, json, events) => (review ? {} : progressHooks(st, json, events)));
     try {
       const r = await s.engine.plan({
         outDir: s.outDir,
@@ -76,7 +82,8 @@ const command: Command = {
         replace: (args.flags.replace as string[] | undefined) ?? [],
       });
       if (!r.plan || hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
-      printDiagnostics(r.diagnostics, s.style);
+      if (s.events) for (const d of r.diagnostics) printEvent(diagnosticEvent(d));
+      else printDiagnostics(r.diagnostics, s.style);
       const plan = r.plan;
       const rows = await accessRows(s.cloud, plan);
       const out = str(args, "out");
@@ -84,6 +91,8 @@ const command: Command = {
       if (review) {
         const sum = summarize(plan);
         process.stdout.write(renderAccessMarkdown(rows, `Plan for stack \`${plan.stack}\`: ${sum.add} to add, ${sum.change} to change, ${sum.destroy} to destroy${sum.forget ? `, ${sum.forget} to forget` : ""}.`));
+      } else if (s.events) {
+        for (const e of planEvents(plan)) printEvent(e);
       } else if (s.json) {
         printJsonResult("plan", { ...(planToJson(plan) as object), access_changes: rows, ...(out ? { plan_file: path.resolve(out) } : {}) });
       } else {

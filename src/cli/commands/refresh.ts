@@ -1,7 +1,7 @@
 // `oslogin refresh`: update state from the cloud (what changed outside oslogin), nothing else.
 import { parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
 import { EXIT_CODES_HELP, progressHooks } from "../engine-output.js";
 import { planAndApply } from "../apply-flow.js";
 
@@ -14,6 +14,7 @@ objects deleted outside oslogin are dropped from state. Nothing in the cloud is 
 Outputs are evaluated again with the refreshed values; if one fails to evaluate, refresh
 fails and writes nothing (every output keeps its value).
 
+${JSON_EVENTS_HELP}
 ${COMMON_HELP}
 
 ${EXIT_CODES_HELP}
@@ -26,7 +27,7 @@ const command: Command = {
   summary: "Update state from the cloud without changing the cloud",
   help,
   async run(argv) {
-    const args = parseArgs(argv, COMMON_FLAGS);
+    const args = parseArgs(argv, { ...COMMON_FLAGS, ...JSON_EVENTS_FLAG });
     if (args.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     const s = await openSession(args, progressHooks);
     try {

@@ -79,7 +79,7 @@ function changedLines(c: ResourceChange, before: ObjectValue, after: ObjectValue
   const keys = Array.from(new Set(c.changedPaths.map((p) => String(p[0]))));
   if (keys.length === 0 && c.action === "replace") keys.push(...Object.keys(after).filter((k) => isUnknown(after[k]) && !isEmpty(before[k])));
   const w = Math.max(0, ...keys.map((k) => k.length));
-  return keys.map((k) => {
+  const lines = keys.map((k) => {
     const forces = [...replaceSet].some((p) => p === k || p.startsWith(`${k}.`) || p.startsWith(`${k}[`)) ? st.red(" # forces replacement") : "";
     const b = before[k];
     const a = after[k];
@@ -87,6 +87,29 @@ function changedLines(c: ResourceChange, before: ObjectValue, after: ObjectValue
     if (isEmpty(a) && !isUnknown(a)) return `${indent}${st.red("-")} ${k.padEnd(w)} = ${literal(b, indent + "  ")} -> null${forces}`;
     return `${indent}${st.yellow("~")} ${k.padEnd(w)} = ${literal(b, indent + "  ")} -> ${literal(a, indent + "  ")}${forces}`;
   });
+  return [...lines, ...hiddenLines(c, before, after, new Set(keys), indent)];
+}
+
+/**
+ * terraform's "# (N unchanged attributes hidden)" and "# (N unchanged blocks hidden)" under an
+ * update, replace or move: how much of the object the diff does not show. Attributes empty on
+ * both sides are not counted (terraform does not count nulls); a block counts once per element.
+ */
+export function hiddenLines(c: Pick<ResourceChange, "type" | "mode">, before: ObjectValue, after: ObjectValue, shown: Set<string>, indent: string): string[] {
+  const blocks = defOf(c)?.schema.blocks ?? {};
+  let attributes = 0;
+  let nested = 0;
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (shown.has(k)) continue;
+    const v = isEmpty(after[k]) || isUnknown(after[k]) ? before[k] : after[k];
+    if (isEmpty(v)) continue;
+    if (k in blocks) nested += Array.isArray(v) ? v.length : 1;
+    else attributes++;
+  }
+  const out: string[] = [];
+  if (attributes) out.push(`${indent}# (${attributes} unchanged attribute${attributes === 1 ? "" : "s"} hidden)`);
+  if (nested) out.push(`${indent}# (${nested} unchanged block${nested === 1 ? "" : "s"} hidden)`);
+  return out;
 }
 
 function header(c: ResourceChange): { sign: string; what: string } {
@@ -123,8 +146,7 @@ export function renderChange(c: ResourceChange, st: Style): string {
   const ind = "      ";
   if (c.action === "noop" && c.previousAddress && c.importingId === undefined) {
     // A pure move: terraform's wording, and nothing else changes.
-    const hidden = Object.keys(after).filter((k) => !isEmpty(after[k])).length;
-    return [`  ${st.bold(`# ${c.previousAddress}`)} has moved to ${st.bold(c.address)}`, `    ${kw} "${c.type}" "${c.name}" {`, `${ind}# (${hidden} unchanged attributes hidden)`, "    }"].join("\n");
+    return [`  ${st.bold(`# ${c.previousAddress}`)} has moved to ${st.bold(c.address)}`, `    ${kw} "${c.type}" "${c.name}" {`, ...hiddenLines(c, before, after, new Set(), ind), "    }"].join("\n");
   }
   const lines = [`  ${st.bold(`# ${c.address}${c.deposed ? ` (deposed object ${c.deposed})` : ""}`)} ${what}${c.reason ? st.dim(` (${c.reason})`) : ""}`];
   if (c.previousAddress) lines.push(`  # (moved from ${c.previousAddress})`);

@@ -53,6 +53,9 @@ class Applier {
   private readonly counts: ApplyResult["counts"] = { added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0, interrupted: 0 };
   private readonly blocks: Map<string, StackConfig["resources"][number]>;
   private providers = new Map<string, ProviderConfig>();
+  /** Walk nodes of this apply, and how many have settled (for the progress hooks). */
+  private operations = 0;
+  private settled = 0;
 
   constructor(private readonly input: ApplyInput) {
     this.state = input.writer.state;
@@ -70,8 +73,14 @@ class Applier {
 
     // destroy: objects interrupted creates made are adopted first, so their deletes know them.
     const adopting = plan.changes.filter((c) => c.adoptPending);
-    if (adopting.length) await this.walk(this.adoptNodes(adopting));
-    await this.walk(this.buildNodes());
+    const adoptNodes = adopting.length ? this.adoptNodes(adopting) : [];
+    const nodes = this.buildNodes();
+    const started = Date.now();
+    this.operations = adoptNodes.length + nodes.length;
+    this.input.hooks?.applyBegin?.(this.operations);
+    if (adoptNodes.length) await this.walk(adoptNodes);
+    await this.walk(nodes);
+    this.input.hooks?.applyEnd?.(Date.now() - started);
     if (this.counts.interrupted) {
       this.diags.push(
         errorAt(undefined, "Interrupted", `${this.counts.interrupted} operation${this.counts.interrupted === 1 ? "" : "s"} not started; what finished is in the state: run the command again to finish`),
@@ -89,7 +98,7 @@ class Applier {
   }
 
   private async walk(nodes: WalkNode[]): Promise<void> {
-    const walker = new Walker(nodes, this.input.limiter.max);
+    const walker = new Walker(nodes, this.input.limiter.max, () => this.input.hooks?.applyProgress?.(++this.settled, this.operations));
     const stop = () => walker.stop();
     const signal = this.input.signal;
     if (signal?.aborted) walker.stop();

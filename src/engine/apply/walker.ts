@@ -87,6 +87,8 @@ export class Walker {
   constructor(
     private readonly nodes: WalkNode[],
     private readonly parallelism: number,
+    /** Told each time a node settles (ran, failed or was skipped): progress counts. */
+    private readonly onSettled: () => void = () => {},
   ) {}
 
   /**
@@ -105,7 +107,7 @@ export class Walker {
     if (n.status !== "waiting" && n.status !== "queued") return;
     n.status = "skipped";
     n.onSkip(because);
-    this.finished++;
+    this.settled();
     n.complete(because);
     this.check();
   }
@@ -118,7 +120,7 @@ export class Walker {
     if (n.blockedBy) {
       n.status = "skipped";
       n.onSkip(n.blockedBy);
-      this.finished++;
+      this.settled();
       n.complete(n.blockedBy);
       this.check();
       return;
@@ -143,11 +145,16 @@ export class Walker {
 
   private done(n: WalkNode, ok: boolean): void {
     this.running--;
-    this.finished++;
+    this.settled();
     n.status = ok ? "ok" : "failed";
     n.complete(ok ? undefined : n.id);
     this.pump();
     this.check();
+  }
+
+  private settled(): void {
+    this.finished++;
+    this.onSettled();
   }
 
   private check(): void {

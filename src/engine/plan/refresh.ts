@@ -75,6 +75,11 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
   const started = Date.now();
   input.hooks?.refreshStart?.(count);
   const tasks: Promise<void>[] = [];
+  let answered = 0;
+  const answer = (n: number) => {
+    answered += n;
+    input.hooks?.refreshProgress?.(answered, count);
+  };
   for (const g of groups.values()) {
     const provider = input.providers.get(g.providerKey) ?? input.providers.get(g.providerKey.split(".")[0]) ?? {};
     const priors = g.items.map(([, inst]) => currentValue(g.def, inst));
@@ -99,8 +104,14 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
         g.def
           .readMany(ctx, priors)
           .then(
-            (res) => res.forEach((v, i) => record(i, v)),
-            (e) => void diagnostics.push(diagnosticFromError(g.items[0][0], `Refreshing ${g.def.type} failed`, e)),
+            (res) => {
+              res.forEach((v, i) => record(i, v));
+              answer(g.items.length);
+            },
+            (e) => {
+              diagnostics.push(diagnosticFromError(g.items[0][0], `Refreshing ${g.def.type} failed`, e));
+              answer(g.items.length);
+            },
           ),
       );
     } else {
@@ -112,7 +123,8 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
             .then(
               (v) => record(i, v),
               (e) => void diagnostics.push(diagnosticFromError(addr, "Refreshing failed", e)),
-            ),
+            )
+            .then(() => answer(1)),
         );
       });
     }
