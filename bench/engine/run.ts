@@ -10,10 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { machineSpeedLine } from "../machine-speed.js";
+import { ROOT, synthFleet } from "./fleet.js";
 
-// Works from bench/engine (tsx) and from dist/bench/engine (compiled).
-const here = import.meta.dirname;
-const root = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? "../../.." : "../..");
+const root = ROOT;
 
 async function phase(name: string, dataDir: string, outDir: string): Promise<void> {
   // As the CLI does for its one-shot commands (and does not with OSLOGIN_V8_DEFAULTS=1).
@@ -76,18 +75,6 @@ function cliChild(args: string[], dataDir: string, outDir: string): { wallMs: nu
   return { wallMs, rssMB: timed === command || !Number.isFinite(kb) ? undefined : kb / 1024 };
 }
 
-function synthChild(size: number, outDir: string) {
-  const t = performance.now();
-  // In the work dir: the stack's local backend (its state file) is terraform.fleet.tfstate there.
-  const r = spawnSync("/usr/bin/env", ["bash", "-c", `node ${path.join(root, "dist/examples/fleet/main.js")}`], {
-    env: { ...process.env, FLEET_SIZE: String(size), CDKTF_OUTDIR: outDir },
-    encoding: "utf8",
-    cwd: path.dirname(outDir),
-  });
-  if (r.status !== 0) throw new Error(`synth failed (build first: npx tsc -p .):\n${r.stderr}`);
-  return performance.now() - t;
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === "phase") return phase(argv[1], argv[2], argv[3]);
@@ -98,7 +85,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "oslogin-bench-engine-"));
   const outDir = path.join(work, "cdktf.out");
   const dataDir = path.join(work, ".oslogin");
-  const synthMs = synthChild(size, outDir);
+  const synthMs = synthFleet(size, outDir);
   const stackFile = path.join(outDir, "stacks/fleet/cdk.tf.json");
   const stack = JSON.parse(readFileSync(stackFile, "utf8")) as { resource: Record<string, Record<string, unknown>>; output?: unknown };
   if (withoutKeys) {

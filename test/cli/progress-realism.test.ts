@@ -3,10 +3,10 @@
 // operation running for 2 s, the progress interval is 200 ms, and the apply of a small stack must
 // print a line at least every interval (plus slack for a loaded machine), its heartbeats naming
 // only resources still running. Then the same run's events as --json-events prints them.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { oslogin } from "./run-cli.js";
+import { longestGap, runTimed } from "../../bench/engine/timed-lines.js";
 import { profilesStack, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
 
 const main = path.join(import.meta.dirname, "../../src/cli/main.ts");
@@ -14,24 +14,9 @@ const INTERVAL_MS = 200;
 // Far below the 2 s a create takes (the gap without heartbeats), well above a timer's lateness.
 const SLACK_MS = 800;
 
-/** Runs the CLI and notes when each stdout line arrived. */
-function timedOslogin(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; lines: { at: number; text: string }[]; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), main, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
-    const lines: { at: number; text: string }[] = [];
-    let partial = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      const at = performance.now();
-      const parts = (partial + chunk).split("\n");
-      partial = parts.pop()!;
-      for (const text of parts) lines.push({ at, text });
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, lines, err }));
-  });
-}
+/** The CLI from the sources, each stdout line with the time it arrived. */
+const timedOslogin = (cwd: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  runTimed(process.execPath, ["--import", import.meta.resolve("tsx"), main, ...args], { cwd, env: { NO_COLOR: "1", ...env } });
 
 /** Elapsed times, ids and counts that vary with timing, made comparable. */
 const normalize = (l: string) =>
@@ -65,8 +50,7 @@ describe("GIVEN a cloud whose creates take 2 s and a progress interval of 200 ms
     const last = r.lines.findIndex((l) => l.text.startsWith("Apply complete!"));
     expect(r.lines[first - 2].text).toBe("Access changes: none.");
     const applying = r.lines.slice(first, last + 1);
-    const gaps = applying.slice(1).map((l, i) => l.at - applying[i].at);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
+    expect(longestGap(applying)).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
 
     // Every heartbeat names an operation that has started and not finished yet.
     const running = new Set<string>();
