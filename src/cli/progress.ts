@@ -28,6 +28,8 @@ export interface ProgressView {
   /** Every interval while refreshing: `done` of `objects` answered so far. */
   refreshCount(done: number, objects: number, elapsedMs: number): void;
   refreshDone(objects: number, ms: number): void;
+  /** At most once per interval while planning: `done` of `resources` blocks planned. */
+  planCount(done: number, resources: number, elapsedMs: number): void;
   applyStart(e: ApplyPhaseEvent): void;
   /** Every interval for an operation still running. */
   applyHeartbeat(e: ApplyPhaseEvent, elapsedMs: number): void;
@@ -62,6 +64,8 @@ export function trackedHooks(view: ProgressView, intervalMs: number): EngineHook
     return Date.now() - r.started;
   };
 
+  // Planning runs without yielding to timers: its count is printed from the hook, by the clock.
+  let planning: { started: number; last: number } | undefined;
   let refresh: { started: number; done: number; objects: number; timer: NodeJS.Timeout } | undefined;
   let apply: { started: number; done: number; operations: number; timer: NodeJS.Timeout } | undefined;
   const stopRefresh = () => {
@@ -89,6 +93,13 @@ export function trackedHooks(view: ProgressView, intervalMs: number): EngineHook
     refreshDone: (objects, ms) => {
       stopRefresh();
       view.refreshDone(objects, ms);
+    },
+    planProgress: (done, resources) => {
+      const now = Date.now();
+      if (!planning || done === 1) planning = { started: now, last: now };
+      if (now - planning.last < intervalMs) return;
+      planning.last = now;
+      view.planCount(done, resources, now - planning.started);
     },
     applyBegin: (operations) => {
       stopApply();

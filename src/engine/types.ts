@@ -114,6 +114,11 @@ export interface EngineHooks {
   /** One more object of the refresh has its answer (or its type's List failed): `done` of `instances`. */
   refreshProgress?(done: number, instances: number): void;
   refreshDone?(instances: number, ms: number): void;
+  /**
+   * One more resource block planned: `done` of `resources`. Planning is mostly CPU work that may not
+   * yield to timers, so a view that reports it checks the clock here rather than waiting for one.
+   */
+  planProgress?(done: number, resources: number): void;
   /** Apply is about to run `operations` walk nodes (a replace is two: its delete and its create). */
   applyBegin?(operations: number): void;
   /** One more operation finished, failed or was skipped: `done` of `operations`. */

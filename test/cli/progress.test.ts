@@ -127,6 +127,25 @@ describe("GIVEN the progress hooks with a 200 ms interval", () => {
     expect(got[16]).toEqual({ "@level": "info", "@message": "null_resource.marker (deposed): Destruction complete after 0.5s", type: "apply_complete", hook: { resource: resC, action: "delete", elapsed_seconds: 0 } });
   });
 
+  it("WHEN planning takes longer than the interval THEN one count line per interval, timed by the clock at each planned resource", () => {
+    const out: string[] = [];
+    const hooks = trackedHooks(textProgressView(plain, (l) => out.push(l)), 200);
+    // No timer runs here: only the clock moves (planning does not yield to timers).
+    hooks.planProgress!(1, 5);
+    vi.setSystemTime(Date.now() + 150);
+    hooks.planProgress!(2, 5);
+    vi.setSystemTime(Date.now() + 100);
+    hooks.planProgress!(3, 5);
+    vi.setSystemTime(Date.now() + 100);
+    hooks.planProgress!(4, 5);
+    vi.setSystemTime(Date.now() + 120);
+    hooks.planProgress!(5, 5);
+    expect(out).toEqual(["Planning... 3/5 resources [0.3s elapsed]", "Planning... 5/5 resources [0.5s elapsed]"]);
+    const events: UiEvent[] = [];
+    eventsProgressView((e) => events.push(e)).planCount(3, 5, 250);
+    expect(events[0]).toMatchObject({ type: "progress_count", "@message": "Planning... 3/5 resources [0.3s elapsed]", progress: { operation: "plan", done: 3, total: 5, elapsed_seconds: 0 } });
+  });
+
   it("WHEN an operation runs for minutes THEN the elapsed time reads as terraform's", () => {
     expect([0, 420, 9_940, 10_000, 59_999, 65_000, 7_207_000].map(formatElapsed)).toEqual(["0.0s", "0.4s", "9.9s", "10s", "59s", "1m5s", "2h0m7s"]);
   });
@@ -143,7 +162,7 @@ describe("GIVEN a real apply through the engine", () => {
   let model: CloudModel | undefined;
   afterEach(() => model?.close());
 
-  it("WHEN it runs THEN the engine says how many operations there are and each one settling, and the refresh counts its objects", async () => {
+  it("WHEN it runs THEN the engine says how many operations there are and each one settling, the refresh counts its objects and the plan its resources", async () => {
     model = seededModel();
     const dir = tempDir();
     const out = writeStack(dir, profilesStack({ profiles: 2 }));
@@ -155,17 +174,20 @@ describe("GIVEN a real apply through the engine", () => {
       refreshStart: (n: number) => seen.push(`refresh ${n}`),
       refreshProgress: (d: number, n: number) => seen.push(`refreshed ${d}/${n}`),
       refreshDone: (n: number) => seen.push(`refresh done ${n}`),
+      planProgress: (d: number, n: number) => seen.push(`planned ${d}/${n}`),
     };
     const engine = engineFor(model, path.join(dir, ".oslogin"), { hooks });
     expect((await engine.run({ outDir: out })).applied?.added).toBe(5);
-    expect(seen).toEqual(["refresh 0", "refresh done 0", "begin 5", "settled 1/5", "settled 2/5", "settled 3/5", "settled 4/5", "settled 5/5", "end"]);
+    expect(seen).toEqual(["refresh 0", "refresh done 0", "planned 1/4", "planned 2/4", "planned 3/4", "planned 4/4", "begin 5", "settled 1/5", "settled 2/5", "settled 3/5", "settled 4/5", "settled 5/5", "end"]);
     seen.length = 0;
     await engine.plan({ outDir: out });
     // Profiles, settings and the binding are each one List; null_resource is read one by one.
     expect(seen[0]).toBe("refresh 5");
-    expect(seen.at(-2)).toBe("refreshed 5/5");
-    expect(seen.at(-1)).toBe("refresh done 5");
-    expect(seen.filter((s) => s.startsWith("refreshed")).length).toBeGreaterThanOrEqual(2);
+    const refreshing = seen.filter((s) => !s.startsWith("planned"));
+    expect(refreshing.at(-2)).toBe("refreshed 5/5");
+    expect(refreshing.at(-1)).toBe("refresh done 5");
+    expect(refreshing.filter((s) => s.startsWith("refreshed")).length).toBeGreaterThanOrEqual(2);
+    expect(seen.slice(-4)).toEqual(["planned 1/4", "planned 2/4", "planned 3/4", "planned 4/4"]);
   });
 
   it("WHEN a profile's shell changes THEN the plan shows the change and hides the unchanged attributes as terraform does", async () => {

@@ -26,6 +26,7 @@ export function textProgressView(st: Style, out: (line: string) => void = consol
     refreshDone: (n, ms) => {
       if (n > 0) out(st.dim(`Refreshed ${plural(n, "object")} in ${formatElapsed(ms)}`));
     },
+    planCount: (done, n, ms) => out(st.dim(`Planning... ${done}/${n} resources [${formatElapsed(ms)} elapsed]`)),
     applyStart: (e) => out(`${st.bold(e.address)}: ${PHASE_WORDS[e.phase].start}`),
     applyHeartbeat: (e, ms) => out(`${st.bold(e.address)}: ${PHASE_WORDS[e.phase].still} [${formatElapsed(ms)} elapsed]`),
     applyCount: (done, n, running, ms) => out(st.dim(`Progress: ${done}/${n} operations finished, ${running} running [${formatElapsed(ms)} elapsed]`)),

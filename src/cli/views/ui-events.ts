@@ -49,6 +49,8 @@ export function eventsProgressView(emit: (e: UiEvent) => void = printEvent): Pro
     refreshCount: (done, n, ms) =>
       emit(uiEvent("progress_count", `Refreshing state... ${done}/${n} objects [${formatElapsed(ms)} elapsed]`, { progress: { operation: "refresh", done, total: n, elapsed_seconds: seconds(ms) } })),
     refreshDone: (n, ms) => emit(uiEvent("refresh_complete", `Refreshed ${n} objects in ${formatElapsed(ms)}`, { refresh: { objects: n, elapsed_seconds: ms / 1000 } })),
+    planCount: (done, n, ms) =>
+      emit(uiEvent("progress_count", `Planning... ${done}/${n} resources [${formatElapsed(ms)} elapsed]`, { progress: { operation: "plan", done, total: n, elapsed_seconds: seconds(ms) } })),
     applyStart: (e) => emit(uiEvent("apply_start", `${e.address}: ${PHASE_WORDS[e.phase].start}`, hook(e))),
     applyHeartbeat: (e, ms) => emit(uiEvent("apply_progress", `${e.address}: ${PHASE_WORDS[e.phase].still} [${formatElapsed(ms)} elapsed]`, hook(e, { elapsed_seconds: seconds(ms) }))),
     applyCount: (done, n, running, ms) =>

@@ -104,10 +104,14 @@ class Planner {
     }
 
     const byAddress = new Map(config.resources.map((r) => [r.address, r]));
+    let planned = 0;
     for (const id of this.graph.order) {
       const node = this.graph.nodes.get(id)!;
       if (node.kind === "local") this.evalLocal(id.slice("local.".length));
-      else if (node.kind === "resource" || node.kind === "data") await this.planResource(byAddress.get(id)!);
+      else if (node.kind === "resource" || node.kind === "data") {
+        await this.planResource(byAddress.get(id)!);
+        this.input.hooks?.planProgress?.(++planned, byAddress.size);
+      }
     }
     this.planOrphans();
     markSharedDeletes(this.changes, this.input.definitions);
