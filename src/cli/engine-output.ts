@@ -60,7 +60,7 @@ export function progressHooks(st: Style, json: boolean, events = false): EngineH
 }
 
 export function applySummary(
-  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number; interrupted: number },
+  counts: { imported?: number; added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number; interrupted: number },
   destroy: boolean,
   st: Style,
 ): string {
@@ -72,6 +72,7 @@ export function applySummary(
       ? st.bold(st.yellow(`${what} interrupted.`))
       : st.bold(st.red(`${what} finished with errors.`));
   const parts = destroy ? [`${counts.destroyed} destroyed`] : [`${counts.added} added`, `${counts.changed} changed`, `${counts.destroyed} destroyed`];
+  if (counts.imported && !destroy) parts.unshift(`${counts.imported} imported`);
   if (counts.forgotten) parts.push(`${counts.forgotten} forgotten`);
   if (counts.failed || counts.skipped) parts.push(`${counts.failed} failed`, `${counts.skipped} skipped`);
   if (counts.interrupted) parts.push(`${counts.interrupted} not started`);

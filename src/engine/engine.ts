@@ -236,10 +236,15 @@ export class Engine {
 
   private async applyLocked(config: StackConfig, backend: StateBackend, state: State, plan: Plan): Promise<ApplyResult> {
     if (plan.moves?.length) replayMoves(state, plan.moves);
-    for (const i of plan.imports ?? []) if (!state.instances.has(i.address)) state.instances.set(i.address, i.instance);
+    let imported = 0;
+    for (const i of plan.imports ?? []) {
+      if (state.instances.has(i.address)) continue;
+      state.instances.set(i.address, i.instance);
+      imported++;
+    }
     const writer = backend.writer(state);
     if (this.held) this.held.writer = writer;
-    return applyPlan({
+    const applied = await applyPlan({
       signal: this.stopping.signal,
       cloud: this.opts.cloud,
       config,
@@ -250,6 +255,9 @@ export class Engine {
       retry: this.retry,
       hooks: this.opts.hooks,
     });
+    // Imports reach state with the apply's first write; terraform counts them in its summary.
+    if (imported) applied.counts.imported = imported;
+    return applied;
   }
 
   private importContext(config: StackConfig): ImportContext {

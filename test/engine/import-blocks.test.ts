@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { renderPlan } from "../../src/cli/render/plan.js";
+import { applySummary } from "../../src/cli/engine-output.js";
 import { makeStyle } from "../../src/cli/render/style.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";
 import { parseStackJson } from "../../src/engine/config/load.js";
@@ -53,7 +54,8 @@ describe("GIVEN an organization whose profiles, keys and bindings exist outside 
 
     const applied = await engine.run({ outDir: out });
     expect(errorsOf(applied.diagnostics)).toEqual([]);
-    expect(applied.applied).toMatchObject({ added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(applied.applied).toMatchObject({ imported: 3, added: 0, changed: 0, destroyed: 0, read: 0, failed: 0, skipped: 0 });
+    expect(applySummary(applied.applied!, false, makeStyle(false))).toBe("Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed.");
     const state = (await engine.currentState("test")).state!;
     for (const a of [imports[0].to, imports[1].to]) expect(state.instances.get(a)!.attributes.id).toBe(id(a));
     expect(state.instances.get(imports[2].to)!.attributes.id).toBe(existing.instances.get(imports[2].to)!.attributes.id);

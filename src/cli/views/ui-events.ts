@@ -93,12 +93,12 @@ export function diagnosticEvent(d: EngineDiagnostic): UiEvent {
 
 /** After an apply: the summary (its @message is the line a terminal shows). */
 export function applySummaryEvent(
-  counts: { added: number; changed: number; destroyed: number; failed: number; skipped: number; forgotten?: number; interrupted: number },
+  counts: { imported?: number; added: number; changed: number; destroyed: number; failed: number; skipped: number; forgotten?: number; interrupted: number },
   destroy: boolean,
   message: string,
 ): UiEvent {
   return uiEvent("change_summary", message, {
-    changes: { add: counts.added, change: counts.changed, import: 0, remove: counts.destroyed, operation: destroy ? "destroy" : "apply" },
+    changes: { add: counts.added, change: counts.changed, import: counts.imported ?? 0, remove: counts.destroyed, operation: destroy ? "destroy" : "apply" },
     ...(counts.failed || counts.skipped || counts.interrupted || counts.forgotten
       ? { oslogin: { failed: counts.failed, skipped: counts.skipped, not_started: counts.interrupted, forgotten: counts.forgotten ?? 0 } }
       : {}),

@@ -33,8 +33,8 @@ export interface ApplyInput {
 
 export interface ApplyResult {
   diagnostics: EngineDiagnostic[];
-  /** `forgotten` (deletes that only left state, keptBy) is present when any; `interrupted`: operations not started because the apply was stopped (signal). */
-  counts: { added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number; interrupted: number };
+  /** `imported` (import blocks adopted) and `forgotten` (deletes that only left state, keptBy) are present when any; `interrupted`: operations not started because the apply was stopped (signal). */
+  counts: { imported?: number; added: number; changed: number; destroyed: number; read: number; failed: number; skipped: number; forgotten?: number; interrupted: number };
 }
 
 /** The key the cloud deduplicates a create by: stable for one attempt, new for the next object. */
