@@ -68,7 +68,9 @@ function cliChild(args: string[], dataDir: string, outDir: string): { wallMs: nu
   const command = [process.execPath, cli, ...args, "--data-dir", dataDir, "--out-dir", outDir, "--no-color"];
   const timed = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "%M", ...command] : command;
   const t = performance.now();
-  const r = spawnSync(timed[0], timed.slice(1), { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  // In the fleet's work directory, which has no cdktf.json: in the checkout, plan and apply would
+  // first synthesize the checkout's app (the quickstart) over the fleet.
+  const r = spawnSync(timed[0], timed.slice(1), { cwd: path.dirname(outDir), stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`oslogin ${args.join(" ")} failed:\n${r.stderr}`);
   const kb = Number(r.stderr.trim().split("\n").pop());
