@@ -149,6 +149,25 @@ export interface ComputeInstanceSerialPortSettings {
   readonly sshAuthorization?: string;
 }
 
+/** Time limits for awaiting the cloud's operations. */
+export interface ComputeInstanceTimeouts {
+  /**
+   * Time limit for the create, e.g. "30s", "10m", "1h30m" (default 5m).
+   * @default - not set
+   */
+  readonly create?: string;
+  /**
+   * Time limit for the update, e.g. "30s", "10m", "1h30m" (default 5m).
+   * @default - not set
+   */
+  readonly update?: string;
+  /**
+   * Time limit for the delete, e.g. "30s", "10m", "1h30m" (default 5m).
+   * @default - not set
+   */
+  readonly delete?: string;
+}
+
 /** Props of {@link ComputeInstance}. */
 export interface ComputeInstanceProps extends ResourceMetaProps {
   /**
@@ -221,6 +240,11 @@ export interface ComputeInstanceProps extends ResourceMetaProps {
    * @default - no block
    */
   readonly serialPortSettings?: ComputeInstanceSerialPortSettings;
+  /**
+   * Time limits for awaiting the cloud's operations.
+   * @default - no block
+   */
+  readonly timeouts?: ComputeInstanceTimeouts;
 }
 
 /**

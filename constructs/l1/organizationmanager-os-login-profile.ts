@@ -3,6 +3,25 @@ import type { IResolvable, TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { YandexResource, YandexImportBlock, type ResourceMetaProps } from "./base.js";
 
+/** Time limits for awaiting the cloud's operations. */
+export interface OrganizationmanagerOsLoginProfileTimeouts {
+  /**
+   * Time limit for the create, e.g. "30s", "10m", "1h30m" (default: the client's (60s)).
+   * @default - not set
+   */
+  readonly create?: string;
+  /**
+   * Time limit for the update, e.g. "30s", "10m", "1h30m" (default: the client's (60s)).
+   * @default - not set
+   */
+  readonly update?: string;
+  /**
+   * Time limit for the delete, e.g. "30s", "10m", "1h30m" (default: the client's (60s)).
+   * @default - not set
+   */
+  readonly delete?: string;
+}
+
 /** Props of {@link OrganizationmanagerOsLoginProfile}. */
 export interface OrganizationmanagerOsLoginProfileProps extends ResourceMetaProps {
   /**
@@ -37,6 +56,11 @@ export interface OrganizationmanagerOsLoginProfileProps extends ResourceMetaProp
    * @default - chosen by the provider
    */
   readonly isDefault?: boolean | IResolvable;
+  /**
+   * Time limits for awaiting the cloud's operations.
+   * @default - no block
+   */
+  readonly timeouts?: OrganizationmanagerOsLoginProfileTimeouts;
 }
 
 /**

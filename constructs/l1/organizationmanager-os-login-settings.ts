@@ -26,6 +26,30 @@ export interface OrganizationmanagerOsLoginSettingsSshCertificateSettings {
   readonly enabled?: boolean | IResolvable;
 }
 
+/** Time limits for awaiting the cloud's operations. */
+export interface OrganizationmanagerOsLoginSettingsTimeouts {
+  /**
+   * Time limit for the create, e.g. "30s", "10m", "1h30m" (default 1m).
+   * @default - not set
+   */
+  readonly create?: string;
+  /**
+   * Time limit for the read, e.g. "30s", "10m", "1h30m" (accepted for compatibility; a read awaits no operation).
+   * @default - not set
+   */
+  readonly read?: string;
+  /**
+   * Time limit for the update, e.g. "30s", "10m", "1h30m" (default 1m).
+   * @default - not set
+   */
+  readonly update?: string;
+  /**
+   * Time limit for the delete, e.g. "30s", "10m", "1h30m" (default 1m).
+   * @default - not set
+   */
+  readonly delete?: string;
+}
+
 /** Props of {@link OrganizationmanagerOsLoginSettings}. */
 export interface OrganizationmanagerOsLoginSettingsProps extends ResourceMetaProps {
   /** The organization whose OS Login settings these are. */
@@ -40,6 +64,11 @@ export interface OrganizationmanagerOsLoginSettingsProps extends ResourceMetaPro
    * @default - no block
    */
   readonly sshCertificateSettings?: OrganizationmanagerOsLoginSettingsSshCertificateSettings;
+  /**
+   * Time limits for awaiting the cloud's operations.
+   * @default - no block
+   */
+  readonly timeouts?: OrganizationmanagerOsLoginSettingsTimeouts;
 }
 
 /**

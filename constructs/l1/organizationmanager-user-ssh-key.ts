@@ -3,6 +3,30 @@ import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { YandexResource, YandexImportBlock, type ResourceMetaProps } from "./base.js";
 
+/** Time limits for awaiting the cloud's operations. */
+export interface OrganizationmanagerUserSshKeyTimeouts {
+  /**
+   * Time limit for the create, e.g. "30s", "10m", "1h30m" (default: the client's (60s)).
+   * @default - not set
+   */
+  readonly create?: string;
+  /**
+   * Time limit for the read, e.g. "30s", "10m", "1h30m" (accepted for compatibility; a read awaits no operation).
+   * @default - not set
+   */
+  readonly read?: string;
+  /**
+   * Time limit for the update, e.g. "30s", "10m", "1h30m" (default: the client's (60s)).
+   * @default - not set
+   */
+  readonly update?: string;
+  /**
+   * Time limit for the delete, e.g. "30s", "10m", "1h30m" (default: the client's (60s)).
+   * @default - not set
+   */
+  readonly delete?: string;
+}
+
 /** Props of {@link OrganizationmanagerUserSshKey}. */
 export interface OrganizationmanagerUserSshKeyProps extends ResourceMetaProps {
   /**
@@ -41,6 +65,11 @@ export interface OrganizationmanagerUserSshKeyProps extends ResourceMetaProps {
    * @default - chosen by the provider
    */
   readonly expiresAt?: string;
+  /**
+   * Time limits for awaiting the cloud's operations.
+   * @default - no block
+   */
+  readonly timeouts?: OrganizationmanagerUserSshKeyTimeouts;
 }
 
 /**

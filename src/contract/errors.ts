@@ -139,3 +139,20 @@ export function keyWithLostPrivateKey(e: unknown): string | undefined {
   const m = /^Key ("[^"\\]*") (.*)$/.exec(e.message);
   return m && m[2] === PRIVATE_KEY_RETURNED_ONCE ? (JSON.parse(m[1]) as string) : undefined;
 }
+
+/**
+ * A client stopped awaiting a mutation's Operation because the time it was given (a resource's
+ * `timeouts`, else the client's default) ran out. The mutation was accepted and its operation may
+ * still finish, so this is not retried: a retry would wait on the same operation past the limit.
+ */
+export class OperationTimeoutError extends CloudError {
+  constructor(
+    readonly operationId: string,
+    readonly timeoutMs: number,
+  ) {
+    super("DEADLINE_EXCEEDED", `operation ${operationId} did not finish within ${timeoutMs} ms`);
+    this.name = "OperationTimeoutError";
+  }
+}
+
+export const isOperationTimeout = (e: unknown): e is OperationTimeoutError => e instanceof OperationTimeoutError;

@@ -262,6 +262,8 @@ export const computeInstance = defineResource({
   kind: "resource",
   provider: "yandex",
   schemaVersion: 1,
+  // The real provider waits 5 minutes for each of these by default.
+  timeouts: { create: "5m", update: "5m", delete: "5m" },
   description: "A virtual machine. OS Login on: metadata enable-oslogin = \"true\" (sshd) and serial_port_settings (serial console).",
   access: {
     kind: "target",

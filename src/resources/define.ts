@@ -10,6 +10,7 @@
 // - UNKNOWN marks a value not known until apply (only ever seen by check() and plan()).
 import type { CloudClient } from "../contract/cloud-client.js";
 import type { AccessSemantics } from "./access.js";
+import { withTimeouts, type TimeoutDefaults } from "./timeouts.js";
 
 export const UNKNOWN: unique symbol = Symbol.for("oslogin-kit.unknown");
 export type Unknown = typeof UNKNOWN;
@@ -160,6 +161,11 @@ export interface ResourceDefinition {
    * LostSecretError instead, and the engine deletes that object and creates a new one.
    */
   secretOnlyAtCreate?: true;
+  /**
+   * The operations a `timeouts { ... }` block may limit, with each one's default (undefined: the
+   * client's); set for the types whose real provider has the block (src/resources/timeouts.ts).
+   */
+  timeouts?: TimeoutDefaults;
 }
 
 /**
@@ -178,7 +184,8 @@ export class LostSecretError extends Error {
   }
 }
 
-export function defineResource(def: ResourceDefinition): ResourceDefinition {
+export function defineResource(declared: ResourceDefinition): ResourceDefinition {
+  const def = declared.timeouts ? withTimeouts(declared, declared.timeouts) : declared;
   // Every definition gets the same keys in the same order (absent ones undefined), so all of them
   // share one hidden class: planning reads def.schema, def.check... for 10k instances of mixed
   // types, and optimized code specialized to one type's object deoptimized at the next type.
@@ -204,6 +211,7 @@ export function defineResource(def: ResourceDefinition): ResourceDefinition {
     verify: def.verify,
     access: def.access,
     secretOnlyAtCreate: def.secretOnlyAtCreate,
+    timeouts: def.timeouts,
   } satisfies Record<keyof ResourceDefinition, unknown>;
 }
 

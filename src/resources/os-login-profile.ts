@@ -24,6 +24,8 @@ export const osLoginProfile = defineResource({
   kind: "resource",
   provider: "yandex",
   schemaVersion: 0,
+  // Our extension: its mutations are operations like those of the types the real provider limits.
+  timeouts: { create: undefined, update: undefined, delete: undefined },
   extension: true,
   description: "An OS Login profile (login, uid, home directory, shell) of a user or service account.",
   access: { kind: "profile", subjectAttribute: "subject_id" },

@@ -42,6 +42,8 @@ export const osLoginSettings = defineResource({
   kind: "resource",
   provider: "yandex",
   schemaVersion: 0,
+  // As the real provider: all four, 1 minute each by default.
+  timeouts: { create: "1m", read: "1m", update: "1m", delete: "1m" },
   description: "The OS Login settings of an organization: SSH certificates, user SSH keys, self-managed keys.",
   access: {
     kind: "settings",

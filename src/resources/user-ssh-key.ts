@@ -28,6 +28,8 @@ export const userSshKey = defineResource({
   kind: "resource",
   provider: "yandex",
   schemaVersion: 1,
+  // As the real provider (plugin framework): all four, the client's default when unset.
+  timeouts: { create: undefined, read: undefined, update: undefined, delete: undefined },
   description: "An SSH public key of an organization member or service account (OS Login user SSH keys).",
   access: { kind: "key", subjectAttribute: "subject_id", dataAttribute: "data", expiresAttribute: "expires_at" },
   schema: {

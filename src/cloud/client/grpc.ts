@@ -54,7 +54,7 @@ import {
 } from "../api/grpc/mapping/organizationmanager.js";
 import { cloudFromSdk, folderFromSdk } from "../api/grpc/mapping/resourcemanager.js";
 import { adminTokenPath } from "../admin-token.js";
-import { CloudError, GRPC_CODES, errors, type GrpcCodeName } from "../../contract/errors.js";
+import { CloudError, GRPC_CODES, OperationTimeoutError, errors, type GrpcCodeName } from "../../contract/errors.js";
 import { tlsPaths } from "../tls.js";
 import { decodeRetryAfterMs, STATUS_DETAILS_KEY } from "../realism/retry-info.js";
 import { fixedToken, ServiceAccountTokenSource, type TokenExchange, type TokenSource } from "./iam-token-source.js";
@@ -273,7 +273,7 @@ export class GrpcCloudClient implements CloudClient {
     let pause = this.opts.pollIntervalMs ?? 10;
     while (!op.done) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new CloudError("DEADLINE_EXCEEDED", `operation ${op.id} did not finish within ${timeoutMs} ms`);
+      if (left <= 0) throw new OperationTimeoutError(op.id, timeoutMs);
       await sleep(Math.min(pause, left));
       pause = Math.min(pause * 1.5, 1000);
       try {

@@ -5,7 +5,7 @@
 // across its retries, so a create that happened before a DEADLINE_EXCEEDED is answered with its first
 // Operation when retried instead of making a second object.
 import { randomUUID } from "node:crypto";
-import { CloudError, isCloudError } from "../../contract/errors.js";
+import { CloudError, isCloudError, isOperationTimeout } from "../../contract/errors.js";
 import { isMutating, MUTATING_METHODS, type CallOptions, type CloudClient } from "../../contract/cloud-client.js";
 
 export interface RetryOptions {
@@ -54,7 +54,9 @@ export function retrying(inner: CloudClient, opts: RetryOptions = {}): CloudClie
         // A delete whose first try was made before its answer was lost: where the service checks
         // existence before the idempotency key, the retry finds nothing, which is what was wanted.
         if (code === "NOT_FOUND" && sawDeadline && method.startsWith("delete")) return undefined;
-        if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw e;
+        // An operation awaited past its time limit is not the server failing: retrying would only
+        // wait on the same operation again, beyond the limit the caller set.
+        if (!code || !RETRYABLE.has(code) || isOperationTimeout(e) || attempt >= attempts) throw e;
         if (code === "DEADLINE_EXCEEDED") sawDeadline = true;
         const backoff = Math.round(random() * Math.min(max, base * 2 ** (attempt - 1)));
         const delayMs = Math.max(backoff, (e as CloudError).retryAfterMs ?? 0);

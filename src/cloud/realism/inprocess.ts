@@ -4,7 +4,8 @@
 // takes the operation's time, as a gRPC client awaiting it would, and an instance being created
 // reads as PROVISIONING to anyone who looks meanwhile.
 import type { CloudClient } from "../../contract/cloud-client.js";
-import { isMutating } from "../../contract/cloud-client.js";
+import { isMutating, MUTATING_METHODS, type CallOptions } from "../../contract/cloud-client.js";
+import { OperationTimeoutError } from "../../contract/errors.js";
 import type { Instance, Page } from "../model/types.js";
 import { Realism, sleep } from "./realism.js";
 
@@ -18,6 +19,12 @@ export function realisticInProcess(inner: CloudClient, realism: Realism, callerK
     let result = await fn.apply(inner, args);
     if (mutation && realism.options.operationMs > 0) {
       if (method === "createInstance") realism.operationStarted(`in-process:${(result as Instance).id}`, (result as Instance).id);
+      // A caller that awaits the operation for less than it takes gives up, as the gRPC client does.
+      const limit = (args[MUTATING_METHODS[method as keyof typeof MUTATING_METHODS]] as CallOptions | undefined)?.operationTimeoutMs;
+      if (limit !== undefined && limit < realism.options.operationMs) {
+        await sleep(limit);
+        throw new OperationTimeoutError(`in-process:${method}`, limit);
+      }
       await sleep(realism.options.operationMs);
     }
     if (method === "getInstance") result = provisioning(result as Instance);

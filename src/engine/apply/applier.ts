@@ -393,8 +393,9 @@ class Applier {
       // the next apply must try with a fresh one, or the cloud would replay this failure. Except
       // when the cloud says the key was used for another request: then it did create an object
       // under this key (an interrupted apply, then the configuration changed), and a fresh key
-      // would leave that object behind, untracked.
-      if (!transientCode(e) && isCloudError(e) && !isIdempotencyKeyReused(e)) delete this.state.pending[c.address];
+      // would leave that object behind, untracked. Nor after DEADLINE_EXCEEDED (a `timeouts`
+      // limit reached): the operation may still make the object, which the same key adopts.
+      if (!transientCode(e) && isCloudError(e) && e.code !== "DEADLINE_EXCEEDED" && !isIdempotencyKeyReused(e)) delete this.state.pending[c.address];
       throw e;
     }
   }
