@@ -98,10 +98,19 @@ export interface CloudClient {
   deleteKey(keyId: string, opts?: CallOptions): Promise<void>;
 
   // compute
+  /**
+   * True when listInstances with view FULL reads metadata in the same call (the cloud in process);
+   * otherwise a bulk refresh lists to see which instances exist and reads metadata, which the real
+   * API's List omits, with a Get per instance it manages (not per instance in the folder).
+   */
+  readonly listsInstanceMetadata?: boolean;
   createInstance(req: CreateInstanceRequest, opts?: CallOptions): Promise<Instance>;
   /** view FULL by default: metadata is included. */
   getInstance(instanceId: string, view?: "BASIC" | "FULL"): Promise<Instance>;
-  /** List omits metadata unless view FULL is asked for (an emulator convenience for bulk refresh). */
+  /**
+   * List omits metadata unless view FULL is asked for (an emulator convenience for bulk refresh;
+   * over gRPC, where ListInstancesRequest has no view, FULL costs a Get per listed instance).
+   */
   listInstances(req: PageRequest & { folderId: string; filter?: string; view?: "BASIC" | "FULL" }): Promise<Page<Instance>>;
   updateInstance(req: UpdateInstanceRequest, opts?: CallOptions): Promise<Instance>;
   updateInstanceMetadata(req: UpdateInstanceMetadataRequest, opts?: CallOptions): Promise<Instance>;

@@ -34,7 +34,7 @@ import {
   type ObjectValue,
   type Value,
 } from "./define.js";
-import { bool, keepEmpty, known, num, orGone, refreshByListing, scopeId, single, str, strList, strMap } from "./support.js";
+import { bool, eachScope, keepEmpty, known, num, orGone, refreshByListing, scopeId, single, str, strList, strMap } from "./support.js";
 
 const GIB = 1024 ** 3;
 /** Boot disk size when the config gives none (the API needs one; images here have no minimum). */
@@ -394,14 +394,18 @@ export const computeInstance = defineResource({
     return vm && toState(vm, state);
   },
   async readMany(ctx, states) {
-    return refreshByListing(
-      ctx,
-      states,
-      (s) => String(s.folder_id),
-      (folderId) => listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view: "FULL" })),
-      (s) => String(s.id),
-      toState,
-    );
+    const list = (view: "BASIC" | "FULL") => (folderId: string) => listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view }));
+    if (ctx.cloud.listsInstanceMetadata) return refreshByListing(ctx, states, (s) => String(s.folder_id), list("FULL"), (s) => String(s.id), toState);
+    // The real API's List has no metadata (where enable-oslogin lives): list each folder to learn
+    // which VMs still exist, then Get (view FULL) only those of ours that do, side by side under
+    // the engine's cap. A VM deleted between the two calls is gone.
+    const listed = await refreshByListing(ctx, states, (s) => String(s.folder_id), list("BASIC"), (s) => String(s.id), (vm) => ({ id: vm.id }));
+    const ids = listed.flatMap((v) => (v ? [String(v.id)] : []));
+    const full = new Map((await eachScope(ctx, ids, (id) => orGone(ctx.cloud.getInstance(id, "FULL")))).flatMap((vm) => (vm ? [[vm.id, vm] as const] : [])));
+    return states.map((s) => {
+      const vm = full.get(String(s.id));
+      return vm ? toState(vm, s) : null;
+    });
   },
   async update(ctx, prior, config) {
     const req = updateRequest(prior, config);

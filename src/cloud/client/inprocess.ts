@@ -54,6 +54,9 @@ const paging = (req: PageRequest = {}) => ({
 });
 
 export class InProcessCloudClient implements CloudClient {
+  /** The model lists instances with their metadata: one call per folder page refreshes them all. */
+  readonly listsInstanceMetadata = true;
+
   constructor(
     readonly model: CloudModel,
     readonly caller: Caller = ADMIN,
