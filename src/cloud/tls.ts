@@ -6,7 +6,6 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generate } from "selfsigned";
 import { writeSecretFileAtomic } from "../util/atomic-file.js";
 
 export interface TlsMaterial {
@@ -26,6 +25,9 @@ const VALIDITY_DAYS = 3650;
 async function generateMaterial(): Promise<TlsMaterial> {
   const notBeforeDate = new Date(Date.now() - 60_000); // tolerate small clock differences
   const notAfterDate = new Date(notBeforeDate.getTime() + VALIDITY_DAYS * 86_400_000);
+  // Loaded only to make a certificate (selfsigned pulls in ~200 modules): a client that just reads
+  // the data dir's certificate, like `oslogin plan --endpoint`, starts without them.
+  const { generate } = await import("selfsigned");
   const pems = await generate([{ name: "commonName", value: "localhost" }], {
     keyType: "ec",
     curve: "P-256",

@@ -2,7 +2,7 @@
 // Realism draws for it, and shows unfinished work the way the real API does: a mutation's Operation
 // comes back done: false (no response yet) until its time is up, OperationService.Get answers the
 // same until then, and an instance being created reads as PROVISIONING.
-import { instanceService } from "@yandex-cloud/nodejs-sdk/compute-v1";
+import * as instanceService from "@yandex-cloud/nodejs-sdk/compute-v1/instance_service";
 import { Realism, sleep } from "./realism.js";
 
 interface SdkOperation {

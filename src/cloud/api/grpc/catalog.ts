@@ -1,18 +1,19 @@
 // The gRPC services the emulator serves: the SDK's generated client classes (whose `.service` is
 // the grpc-js definition) and the int64 fields each carries. The server and the gRPC client both
 // derive their definitions from this one table, so they always agree on the wire.
-import { instanceService } from "@yandex-cloud/nodejs-sdk/compute-v1";
-import { iamTokenService, keyService, serviceAccountService } from "@yandex-cloud/nodejs-sdk/iam-v1";
-import { operationService } from "@yandex-cloud/nodejs-sdk/operation";
-import {
-  groupService,
-  organizationService,
-  osLoginService,
-  sshCertificateService,
-  userService,
-  userSshKeyService,
-} from "@yandex-cloud/nodejs-sdk/organizationmanager-v1";
-import { cloudService, folderService } from "@yandex-cloud/nodejs-sdk/resourcemanager-v1";
+import * as instanceService from "@yandex-cloud/nodejs-sdk/compute-v1/instance_service";
+import * as iamTokenService from "@yandex-cloud/nodejs-sdk/iam-v1/iam_token_service";
+import * as keyService from "@yandex-cloud/nodejs-sdk/iam-v1/key_service";
+import * as serviceAccountService from "@yandex-cloud/nodejs-sdk/iam-v1/service_account_service";
+import * as operationService from "@yandex-cloud/nodejs-sdk/operation/operation_service";
+import * as groupService from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/group_service";
+import * as organizationService from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/organization_service";
+import * as osLoginService from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/os_login_service";
+import * as sshCertificateService from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/ssh_certificate_service";
+import * as userService from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/user_service";
+import * as userSshKeyService from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/user_ssh_key_service";
+import * as cloudService from "@yandex-cloud/nodejs-sdk/resourcemanager-v1/cloud_service";
+import * as folderService from "@yandex-cloud/nodejs-sdk/resourcemanager-v1/folder_service";
 import { clientClassFor, int64SafeDefinition, type Int64Table } from "./definitions.js";
 import { ACCESS_BINDINGS_INT64 } from "./mapping/access.js";
 import { INSTANCE_INT64 } from "./mapping/compute.js";

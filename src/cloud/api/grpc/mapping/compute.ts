@@ -1,6 +1,7 @@
 // Compute: SDK messages ⇄ model types (instances). The model keeps only the fields the real provider
 // sends for a minimal VM; the SDK's other fields are answered with their proto defaults.
-import { instance as sdk, instanceService as svc } from "@yandex-cloud/nodejs-sdk/compute-v1";
+import * as sdk from "@yandex-cloud/nodejs-sdk/compute-v1/instance";
+import * as svc from "@yandex-cloud/nodejs-sdk/compute-v1/instance_service";
 import type {
   CreateInstanceRequest,
   Instance,

@@ -1,11 +1,9 @@
 // IAM: SDK messages ⇄ model types (service accounts, authorized keys, IAM tokens).
-import {
-  iamTokenService as tokens,
-  key as sdkKey,
-  keyService as keys,
-  serviceAccount as sdkServiceAccount,
-  serviceAccountService as sas,
-} from "@yandex-cloud/nodejs-sdk/iam-v1";
+import * as tokens from "@yandex-cloud/nodejs-sdk/iam-v1/iam_token_service";
+import * as sdkKey from "@yandex-cloud/nodejs-sdk/iam-v1/key";
+import * as keys from "@yandex-cloud/nodejs-sdk/iam-v1/key_service";
+import * as sdkServiceAccount from "@yandex-cloud/nodejs-sdk/iam-v1/service_account";
+import * as sas from "@yandex-cloud/nodejs-sdk/iam-v1/service_account_service";
 import { errors } from "../../../../contract/errors.js";
 import type {
   CreateKeyRequest,

@@ -1,7 +1,7 @@
 // Operations (package yandex.cloud.operation): the model's Operation ⇄ the SDK's, with metadata and
 // response packed as google.protobuf.Any through the codecs every service group's mapping declares.
 import { Empty } from "@yandex-cloud/nodejs-sdk/google/protobuf/empty";
-import { operation as sdk } from "@yandex-cloud/nodejs-sdk/operation";
+import * as sdk from "@yandex-cloud/nodejs-sdk/operation/operation";
 import type { AnyValue, Operation } from "../../../model/types.js";
 import { ACCESS_ANY } from "./access.js";
 import { AnyRegistry, plainAny, TYPE_URL_PREFIX } from "./any.js";

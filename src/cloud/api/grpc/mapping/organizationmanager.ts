@@ -1,17 +1,15 @@
 // organization-manager: SDK messages ⇄ model types (organizations, members, OS Login settings and
 // profiles, user SSH keys, SSH certificates). Server handlers use the *FromSdk request and *ToSdk
 // entity functions; the gRPC client uses the opposite pair. uid travels as bigint (see ../int64.ts).
-import {
-  group as sdkGroup,
-  groupService as groups,
-  organization as sdkOrganization,
-  organizationService as orgs,
-  osLoginService as osl,
-  sshCertificateService as certs,
-  userService as users,
-  userSshKey as sdkUserSshKey,
-  userSshKeyService as keys,
-} from "@yandex-cloud/nodejs-sdk/organizationmanager-v1";
+import * as sdkGroup from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/group";
+import * as groups from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/group_service";
+import * as sdkOrganization from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/organization";
+import * as orgs from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/organization_service";
+import * as osl from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/os_login_service";
+import * as certs from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/ssh_certificate_service";
+import * as users from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/user_service";
+import * as sdkUserSshKey from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/user_ssh_key";
+import * as keys from "@yandex-cloud/nodejs-sdk/organizationmanager-v1/user_ssh_key_service";
 import { SubjectType } from "@yandex-cloud/nodejs-sdk/proto/oauth/claims";
 import type {
   CreateOsLoginProfileRequest,

@@ -1,5 +1,8 @@
 // resource-manager: SDK messages ⇄ model types (clouds and folders, read-only through the API).
-import { cloud as sdkCloud, cloudService, folder as sdkFolder, folderService } from "@yandex-cloud/nodejs-sdk/resourcemanager-v1";
+import * as sdkCloud from "@yandex-cloud/nodejs-sdk/resourcemanager-v1/cloud";
+import * as cloudService from "@yandex-cloud/nodejs-sdk/resourcemanager-v1/cloud_service";
+import * as sdkFolder from "@yandex-cloud/nodejs-sdk/resourcemanager-v1/folder";
+import * as folderService from "@yandex-cloud/nodejs-sdk/resourcemanager-v1/folder_service";
 import type { Cloud, Folder } from "../../../model/types.js";
 import { pageSizeShape, type WithInt64 } from "../int64.js";
 import { fromDate, toDate } from "./common.js";
