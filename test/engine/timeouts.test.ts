@@ -18,6 +18,7 @@ import { Engine } from "../../src/engine/engine.js";
 import { validateConfig } from "../../src/resources/plan.js";
 import { DEFINITIONS, findDefinition, getDefinition } from "../../src/resources/registry.js";
 import { parseGoDuration } from "../../src/resources/timeouts.js";
+import { definitionSchema } from "../../src/tfplugin/schema.js";
 import { osLoginVm } from "../cli/run-cli.js";
 import { tempDir, writeStack } from "./fixtures.js";
 
@@ -100,6 +101,17 @@ describe("GIVEN the timeouts block", () => {
       yandex_organizationmanager_os_login_settings: ["create", "read", "update", "delete"],
       yandex_organizationmanager_user_ssh_key: ["create", "read", "update", "delete"],
     });
+  });
+
+  it("THEN terraform sees it in our provider's schema as one optional block of duration strings", () => {
+    const blocks = (definitionSchema(getDefinition("yandex_compute_instance", "resource")).block as { block_types: { type_name: string }[] }).block_types;
+    const timeouts = blocks.find((b) => b.type_name === "timeouts") as unknown as { max_items: string; block: { attributes: { name: string; type: Buffer; optional: boolean }[] } };
+    expect(timeouts.max_items).toBe("1");
+    expect(timeouts.block.attributes.map((a) => [a.name, Buffer.from(a.type).toString(), a.optional])).toEqual([
+      ["create", '"string"', true],
+      ["delete", '"string"', true],
+      ["update", '"string"', true],
+    ]);
   });
 
   it.each([
