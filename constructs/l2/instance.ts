@@ -4,7 +4,7 @@
 // grantAdminLogin (compute.osLogin / compute.osAdminLogin bound on the instance).
 import { Construct } from "constructs";
 import { ENABLE_OSLOGIN_KEY } from "../../src/contract/rules.js";
-import { ComputeInstance } from "../l1/compute-instance.js";
+import { ComputeInstance, type ComputeInstanceTimeouts } from "../l1/compute-instance.js";
 import { ComputeInstanceIamMember } from "../l1/compute-instance-iam-member.js";
 import { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE, grantId, type IOsLoginPrincipal } from "./principal.js";
 import type { OsLoginServiceAccount } from "./service-account.js";
@@ -77,6 +77,11 @@ export interface OsLoginInstanceProps {
    * @default - none
    */
   readonly serviceAccount?: OsLoginServiceAccount;
+  /**
+   * How long creating, updating or deleting the VM may take, e.g. { create: "10m" } (docs/timeouts.md).
+   * @default - 5 minutes each
+   */
+  readonly timeouts?: ComputeInstanceTimeouts;
 }
 
 const INSTANCE_PROPS = propNames<OsLoginInstanceProps>()(
@@ -95,6 +100,7 @@ const INSTANCE_PROPS = propNames<OsLoginInstanceProps>()(
   "metadata",
   "labels",
   "serviceAccount",
+  "timeouts",
 );
 
 export class OsLoginInstance extends Construct {
@@ -115,6 +121,7 @@ export class OsLoginInstance extends Construct {
       bootDisk: { initializeParams: { imageId: props.imageId, size: props.diskSize ?? 10 } },
       networkInterface: [{ subnetId: props.subnetId, nat: props.nat ?? true }],
       serialPortSettings: { sshAuthorization: props.sshAuthorization ?? "OS_LOGIN" },
+      timeouts: props.timeouts,
     });
   }
 

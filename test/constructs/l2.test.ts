@@ -97,6 +97,12 @@ describe("OsLoginInstance", () => {
     ]);
   });
 
+  it("GIVEN timeouts WHEN synthesized THEN the VM carries terraform's timeouts block as given", () => {
+    const { s } = stack();
+    new OsLoginInstance(s, "web", { name: "web-1", subnetId: "e9b1", imageId: "fd81", timeouts: { create: "10m", delete: "2m" } });
+    expect(resources(Testing.synth(s, true), "yandex_compute_instance")[0]).toMatchObject({ timeouts: { create: "10m", delete: "2m" } });
+  });
+
   it("GIVEN grants WHEN the same grant is repeated THEN one binding per role and principal", () => {
     const { s, org } = stack();
     const vm = new OsLoginInstance(s, "web", { name: "web-1", subnetId: "e9b1", imageId: "fd81" });
