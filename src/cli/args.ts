@@ -14,6 +14,8 @@ export interface FlagSpec {
 export interface ParsedArgs {
   flags: Record<string, string | boolean | string[]>;
   positionals: string[];
+  /** Every repeatable flag's values in the order given, across flags (-var and -var-file interleave). */
+  sequence: { name: string; value: string }[];
 }
 
 export class UsageError extends Error {
@@ -31,6 +33,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
   }
   const flags: ParsedArgs["flags"] = {};
   const positionals: string[] = [];
+  const sequence: ParsedArgs["sequence"] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {
@@ -58,11 +61,12 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
     if (s.repeat) {
       const prev = flags[name];
       flags[name] = [...(Array.isArray(prev) ? prev : []), String(value)];
+      sequence.push({ name, value: String(value) });
     } else {
       flags[name] = value;
     }
   }
-  return { flags, positionals };
+  return { flags, positionals, sequence };
 }
 
 export const str = (a: ParsedArgs, name: string): string | undefined => {
@@ -71,6 +75,19 @@ export const str = (a: ParsedArgs, name: string): string | undefined => {
 };
 
 export const bool = (a: ParsedArgs, name: string): boolean => a.flags[name] === true;
+
+/** A flag spelled as terraform spells its booleans with a default of true: -refresh=false, -lock=false. */
+export function trueFalse(a: ParsedArgs, name: string, dflt: boolean): boolean {
+  const v = str(a, name);
+  if (v === undefined) return dflt;
+  if (!/^(true|false)$/.test(v)) throw new UsageError(`-${name} must be true or false, got ${JSON.stringify(v)}`);
+  return v === "true";
+}
+
+export const list = (a: ParsedArgs, name: string): string[] => {
+  const v = a.flags[name];
+  return Array.isArray(v) ? v : [];
+};
 
 export function int(a: ParsedArgs, name: string, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const v = str(a, name);
