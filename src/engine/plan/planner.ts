@@ -173,6 +173,7 @@ class Planner {
     if (!targets?.length) return;
     const parsed = parseTargets(this.input.config, targets);
     this.diags.push(...parsed.diagnostics);
+    if (hasErrors(parsed.diagnostics)) return;
     this.targets = growTargets(parsed.targets, this.graph, this.input.state, mode);
     for (const a of this.targets.instances) this.partlyTargeted.add(parseInstanceAddress(a)!.resource);
     this.diags.push(TARGETING_WARNING);
