@@ -198,7 +198,11 @@ export class Engine {
       targets: req.targets,
     });
     if (r.plan) recordMoves(r.plan, moved.moves);
-    if (r.plan) recordImports(r.plan, imported.imports);
+    if (r.plan) {
+      // A -target plan adopts only what it targets (the others have no change in it), as terraform does.
+      const planned = new Set(r.plan.changes.map((c) => c.address));
+      recordImports(r.plan, r.plan.targets ? imported.imports.filter((i) => planned.has(i.address)) : imported.imports);
+    }
     const diagnostics = [...moved.diagnostics, ...r.diagnostics];
     if (r.plan) r.plan.warnings = [...moved.diagnostics.filter((d) => d.severity === "warning"), ...r.plan.warnings];
     return { plan: r.plan, diagnostics };

@@ -197,6 +197,17 @@ describe("GIVEN the stack applied", () => {
     expect(renderPlan(p.plan!, makeStyle(false))).toContain(`  # ${PROFILE}[0] is tainted, so must be replaced (tainted: marked with oslogin taint, or left by a failed create)`);
   });
 
+  it("WHEN both profiles are deleted outside and refresh runs with -target of one THEN only that one is read and dropped from state", async () => {
+    const { out, engine } = await applied();
+    const cloud = new InProcessCloudClient(model!);
+    for (const p of await listAll((pageToken) => cloud.listOsLoginProfiles({ organizationId: ORG, pageToken }))) if (p.login.startsWith("alice-extra")) await cloud.deleteOsLoginProfile(p.id);
+    const r = await engine.run({ outDir: out, mode: "refresh-only", targets: [`${PROFILE}[0]`] });
+    expect(errors(r.diagnostics)).toEqual([]);
+    expect(r.plan!.drift.map((d) => [d.address, d.kind])).toEqual([[`${PROFILE}[0]`, "deleted"]]);
+    const st = (await engine.currentState("test", out)).state!;
+    expect([st.instances.has(`${PROFILE}[0]`), st.instances.has(`${PROFILE}[1]`)]).toEqual([false, true]);
+  });
+
   it("WHEN the cloud changed outside and the plan has refresh false THEN it plans from state alone (no drift, no changes)", async () => {
     const { out, engine } = await applied();
     const cloud = new InProcessCloudClient(model!);
@@ -227,5 +238,34 @@ describe("GIVEN another process holds the state lock", () => {
     } finally {
       held.lock.release();
     }
+  });
+});
+
+describe("GIVEN two bindings that exist outside the stack and import blocks for both", () => {
+  it("WHEN applied with -target of one THEN only that one is adopted; the other stays for the next full plan", async () => {
+    model = seededModel();
+    const binding = (name: string, role: string) => ({ [name]: { organization_id: ORG, role, member: `userAccount:${BOB}` } });
+    const doc = (imports?: object[]) => ({
+      provider: { yandex: [{ organization_id: ORG }] },
+      terraform: { required_providers: { yandex: { source: "yandex-cloud/yandex" } } },
+      resource: { yandex_organizationmanager_organization_iam_member: { ...binding("login", "compute.osLogin"), ...binding("viewer", "viewer") } },
+      ...(imports ? { import: imports } : {}),
+    });
+    const made = await engineFor(model, path.join(tempDir(), ".oslogin")).run({ outDir: writeStack(tempDir(), doc()) });
+    expect(errors(made.diagnostics)).toEqual([]);
+    const LOGIN = "yandex_organizationmanager_organization_iam_member.login";
+    const VIEWER = "yandex_organizationmanager_organization_iam_member.viewer";
+    const dir = tempDir("oslogin-scoping-");
+    const out = writeStack(dir, doc([
+      { to: LOGIN, id: `${ORG},compute.osLogin,userAccount:${BOB}` },
+      { to: VIEWER, id: `${ORG},viewer,userAccount:${BOB}` },
+    ]));
+    const engine = engineFor(model, path.join(dir, ".oslogin"));
+    const r = await engine.run({ outDir: out, targets: [LOGIN] });
+    expect(errors(r.diagnostics)).toEqual([]);
+    expect(r.plan!.imports!.map((i) => i.address)).toEqual([LOGIN]);
+    expect([...(await engine.currentState("test", out)).state!.instances.keys()]).toEqual([LOGIN]);
+    const rest = await engine.plan({ outDir: out });
+    expect(rest.plan!.imports!.map((i) => i.address)).toEqual([VIEWER]);
   });
 });
