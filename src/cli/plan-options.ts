@@ -11,11 +11,13 @@ import type { PlanRequest } from "../engine/engine.js";
 export interface PlanOptionSet {
   replace?: boolean;
   refresh?: boolean;
+  /** Only -var and -var-file (import, which reads one object and plans nothing). */
+  variablesOnly?: boolean;
 }
 
 export function planOptionFlags(o: PlanOptionSet): Record<string, FlagSpec> {
   return {
-    target: { value: true, repeat: true },
+    ...(o.variablesOnly ? {} : { target: { value: true, repeat: true } }),
     var: { value: true, repeat: true },
     "var-file": { value: true, repeat: true },
     ...(o.refresh ? { refresh: { value: true } } : {}),
@@ -23,32 +25,27 @@ export function planOptionFlags(o: PlanOptionSet): Record<string, FlagSpec> {
   };
 }
 
-export function planOptionHelp(o: PlanOptionSet): string {
-  return [
-    `  -target=ADDR         plan only this resource (TYPE.NAME), instance (TYPE.NAME[0]) or construct
+const TARGET_HELP = `  -target=ADDR         plan only this resource (TYPE.NAME), instance (TYPE.NAME[0]) or construct
                        path (web-1, <stack>/web-1: every resource under that construct), and what it
                        depends on (destroy: and what depends on it); repeatable. Prints terraform's
-                       "Resource targeting is in effect" warning: not for routine use`,
-    ...(o.replace
-      ? [
-          `  -replace=ADDR        replace this instance even if unchanged ("will be replaced, as requested"):
-                       delete then create, or create then delete with create_before_destroy; repeatable`,
-        ]
-      : []),
-    `  -var 'NAME=VALUE'    a value for the stack's TerraformVariable NAME (repeatable); a list, map or
+                       "Resource targeting is in effect" warning: not for routine use`;
+
+const REPLACE_HELP = `  -replace=ADDR        replace this instance even if unchanged ("will be replaced, as requested"):
+                       delete then create, or create then delete with create_before_destroy; repeatable`;
+
+const VARIABLES_HELP = `  -var 'NAME=VALUE'    a value for the stack's TerraformVariable NAME (repeatable); a list, map or
                        object variable takes an HCL value: -var 'zones=["a","b"]'
   -var-file=FILE       variable values from FILE: HCL (name = "x", numbers, bools, lists, maps) or
                        JSON (FILE.json); repeatable. Precedence, last wins: the variable's default,
                        TF_VAR_NAME, ./terraform.tfvars(.json), ./*.auto.tfvars(.json) in name order,
                        then -var-file and -var in the order given. A -var for an undeclared
-                       variable is an error; one in a file is a warning`,
-    ...(o.refresh
-      ? [
-          `  -refresh=false       plan from the state as it is: read nothing from the cloud (drift outside
-                       oslogin goes unnoticed)`,
-        ]
-      : []),
-  ].join("\n");
+                       variable is an error; one in a file is a warning`;
+
+const REFRESH_HELP = `  -refresh=false       plan from the state as it is: read nothing from the cloud (drift outside
+                       oslogin goes unnoticed)`;
+
+export function planOptionHelp(o: PlanOptionSet): string {
+  return [o.variablesOnly ? "" : TARGET_HELP, o.replace ? REPLACE_HELP : "", VARIABLES_HELP, o.refresh ? REFRESH_HELP : ""].filter(Boolean).join("\n");
 }
 
 /** The plan request's scoping and inputs from the flags; the variables files are read from the current directory. */
@@ -57,7 +54,7 @@ export function planOptions(args: ParsedArgs, o: PlanOptionSet): Pick<PlanReques
   const vars = collectVariableAssignments(process.cwd(), given);
   if (hasErrors(vars.diagnostics)) throw diagnosticsError(vars.diagnostics);
   return {
-    targets: list(args, "target"),
+    ...(o.variablesOnly ? {} : { targets: list(args, "target") }),
     ...(o.replace ? { replace: list(args, "replace") } : {}),
     variables: vars.assignments,
     ...(o.refresh ? { refresh: trueFalse(args, "refresh", true) } : {}),

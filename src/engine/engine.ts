@@ -196,6 +196,7 @@ export class Engine {
       hooks: this.opts.hooks,
       replace: req.replace,
       targets: req.targets,
+      moves: moved.moves,
     });
     if (r.plan) recordMoves(r.plan, moved.moves);
     if (r.plan) {
@@ -302,7 +303,7 @@ export class Engine {
   }
 
   /** import ADDR ID: adopt an existing object into state (the address must be declared). */
-  async import(ref: StackRef, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
+  async import(ref: StackRef & Pick<PlanRequest, "variables">, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
     const { config, backend, diagnostics } = this.load(ref);
     if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
     const parsed = parseInstanceAddress(address);
@@ -314,7 +315,7 @@ export class Engine {
       if (s.state.instances.has(canonical) && config.resources.some((r) => r.address === parsed.resource)) {
         return { diagnostics: [errorAt(canonical, "Resource already managed", `${canonical} is already in state; remove it with "oslogin state rm" first`)] };
       }
-      const r = await readForImport(this.importContext(config), address, id);
+      const r = await readForImport(this.importContext(config, ref.variables), address, id);
       if (!r.instance || !r.address) return { diagnostics: r.diagnostics };
       s.state.instances.set(r.address, r.instance);
       await backend.writer(s.state).flush();

@@ -269,3 +269,23 @@ describe("GIVEN two bindings that exist outside the stack and import blocks for 
     expect(rest.plan!.imports!.map((i) => i.address)).toEqual([VIEWER]);
   });
 });
+
+describe("GIVEN the stack applied, then Bob's binding renamed with a moved block", () => {
+  it("WHEN planned with -target of the new address only THEN terraform's error asks for the old one too; with both it plans the move", async () => {
+    const { dir, engine } = await applied();
+    const renamed = stack() as { resource: Record<string, Record<string, unknown>>; moved?: object[] };
+    const b = renamed.resource.yandex_organizationmanager_organization_iam_member;
+    b.bob2 = b.bob;
+    delete b.bob;
+    renamed.moved = [{ from: BOB_BINDING, to: `${BOB_BINDING}2` }];
+    const out = writeStack(dir, renamed);
+    const only = await engine.plan({ outDir: out, targets: [`${BOB_BINDING}2`] });
+    expect(errors(only.diagnostics)).toEqual([
+      `Error: Moved resource instances excluded by targeting: Resource instances in your current state have moved to new addresses in the latest configuration. oslogin must include those resource instances while planning in order to ensure a correct result, but your -target=... options do not fully cover all of those resource instances.\n\nTo create a valid plan, either remove your -target=... options altogether or add the following additional target options:\n  -target="${BOB_BINDING}"\n\nNote that adding these options may include further additional resource instances in your plan, in order to respect object dependencies.`,
+    ]);
+    const both = await engine.plan({ outDir: out, targets: [`${BOB_BINDING}2`, BOB_BINDING] });
+    expect(errors(both.diagnostics)).toEqual([]);
+    expect(both.plan!.changes.filter((c) => c.previousAddress).map((c) => [c.previousAddress, c.address, c.action])).toEqual([[BOB_BINDING, `${BOB_BINDING}2`, "noop"]]);
+    expect(acting(both.plan!)).toEqual([]);
+  });
+});

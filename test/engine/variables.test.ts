@@ -8,7 +8,7 @@ import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { parseStackJson } from "../../src/engine/config/load.js";
 import { collectVariableAssignments, parseVariablesFile, resolveVariableValues } from "../../src/engine/config/tfvars.js";
 import { formatDiagnostic } from "../../src/engine/diagnostics.js";
-import { ALICE, ORG, engineFor, seededModel, tempDir, writeStack } from "./fixtures.js";
+import { ALICE, BOB, ORG, engineFor, seededModel, tempDir, writeStack } from "./fixtures.js";
 
 const config = (variables: Record<string, object>) => parseStackJson("test", "cdk.tf.json", JSON.stringify({ variable: variables })).config!;
 const shown = (d: { severity: string }[]) => d.map((x) => formatDiagnostic(x as never));
@@ -152,5 +152,27 @@ describe("GIVEN a stack whose profile login comes from a variable", () => {
     expect((profile.after as { login: string }).login).toBe("alice-cli");
     const again = await engine.plan({ outDir: out, variables });
     expect(again.plan!.changes.filter((c) => c.action !== "noop")).toEqual([]);
+  });
+});
+
+describe("GIVEN a stack whose provider takes the organization from a variable without a default", () => {
+  it("WHEN an existing binding is imported THEN it needs the variable (as plan does) and adopts the binding with -var", async () => {
+    model = seededModel();
+    const binding = { bob: { organization_id: ORG, role: "compute.osLogin", member: `userAccount:${BOB}` } };
+    const base = { terraform: { required_providers: { yandex: { source: "yandex-cloud/yandex" } } }, resource: { yandex_organizationmanager_organization_iam_member: binding } };
+    const made = await engineFor(model, path.join(tempDir(), ".oslogin")).run({ outDir: writeStack(tempDir(), { ...base, provider: { yandex: [{ organization_id: ORG }] } }) });
+    expect(made.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const dir = tempDir("oslogin-tfvars-");
+    const out = writeStack(dir, { ...base, variable: { org: { type: "string" } }, provider: { yandex: [{ organization_id: "${var.org}" }] } });
+    const engine = engineFor(model, path.join(dir, ".oslogin"));
+    const address = "yandex_organizationmanager_organization_iam_member.bob";
+    const id = `${ORG},compute.osLogin,userAccount:${BOB}`;
+    expect(shown((await engine.import({ outDir: out }, address, id)).diagnostics)).toEqual([
+      "Error: No value for required variable (var.org): set it with -var 'org=...', a -var-file, terraform.tfvars or TF_VAR_org, or give the variable a default",
+    ]);
+    const variables = collectVariableAssignments(dir, [{ flag: "var", value: `org=${ORG}` }]).assignments;
+    const r = await engine.import({ outDir: out, variables }, address, id);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.instance!.attributes.member).toBe(`userAccount:${BOB}`);
   });
 });

@@ -19,7 +19,7 @@ import { currentValue, providerKeyOf, refresh } from "./refresh.js";
 import { markSharedDeletes } from "./shared-objects.js";
 import { verifyPlanned } from "./verify.js";
 import { typeDiagnostics } from "../validate.js";
-import { growTargets, isTargeted, parseTargets, TARGETING_WARNING, targetedState, type Targets } from "./targets.js";
+import { growTargets, isTargeted, movesExcluded, movesExcludedDetail, parseTargets, TARGETING_WARNING, targetedState, type Targets } from "./targets.js";
 
 export interface PlanInput {
   cloud: CloudClient;
@@ -39,6 +39,8 @@ export interface PlanInput {
   replace?: string[];
   /** -target: plan only these (and what they depend on; for destroy, what depends on them). */
   targets?: string[];
+  /** The moves moved blocks made on `state` (a targeted plan must cover both ends of each). */
+  moves?: readonly { from: string; to: string }[];
 }
 
 export interface PlanResult {
@@ -176,6 +178,8 @@ class Planner {
     if (hasErrors(parsed.diagnostics)) return;
     this.targets = growTargets(parsed.targets, this.graph, this.input.state, mode);
     for (const a of this.targets.instances) this.partlyTargeted.add(parseInstanceAddress(a)!.resource);
+    const excluded = movesExcluded(this.targets, this.input.moves ?? []);
+    if (excluded.length) this.diags.push(errorAt(undefined, "Moved resource instances excluded by targeting", movesExcludedDetail(excluded)));
     this.diags.push(TARGETING_WARNING);
   }
 

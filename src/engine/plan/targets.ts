@@ -108,6 +108,30 @@ export function growTargets(targets: Targets, graph: Graph, state: State, mode: 
   return { resources, instances };
 }
 
+/**
+ * Both ends of every move must be targeted: the move edits state at both addresses, and a plan
+ * that looked at only one of them would be wrong (terraform refuses such a plan the same way).
+ */
+export function movesExcluded(targets: Targets, moves: readonly { from: string; to: string }[]): string[] {
+  const out = new Set<string>();
+  for (const m of moves) {
+    for (const a of [m.from, m.to]) if (!isTargeted(targets, parseInstanceAddress(a)?.resource ?? a, a)) out.add(a);
+  }
+  return [...out];
+}
+
+/** terraform's explanation, with the -target options that would make the plan valid. */
+export function movesExcludedDetail(excluded: readonly string[]): string {
+  return [
+    "Resource instances in your current state have moved to new addresses in the latest configuration. oslogin must include those resource instances while planning in order to ensure a correct result, but your -target=... options do not fully cover all of those resource instances.",
+    "",
+    "To create a valid plan, either remove your -target=... options altogether or add the following additional target options:",
+    ...excluded.map((a) => `  -target=${JSON.stringify(a)}`),
+    "",
+    "Note that adding these options may include further additional resource instances in your plan, in order to respect object dependencies.",
+  ].join("\n");
+}
+
 /** A copy of the state with only the targeted objects (what a targeted plan refreshes). */
 export function targetedState(state: State, targets: Targets): State {
   const instances = new Map([...state.instances].filter(([addr]) => isTargeted(targets, parseInstanceAddress(addr)?.resource ?? addr, addr)));
