@@ -45,7 +45,8 @@ const REFRESH_HELP = `  -refresh=false       plan from the state as it is: read 
                        oslogin goes unnoticed)`;
 
 export function planOptionHelp(o: PlanOptionSet): string {
-  return [o.variablesOnly ? "" : TARGET_HELP, o.replace ? REPLACE_HELP : "", VARIABLES_HELP, o.refresh ? REFRESH_HELP : ""].filter(Boolean).join("\n");
+  const gnu = `                       (the GNU spellings work too: ${o.variablesOnly ? "" : "--target ADDR, "}--var NAME=VALUE, --var-file FILE)`;
+  return [o.variablesOnly ? "" : TARGET_HELP, o.replace ? REPLACE_HELP : "", VARIABLES_HELP, o.refresh ? REFRESH_HELP : "", gnu].filter(Boolean).join("\n");
 }
 
 /** The plan request's scoping and inputs from the flags; the variables files are read from the current directory. */

@@ -46,8 +46,6 @@ before, after, after_unknown}], drift, outputs}), not terraform's. For terraform
 
 ${EXIT_CODES_HELP}
 
-Every flag also has the GNU spelling (--target ADDR, --var NAME=VALUE).
-
 Example:
   oslogin plan -out plan.bin && oslogin apply plan.bin
   oslogin plan -target=web-1 -var 'prefix=staging'
