@@ -79,8 +79,10 @@ describe("GIVEN an applied stack of settings, two profiles, Bob's binding and a 
     const profiles = stateFile().resources.find((r: { type: string }) => r.type === "yandex_organizationmanager_os_login_profile");
     expect(profiles.instances.map((i: { status?: string }) => i.status ?? null)).toEqual(["tainted", null]);
 
+    const serial = stateFile().serial;
     const missing = await oslogin(dir, "taint", "-allow-missing", "null_resource.gone");
     expect([missing.code, missing.out, missing.err]).toEqual([0, "", "Warning: No such resource instance: Resource instance null_resource.gone was not found, but this is not an error because -allow-missing was set.\n"]);
+    expect(stateFile().serial).toBe(serial);
     const untaint = await oslogin(dir, "untaint", ALICE0);
     expect([untaint.code, untaint.out, untaint.err]).toEqual([0, `Resource instance ${ALICE0} has been successfully untainted.\n`, ""]);
     const again = await oslogin(dir, "untaint", ALICE0);

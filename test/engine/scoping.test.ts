@@ -10,6 +10,7 @@ import { formatDiagnostic } from "../../src/engine/diagnostics.js";
 import type { Plan } from "../../src/engine/types.js";
 import { UNKNOWN } from "../../src/resources/define.js";
 import { renderPlan } from "../../src/cli/render/plan.js";
+import { readPlanFile, writePlanFile } from "../../src/engine/planfile.js";
 import { makeStyle } from "../../src/cli/render/style.js";
 import { BOB, ORG, engineFor, profilesStack, seededModel, tempDir, writeStack } from "./fixtures.js";
 
@@ -105,6 +106,21 @@ describe("GIVEN the stack applied, then the shell and Bob's role changed in the 
       [`${PROFILE}[0]`, "update"],
       [BOB_BINDING, "replace"],
     ]);
+  });
+
+  it("WHEN a targeted plan is saved and applied THEN apply warns the result may be incomplete and applies only the target", async () => {
+    const { dir, engine } = await applied();
+    const out = writeStack(dir, stack({ shell: "/bin/zsh", bobRole: "compute.osAdminLogin" }));
+    const p = await engine.plan({ outDir: out, targets: [BOB_BINDING] });
+    const file = path.join(dir, "targeted.plan");
+    await writePlanFile(file, p.plan!);
+    const saved = readPlanFile(file).plan!;
+    expect(saved.targets).toEqual([BOB_BINDING]);
+    const r = await engine.applySaved(saved, { outDir: out });
+    expect(errors(r.diagnostics)).toEqual([]);
+    expect(warnings(r.diagnostics)).toEqual(["Applied changes may be incomplete"]);
+    expect(r.applied).toMatchObject({ added: 1, changed: 0, destroyed: 1 });
+    expect(await bobRoles(model!)).toEqual(["compute.osAdminLogin"]);
   });
 
   it("WHEN planned with -target of a construct path THEN every resource under it is planned (and nothing else)", async () => {

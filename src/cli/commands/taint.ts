@@ -3,7 +3,7 @@
 // the lock, with terraform's messages and its -allow-missing.
 import { bool, parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession, readStackState, sessionBase } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics } from "../engine-output.js";
 import { diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
@@ -46,6 +46,8 @@ state changes. An object that is not tainted is an error.`,
   ),
 };
 
+const missingAllowed = (address: string) => warningAt(undefined, "No such resource instance", `Resource instance ${address} was not found, but this is not an error because -allow-missing was set.`);
+
 /** The state edit: terraform's checks and messages; `done` says whether the mark changed. */
 function mark(kind: Kind, state: State, address: string, allowMissing: boolean, done: { changed: boolean }): EngineDiagnostic[] {
   const parsed = parseInstanceAddress(address);
@@ -54,7 +56,7 @@ function mark(kind: Kind, state: State, address: string, allowMissing: boolean, 
   if (parsed.mode === "data") return [errorAt(canonical, `Cannot ${kind} a data source`, `${canonical} is read, not managed: only managed resource instances can be ${kind}ed`)];
   const inst = state.instances.get(canonical);
   if (!inst) {
-    if (allowMissing) return [warningAt(undefined, "No such resource instance", `Resource instance ${canonical} was not found, but this is not an error because -allow-missing was set.`)];
+    if (allowMissing) return [missingAllowed(canonical)];
     return [
       errorAt(
         undefined,
@@ -82,6 +84,17 @@ function taintCommand(kind: Kind): Command {
       const args = parseArgs(argv, { ...COMMON_FLAGS, "allow-missing": {} });
       if (args.positionals.length !== 1) throw new UsageError(`${kind} takes exactly one address`);
       const address = args.positionals[0];
+      const parsed = parseInstanceAddress(address);
+      if (parsed && bool(args, "allow-missing")) {
+        // Nothing to mark: say so without writing the state (a new serial would make saved plans stale).
+        const base = sessionBase(args, "state");
+        const shown = instanceAddress(parsed.resource, parsed.indexKey);
+        if (!(await readStackState(base)).instances.has(shown)) {
+          if (base.json) printJsonResult(kind, { address: shown, changed: false, diagnostics: [missingAllowed(shown)] });
+          else printDiagnostics([missingAllowed(shown)], base.style);
+          return EXIT.OK;
+        }
+      }
       const s = await openSession(args, undefined, "state");
       try {
         const done = { changed: false };
