@@ -12,6 +12,7 @@ import { UNKNOWN } from "../../src/resources/define.js";
 import { renderPlan } from "../../src/cli/render/plan.js";
 import { readPlanFile, writePlanFile } from "../../src/engine/planfile.js";
 import { makeStyle } from "../../src/cli/render/style.js";
+import { planRepresentation } from "../../src/cli/views/terraform-json.js";
 import { BOB, ORG, engineFor, profilesStack, seededModel, tempDir, writeStack } from "./fixtures.js";
 
 let model: CloudModel | undefined;
@@ -179,6 +180,8 @@ describe("GIVEN the stack applied", () => {
       `  # ${BOB_BINDING} will be replaced, as requested (replacement requested with -replace)`,
     ]);
     expect(renderPlan(p.plan!, makeStyle(false))).toContain('-/+ resource "yandex_organizationmanager_organization_iam_member" "bob" {');
+    const tf = planRepresentation(p.plan!) as { resource_changes: { address: string; action_reason?: string; change: { actions: string[] } }[] };
+    expect(tf.resource_changes.filter((x) => x.action_reason).map((x) => [x.address, x.change.actions, x.action_reason])).toEqual([[BOB_BINDING, ["delete", "create"], "replace_by_request"]]);
     const r = await engine.run({ outDir: out, replace: [BOB_BINDING] });
     expect(errors(r.diagnostics)).toEqual([]);
     expect(r.applied).toMatchObject({ added: 1, destroyed: 1 });
@@ -210,6 +213,11 @@ describe("GIVEN the stack applied", () => {
       [MARKER, "replace"],
     ]);
     expect(p.plan!.changes.find((x) => x.address === `${PROFILE}[0]`)!.actionReason).toBe("replace_because_tainted");
+    const tf = planRepresentation(p.plan!) as { resource_changes: { address: string; action_reason?: string }[] };
+    expect(tf.resource_changes.filter((x) => x.action_reason).map((x) => [x.address, x.action_reason])).toEqual([
+      [MARKER, "replace_because_cannot_update"],
+      [`${PROFILE}[0]`, "replace_because_tainted"],
+    ]);
     expect(renderPlan(p.plan!, makeStyle(false))).toContain(`  # ${PROFILE}[0] is tainted, so must be replaced (tainted: marked with oslogin taint, or left by a failed create)`);
   });
 
