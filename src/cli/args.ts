@@ -56,7 +56,9 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new UsageError(`flag --${name} needs a value`);
     } else {
-      value = eq >= 0 ? !/^(false|0|no)$/i.test(body.slice(eq + 1)) : true;
+      const given = eq >= 0 ? body.slice(eq + 1) : "true";
+      if (!/^(true|false|1|0|yes|no)$/i.test(given)) throw new UsageError(`flag ${arg.slice(0, arg.indexOf("="))} takes no value, or =true / =false, got ${JSON.stringify(given)}`);
+      value = !/^(false|0|no)$/i.test(given);
     }
     if (s.repeat) {
       const prev = flags[name];
@@ -76,12 +78,10 @@ export const str = (a: ParsedArgs, name: string): string | undefined => {
 
 export const bool = (a: ParsedArgs, name: string): boolean => a.flags[name] === true;
 
-/** A flag spelled as terraform spells its booleans with a default of true: -refresh=false, -lock=false. */
+/** A switch that may be turned off as terraform spells it (-refresh=false, -lock=false): its value, else the default. */
 export function trueFalse(a: ParsedArgs, name: string, dflt: boolean): boolean {
-  const v = str(a, name);
-  if (v === undefined) return dflt;
-  if (!/^(true|false)$/.test(v)) throw new UsageError(`-${name} must be true or false, got ${JSON.stringify(v)}`);
-  return v === "true";
+  const v = a.flags[name];
+  return typeof v === "boolean" ? v : dflt;
 }
 
 export const list = (a: ParsedArgs, name: string): string[] => {

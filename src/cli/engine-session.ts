@@ -27,7 +27,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   "service-account-key-file": { value: true },
   parallelism: { value: true },
   "lock-timeout": { value: true },
-  lock: { value: true },
+  lock: {},
   json: {},
   "no-color": {},
 };

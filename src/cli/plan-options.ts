@@ -20,7 +20,7 @@ export function planOptionFlags(o: PlanOptionSet): Record<string, FlagSpec> {
     ...(o.variablesOnly ? {} : { target: { value: true, repeat: true } }),
     var: { value: true, repeat: true },
     "var-file": { value: true, repeat: true },
-    ...(o.refresh ? { refresh: { value: true } } : {}),
+    ...(o.refresh ? { refresh: {} } : {}),
     ...(o.replace ? { replace: { value: true, repeat: true } } : {}),
   };
 }
