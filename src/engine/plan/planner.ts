@@ -184,8 +184,10 @@ class Planner {
   }
 
   /** With -target: an instance this plan must leave alone. */
-  private untargeted(address: string, resource = parseInstanceAddress(address)?.resource ?? address): boolean {
-    return !!this.targets && !isTargeted(this.targets, resource, address);
+  private untargeted(address: string, resource?: string): boolean {
+    // Without -target (every plan but the rare targeted one) no address is parsed.
+    if (!this.targets) return false;
+    return !isTargeted(this.targets, resource ?? parseInstanceAddress(address)?.resource ?? address, address);
   }
 
   /** The value state holds for an instance (refreshed when it was refreshed), for references to what is not targeted. */
