@@ -14,6 +14,8 @@ export interface FlagSpec {
 export interface ParsedArgs {
   flags: Record<string, string | boolean | string[]>;
   positionals: string[];
+  /** Every repeatable flag's values in the order given, across flags (-var and -var-file interleave). */
+  sequence: { name: string; value: string }[];
 }
 
 export class UsageError extends Error {
@@ -31,6 +33,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
   }
   const flags: ParsedArgs["flags"] = {};
   const positionals: string[] = [];
+  const sequence: ParsedArgs["sequence"] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {
@@ -53,16 +56,19 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new UsageError(`flag --${name} needs a value`);
     } else {
-      value = eq >= 0 ? !/^(false|0|no)$/i.test(body.slice(eq + 1)) : true;
+      const given = eq >= 0 ? body.slice(eq + 1) : "true";
+      if (!/^(true|false|1|0|yes|no)$/i.test(given)) throw new UsageError(`flag ${arg.slice(0, arg.indexOf("="))} takes no value, or =true / =false, got ${JSON.stringify(given)}`);
+      value = !/^(false|0|no)$/i.test(given);
     }
     if (s.repeat) {
       const prev = flags[name];
       flags[name] = [...(Array.isArray(prev) ? prev : []), String(value)];
+      sequence.push({ name, value: String(value) });
     } else {
       flags[name] = value;
     }
   }
-  return { flags, positionals };
+  return { flags, positionals, sequence };
 }
 
 export const str = (a: ParsedArgs, name: string): string | undefined => {
@@ -71,6 +77,17 @@ export const str = (a: ParsedArgs, name: string): string | undefined => {
 };
 
 export const bool = (a: ParsedArgs, name: string): boolean => a.flags[name] === true;
+
+/** A switch that may be turned off as terraform spells it (-refresh=false, -lock=false): its value, else the default. */
+export function trueFalse(a: ParsedArgs, name: string, dflt: boolean): boolean {
+  const v = a.flags[name];
+  return typeof v === "boolean" ? v : dflt;
+}
+
+export const list = (a: ParsedArgs, name: string): string[] => {
+  const v = a.flags[name];
+  return Array.isArray(v) ? v : [];
+};
 
 export function int(a: ParsedArgs, name: string, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const v = str(a, name);

@@ -9,7 +9,7 @@ import { Engine } from "../engine/engine.js";
 import type { StateBackend } from "../engine/state/backend.js";
 import type { EngineHooks } from "../engine/types.js";
 import { findDefinition } from "../resources/registry.js";
-import { bool, int, str, UsageError, type FlagSpec, type ParsedArgs } from "./args.js";
+import { bool, int, str, trueFalse, UsageError, type FlagSpec, type ParsedArgs } from "./args.js";
 import { makeStyle, type Style } from "./render/style.js";
 import type { State } from "../engine/state/state.js";
 import { CliError } from "./errors.js";
@@ -27,6 +27,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   "service-account-key-file": { value: true },
   parallelism: { value: true },
   "lock-timeout": { value: true },
+  lock: {},
   json: {},
   "no-color": {},
 };
@@ -56,6 +57,8 @@ export const COMMON_HELP = `Common flags:
                       the authorized key (JSON) to sign in with, for --cloud yandex
   --parallelism N     at most N cloud calls at once (default: 10)
   --lock-timeout DUR  wait this long for the state lock, e.g. 30s, 2m (default: 0s)
+  -lock=false         do not take the state lock (warns): dangerous if others might run
+                      commands against the same state at the same time
   --json              machine-readable output
   --no-color          never colour (colour is only used on a terminal anyway)`;
 
@@ -179,6 +182,7 @@ export async function readStackState(base: SessionBase): Promise<State> {
 export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean, events: boolean) => EngineHooks = () => ({}), needs: SessionNeeds = "config"): Promise<Session> {
   const parallelism = int(args, "parallelism", 10, 1, 1000);
   const lockTimeoutMs = parseDuration("lock-timeout", str(args, "lock-timeout"));
+  const lock = trueFalse(args, "lock", true);
   const base = sessionBase(args, needs);
   const endpoint = str(args, "endpoint");
   const cloudFlag = str(args, "cloud");
@@ -197,6 +201,7 @@ export async function openSession(args: ParsedArgs, hooks: (style: Style, json: 
     definitions: (type, kind) => findDefinition(type, kind),
     dataDir: base.dataDir,
     parallelism,
+    lock,
     lockTimeoutMs,
     hooks: hooks(base.style, base.json, base.events),
   });

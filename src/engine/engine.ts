@@ -6,7 +6,7 @@ import { applyPlan, type ApplyResult } from "./apply/applier.js";
 import type { StackConfig } from "./config/config.js";
 import { loadStack } from "./config/load.js";
 import { DEFAULT_RETRY, Limiter } from "./concurrency.js";
-import { diagnosticFromError, errorAt, hasErrors, type EngineDiagnostic } from "./diagnostics.js";
+import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnostic } from "./diagnostics.js";
 import { makePlan } from "./plan/planner.js";
 import { describeHolder, type HeldLock } from "./state/lock.js";
 import { backendFor, stackBackend, type StateBackend } from "./state/backend.js";
@@ -21,6 +21,15 @@ import type { EngineOptions, Plan } from "./types.js";
 import { planMoves, recordMoves } from "./plan/moves.js";
 import { replayMoves } from "./config/moved.js";
 import { planImports, readForImport, recordImports, type ImportContext } from "./plan/import-blocks.js";
+import type { VariableAssignment } from "./config/tfvars.js";
+import { TARGETED_APPLY_WARNING } from "./plan/targets.js";
+
+/** -lock=false: said once per command, in the words of terraform's help for the flag. */
+const LOCK_DISABLED_WARNING = warningAt(
+  undefined,
+  "State lock disabled",
+  "-lock=false: this command does not hold the state lock. This is dangerous if others might concurrently run commands against the same state.",
+);
 
 export interface StackRef {
   /** The synth output directory holding manifest.json (default cdktf.out). */
@@ -30,8 +39,14 @@ export interface StackRef {
 
 export interface PlanRequest extends StackRef {
   mode?: Plan["mode"];
+  /** false: plan from state as it is, reading nothing from the cloud (-refresh=false). */
   refresh?: boolean;
+  /** Instances to replace even if unchanged (-replace=ADDR). */
   replace?: string[];
+  /** Plan only these addresses or construct paths, with what they depend on (-target=ADDR). */
+  targets?: string[];
+  /** Values for variable blocks from -var, -var-file and the variables files (see config/tfvars.ts). */
+  variables?: VariableAssignment[];
 }
 
 export interface RunResult {
@@ -44,8 +59,8 @@ export class Engine {
   private readonly limiter: Limiter;
   /** Aborted by interrupt(): no cloud operation starts after it. */
   private readonly stopping = new AbortController();
-  /** The lock held right now, and the writer of the apply running under it (for abandon()). */
-  private held: { lock: HeldLock; writer?: StateWriter } | undefined;
+  /** The lock held right now (none with -lock=false), and the writer of the apply running under it (for abandon()). */
+  private held: { lock?: HeldLock; writer?: StateWriter } | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.limiter = new Limiter(opts.parallelism ?? 10);
@@ -78,6 +93,7 @@ export class Engine {
 
   /** Runs fn with the stack's state lock held (waiting up to lockTimeoutMs). */
   private async locked<T extends { diagnostics: EngineDiagnostic[] }>(backend: StateBackend, operation: string, fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
+    if (this.opts.lock === false) return this.unlocked(fn);
     const timeout = this.opts.lockTimeoutMs ?? 0;
     const r = await backend.lock(operation, timeout, (holder) => this.opts.hooks?.lockWait?.(holder));
     if (!r.ok) {
@@ -99,6 +115,20 @@ export class Engine {
     } finally {
       this.held = undefined;
       r.lock.release();
+    }
+  }
+
+  /** -lock=false: fn without the state lock (and so without removing anyone's temp files). */
+  private async unlocked<T extends { diagnostics: EngineDiagnostic[] }>(fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
+    this.held = {};
+    try {
+      const r = await fn();
+      r.diagnostics.unshift(LOCK_DISABLED_WARNING);
+      return r;
+    } catch (e) {
+      return { diagnostics: [diagnosticFromError(undefined, "Internal error", e)] };
+    } finally {
+      this.held = undefined;
     }
   }
 
@@ -130,7 +160,7 @@ export class Engine {
       }
     } finally {
       removeTempFilesInFlight();
-      held?.lock.release();
+      held?.lock?.release();
       this.held = undefined;
     }
     return { wroteState };
@@ -150,7 +180,7 @@ export class Engine {
     // moved blocks edit a copy of the state; apply repeats the recorded moves on the real one.
     const moved = planMoves(config, stored);
     if (hasErrors(moved.diagnostics)) return { diagnostics: moved.diagnostics };
-    const imported = req.mode === "destroy" ? { state: moved.state, imports: [], diagnostics: [] } : await planImports(this.importContext(config), moved.state);
+    const imported = req.mode === "destroy" ? { state: moved.state, imports: [], diagnostics: [] } : await planImports(this.importContext(config, req.variables), moved.state);
     if (hasErrors(imported.diagnostics)) return { diagnostics: [...moved.diagnostics, ...imported.diagnostics] };
     const r = await makePlan({
       cloud: this.opts.cloud,
@@ -160,13 +190,20 @@ export class Engine {
       mode: req.mode ?? "normal",
       refresh: req.refresh ?? true,
       variables: this.opts.variables ?? {},
+      assignments: req.variables,
       limiter: this.limiter,
       retry: this.retry,
       hooks: this.opts.hooks,
       replace: req.replace,
+      targets: req.targets,
+      moves: moved.moves,
     });
     if (r.plan) recordMoves(r.plan, moved.moves);
-    if (r.plan) recordImports(r.plan, imported.imports);
+    if (r.plan) {
+      // A -target plan adopts only what it targets (the others have no change in it), as terraform does.
+      const planned = new Set(r.plan.changes.map((c) => c.address));
+      recordImports(r.plan, r.plan.targets ? imported.imports.filter((i) => planned.has(i.address)) : imported.imports);
+    }
     const diagnostics = [...moved.diagnostics, ...r.diagnostics];
     if (r.plan) r.plan.warnings = [...moved.diagnostics.filter((d) => d.severity === "warning"), ...r.plan.warnings];
     return { plan: r.plan, diagnostics };
@@ -257,15 +294,16 @@ export class Engine {
     });
     // Imports reach state with the apply's first write; terraform counts them in its summary.
     if (imported) applied.counts.imported = imported;
+    if (plan.targets?.length) applied.diagnostics.push(TARGETED_APPLY_WARNING);
     return applied;
   }
 
-  private importContext(config: StackConfig): ImportContext {
-    return { cloud: this.opts.cloud, config, definitions: this.opts.definitions, variables: this.opts.variables ?? {}, retry: this.retry };
+  private importContext(config: StackConfig, assignments?: VariableAssignment[]): ImportContext {
+    return { cloud: this.opts.cloud, config, definitions: this.opts.definitions, variables: this.opts.variables ?? {}, assignments, retry: this.retry };
   }
 
   /** import ADDR ID: adopt an existing object into state (the address must be declared). */
-  async import(ref: StackRef, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
+  async import(ref: StackRef & Pick<PlanRequest, "variables">, address: string, id: string): Promise<{ instance?: InstanceState; diagnostics: EngineDiagnostic[] }> {
     const { config, backend, diagnostics } = this.load(ref);
     if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
     const parsed = parseInstanceAddress(address);
@@ -277,7 +315,7 @@ export class Engine {
       if (s.state.instances.has(canonical) && config.resources.some((r) => r.address === parsed.resource)) {
         return { diagnostics: [errorAt(canonical, "Resource already managed", `${canonical} is already in state; remove it with "oslogin state rm" first`)] };
       }
-      const r = await readForImport(this.importContext(config), address, id);
+      const r = await readForImport(this.importContext(config, ref.variables), address, id);
       if (!r.instance || !r.address) return { diagnostics: r.diagnostics };
       s.state.instances.set(r.address, r.instance);
       await backend.writer(s.state).flush();

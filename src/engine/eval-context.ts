@@ -27,36 +27,6 @@ type LocalResult = { value: Value } | { error: EvalError };
 /** Roots that name no resource (the rest are "TYPE.NAME" or "data.TYPE.NAME"). */
 const NOT_RESOURCES = new Set(["var", "local", "count", "each", "path", "terraform", "self", "module"]);
 
-/**
- * The value of every declared variable: given by the caller, else TF_VAR_<name> (JSON for a
- * non-string type), else its default; a variable with none of these is an error.
- */
-export function resolveVariables(config: StackConfig, given: Record<string, Value>): { vars: Record<string, Value>; diagnostics: EngineDiagnostic[] } {
-  const vars: Record<string, Value> = {};
-  const diagnostics: EngineDiagnostic[] = [];
-  for (const v of config.variables.values()) {
-    let val: Value | undefined = given[v.name];
-    const env = process.env[`TF_VAR_${v.name}`];
-    if (val === undefined && env !== undefined) {
-      val = env;
-      if (v.type && v.type !== "string") {
-        try {
-          val = JSON.parse(env) as Value;
-        } catch {
-          diagnostics.push(errorAt(`var.${v.name}`, "Invalid value for variable", `TF_VAR_${v.name} must be JSON for type ${v.type}`));
-        }
-      }
-    }
-    if (val === undefined) val = v.default;
-    if (val === undefined) {
-      diagnostics.push(errorAt(`var.${v.name}`, "No value for required variable", `set it with TF_VAR_${v.name} or give the variable a default`));
-      continue;
-    }
-    vars[v.name] = val;
-  }
-  return { vars, diagnostics };
-}
-
 export class EvalContext {
   readonly vars: ReadonlyMap<string, Value>;
   private readonly resources = new Map<string, Value>();

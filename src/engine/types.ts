@@ -29,6 +29,8 @@ export interface ResourceChange {
   action: Action;
   /** Why: "forces replacement: zone", "tainted", "not in configuration", "changed outside (drift)"... */
   reason: string;
+  /** Why a replace happens when the configuration alone would not replace (terraform's action_reason). */
+  actionReason?: "replace_by_request" | "replace_because_tainted";
   /** For replace: delete the old object first (default) or create the new one first. */
   createBeforeDestroy: boolean;
   /** Refreshed prior state (null = none). */
@@ -98,6 +100,8 @@ export interface Plan {
   moves?: { from: string; to: string }[];
   /** Objects import blocks adopt (apply writes them into state first). */
   imports?: { address: string; id: string; instance: InstanceState }[];
+  /** The -target addresses the plan was made with (apply then warns that it may be incomplete). */
+  targets?: string[];
   /** Warnings found while planning (errors mean there is no plan). */
   warnings: EngineDiagnostic[];
 }
@@ -144,6 +148,8 @@ export interface EngineOptions {
   hooks?: EngineHooks;
   /** The one concurrency cap for cloud calls in refresh and apply (default 10). */
   parallelism?: number;
+  /** false: never take the state lock (-lock=false); every locked operation warns that it did not. */
+  lock?: boolean;
   /** How long to wait for the state lock (ms, default 0 = fail at once). */
   lockTimeoutMs?: number;
   /** Values for `variable` blocks (else TF_VAR_<name>, else the default). */

@@ -36,7 +36,7 @@ export function writeStack(dir: string, stack: object | string, name = "test"): 
   return out;
 }
 
-export function engineFor(model: CloudModel, dataDir: string, extra: { hooks?: EngineHooks; lockTimeoutMs?: number; parallelism?: number } = {}): Engine {
+export function engineFor(model: CloudModel, dataDir: string, extra: { hooks?: EngineHooks; lockTimeoutMs?: number; parallelism?: number; lock?: boolean } = {}): Engine {
   return new Engine({
     cloud: new InProcessCloudClient(model),
     definitions: (type, kind) => findDefinition(type, kind),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { bool, parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
+import { planOptionFlags, planOptionHelp, planOptions, refuseWithSavedPlan } from "../plan-options.js";
 import { SYNTH_FIRST_FLAGS, SYNTH_FIRST_HELP, synthFirst } from "../synth/first.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics, progressHooks } from "../engine-output.js";
 import { finishRun, guarded, planAndApply } from "../apply-flow.js";
@@ -12,7 +13,9 @@ import { readPlanFile } from "../../engine/planfile.js";
 
 const help = `oslogin apply: make the cloud match the configuration
 
-Usage: oslogin apply [PLANFILE] [--auto-approve] [--replace ADDR] [common flags]
+Usage: oslogin apply [--auto-approve] [-target=ADDR] [-replace=ADDR] [-var 'NAME=VALUE']
+                     [-var-file=FILE] [-refresh=false] [common flags]
+       oslogin apply PLANFILE [common flags]
 
 Without PLANFILE: synthesizes (the app of ./cdktf.json, unless --skip-synth), plans (with refresh), shows the plan and the access changes, asks for
 "yes" (or --auto-approve), then applies. With PLANFILE (from "oslogin plan -out"): applies
@@ -28,8 +31,9 @@ Ctrl-C (or SIGTERM) starts no further operation, lets those in flight finish, wr
 state, releases the lock and exits 130; a second one exits at once (docs/guarantees.md).
 
 Flags:
-  --auto-approve     do not ask for confirmation
-  --replace ADDR     replace this instance even if unchanged (repeatable)
+  --auto-approve       do not ask for confirmation
+${planOptionHelp({ replace: true, refresh: true })}
+                       (none of these with PLANFILE: the saved plan fixed them)
 ${JSON_EVENTS_HELP}
 ${SYNTH_FIRST_HELP}
 ${COMMON_HELP}
@@ -38,6 +42,7 @@ ${EXIT_CODES_HELP}
 
 Example:
   oslogin apply --auto-approve
+  oslogin apply -target=web-1 -var-file=staging.tfvars --auto-approve
   oslogin plan -out p.plan && oslogin apply p.plan`;
 
 const command: Command = {
@@ -49,9 +54,11 @@ const command: Command = {
       ...COMMON_FLAGS,
       ...SYNTH_FIRST_FLAGS,
       "auto-approve": { aliases: ["-auto-approve"] },
-      replace: { value: true, repeat: true },
+      ...planOptionFlags({ replace: true, refresh: true }),
       ...JSON_EVENTS_FLAG,
     });
+    if (args.positionals[0]) refuseWithSavedPlan(args);
+    const options = args.positionals[0] ? {} : planOptions(args, { replace: true, refresh: true });
     if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`);
     // A saved plan is applied exactly as planned; only a fresh plan needs a fresh synth.
     if (!args.positionals[0]) await synthFirst(args);
@@ -71,7 +78,7 @@ const command: Command = {
       }
       return await planAndApply(
         s,
-        { outDir: s.outDir, stack: s.stack, replace: (args.flags.replace as string[] | undefined) ?? [] },
+        { outDir: s.outDir, stack: s.stack, ...options },
         { command: "apply", autoApprove: bool(args, "auto-approve") },
       );
     } finally {

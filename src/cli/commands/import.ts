@@ -8,6 +8,7 @@ import type { Command } from "../command.js";
 import { CliError, diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { COMMON_FLAGS, COMMON_HELP, openSession, type Session } from "../engine-session.js";
+import { planOptionFlags, planOptionHelp, planOptions } from "../plan-options.js";
 import { EXIT, EXIT_CODES_HELP, printDiagnostics } from "../engine-output.js";
 import { hasErrors } from "../../engine/diagnostics.js";
 import { redactResource } from "../../engine/redact.js";
@@ -24,6 +25,7 @@ const CONSTRUCTS_MODULE = "oslogin-kit";
 
 const FLAGS = {
   ...COMMON_FLAGS,
+  ...planOptionFlags({ variablesOnly: true }),
   "generate-construct": { value: true },
   organization: { value: true },
   force: {},
@@ -31,7 +33,7 @@ const FLAGS = {
 
 const help = `oslogin import: adopt an existing cloud object into the stack's state
 
-Usage: oslogin import ADDR ID [common flags]
+Usage: oslogin import ADDR ID [-var 'NAME=VALUE'] [-var-file=FILE] [common flags]
        oslogin import --generate-construct FILE.ts [--organization ID] [--force] [common flags]
 
 ADDR is a resource address declared in the configuration (TYPE.NAME, TYPE.NAME[0],
@@ -40,7 +42,9 @@ TYPE.NAME["key"]); ID is the type's import ID, e.g.:
   yandex_iam_service_account                    <service account id>
   yandex_resourcemanager_folder_iam_member      <folder_id>,<role>,<TYPE:ID>
 The object is read from the cloud and written to state; run "oslogin plan" afterwards to
-see whether the configuration matches it.
+see whether the configuration matches it. The provider configuration (its organization, cloud
+and folder) may use the stack's variables: give them as for plan:
+${planOptionHelp({ variablesOnly: true })}
 
 --generate-construct FILE.ts writes TypeScript that declares existing objects with oslogin-kit's
 constructs (their current values, importFrom(ID) so the next apply adopts them, no secrets) as
@@ -74,9 +78,10 @@ const command: Command = {
     if (str(args, "organization") !== undefined || bool(args, "force")) throw new UsageError("--organization and --force go with --generate-construct FILE.ts");
     if (args.positionals.length !== 2) throw new UsageError("expected two arguments: ADDR ID");
     const [addr, id] = args.positionals;
+    const { variables } = planOptions(args, { variablesOnly: true });
     const s = await openSession(args);
     try {
-      const r = await s.engine.import({ outDir: s.outDir, stack: s.stack }, addr, id);
+      const r = await s.engine.import({ outDir: s.outDir, stack: s.stack, variables }, addr, id);
       if (!r.instance || hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
       printDiagnostics(r.diagnostics, s.style);
       const shown = redactResource(findDefinition(r.instance.type, "resource"), r.instance.attributes);

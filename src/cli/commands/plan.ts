@@ -7,6 +7,7 @@ import { accessRows } from "../access-context.js";
 import { diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
+import { planOptionFlags, planOptionHelp, planOptions } from "../plan-options.js";
 import { diagnosticEvent, printEvent } from "../views/ui-events.js";
 import { planEvents } from "../views/plan-events.js";
 import { SYNTH_FIRST_FLAGS, SYNTH_FIRST_HELP, synthFirst } from "../synth/first.js";
@@ -18,8 +19,9 @@ import { renderAccessMarkdown, renderAccessText } from "../../review/access-diff
 
 const help = `oslogin plan: show the changes apply would make, and the access they grant or revoke
 
-Usage: oslogin plan [-out FILE] [--destroy] [--refresh=false] [--replace ADDR]
-                    [--detailed-exitcode] [--review md] [--json] [common flags]
+Usage: oslogin plan [-out FILE] [--destroy] [-target=ADDR] [-replace=ADDR] [-var 'NAME=VALUE']
+                    [-var-file=FILE] [-refresh=false] [--detailed-exitcode] [--review md]
+                    [--json] [common flags]
 
 Synthesizes first (the app of ./cdktf.json, as "oslogin synth"), refreshes every object in
 state from the cloud (one List per type and scope), reports objects changed outside oslogin ("drift") separately,
@@ -29,8 +31,7 @@ and service accounts gain or lose login or sudo on which OS Login VM, as which l
 Flags:
   -out FILE            save the plan; "oslogin apply FILE" applies exactly it (mode 0600)
   --destroy            plan to destroy everything in state
-  --refresh=false      skip the refresh (use state as is)
-  --replace ADDR       plan to replace this instance (repeatable)
+${planOptionHelp({ replace: true, refresh: true })}
   --detailed-exitcode  exit 0 = no changes, 2 = changes, 1 = error
   --review md          print only the access review as Markdown (for a pull request comment)
 ${JSON_EVENTS_HELP}
@@ -47,6 +48,8 @@ ${EXIT_CODES_HELP}
 
 Example:
   oslogin plan -out plan.bin && oslogin apply plan.bin
+  oslogin plan -target=web-1 -var 'prefix=staging'
+  oslogin plan -replace=yandex_organizationmanager_user_ssh_key.org_alice_alice-key_A8D790C1
   oslogin plan --review md > access-review.md`;
 
 const command: Command = {
@@ -59,8 +62,7 @@ const command: Command = {
       ...SYNTH_FIRST_FLAGS,
       out: { value: true, aliases: ["-out"] },
       destroy: {},
-      refresh: { value: true },
-      replace: { value: true, repeat: true },
+      ...planOptionFlags({ replace: true, refresh: true }),
       "detailed-exitcode": { aliases: ["-detailed-exitcode"] },
       review: { value: true },
       ...JSON_EVENTS_FLAG,
@@ -69,8 +71,7 @@ const command: Command = {
     const review = str(args, "review");
     if (review !== undefined && review !== "md") throw new UsageError(`--review supports only "md", got ${JSON.stringify(review)}`);
     if (review && bool(args, "json-events")) throw new UsageError("--review md and --json-events exclude each other: each is the whole of stdout");
-    const refreshFlag = str(args, "refresh");
-    if (refreshFlag !== undefined && !/^(true|false)$/.test(refreshFlag)) throw new UsageError("--refresh must be true or false");
+    const options = planOptions(args, { replace: true, refresh: true });
     await synthFirst(args);
     const s = await openSession(args, (st, json, events) => (review ? {} : progressHooks(st, json, events)));
     try {
@@ -78,8 +79,7 @@ const command: Command = {
         outDir: s.outDir,
         stack: s.stack,
         mode: bool(args, "destroy") ? "destroy" : "normal",
-        refresh: refreshFlag !== "false",
-        replace: (args.flags.replace as string[] | undefined) ?? [],
+        ...options,
       });
       if (!r.plan || hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
       if (s.events) for (const d of r.diagnostics) printEvent(diagnosticEvent(d));

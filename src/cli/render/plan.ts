@@ -118,8 +118,13 @@ function header(c: ResourceChange): { sign: string; what: string } {
       return { sign: "+", what: "will be created" };
     case "update":
       return { sign: "~", what: "will be updated in-place" };
-    case "replace":
-      return { sign: c.createBeforeDestroy ? "+/-" : "-/+", what: `must be replaced${c.createBeforeDestroy ? " (create before destroy)" : ""}` };
+    case "replace": {
+      const sign = c.createBeforeDestroy ? "+/-" : "-/+";
+      // terraform's words when the replace is asked for rather than forced by the configuration.
+      if (c.actionReason === "replace_by_request") return { sign, what: "will be replaced, as requested" };
+      if (c.actionReason === "replace_because_tainted") return { sign, what: "is tainted, so must be replaced" };
+      return { sign, what: `must be replaced${c.createBeforeDestroy ? " (create before destroy)" : ""}` };
+    }
     case "delete":
       return { sign: "-", what: c.keptBy ? "will be removed from state" : "will be destroyed" };
     case "read":

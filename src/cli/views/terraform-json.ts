@@ -97,7 +97,7 @@ export function actionsOf(c: Pick<ResourceChange, "action" | "createBeforeDestro
 
 /** terraform's action_reason for our reason text, where one applies. */
 function actionReason(c: ResourceChange): string | undefined {
-  if (c.action === "replace") return /tainted/.test(c.reason) ? "replace_because_tainted" : "replace_because_cannot_update";
+  if (c.action === "replace") return c.actionReason ?? "replace_because_cannot_update";
   if (c.action === "delete" && /not in configuration/.test(c.reason)) return "delete_because_no_resource_config";
   return undefined;
 }

@@ -12,7 +12,8 @@ import type { StackConfig } from "../config/config.js";
 import { Limiter, transientCode, withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, warningAt, type EngineDiagnostic } from "../diagnostics.js";
 import { EvalError } from "../expr/eval.js";
-import type { InstanceState, State } from "../state/state.js";
+import { resourceAddress, type InstanceState, type State } from "../state/state.js";
+import { currentValue } from "../plan/refresh.js";
 import type { StateWriter } from "../state/store.js";
 import type { ApplyPhaseEvent, DefinitionLookup, EngineHooks, Plan, ResourceChange } from "../types.js";
 import { EvalContext, outputsForState } from "../eval-context.js";
@@ -115,9 +116,28 @@ class Applier {
 
   private prepareValues(): void {
     this.values.seedFromPlan(this.input.plan);
+    if (this.input.plan.targets) this.seedUntargeted();
     const p = this.values.providerConfigs();
     this.diags.push(...p.diagnostics);
     this.providers = p.providers;
+  }
+
+  /**
+   * A -target plan has no change for what it leaves out: references to those resources (from
+   * outputs and locals) see them as state holds them.
+   */
+  private seedUntargeted(): void {
+    const planned = new Set(this.input.plan.changes.map((c) => c.address));
+    const held = new Set(this.input.plan.changes.map((c) => c.resource));
+    for (const [addr, inst] of this.state.instances) {
+      const resource = resourceAddress(inst.mode, inst.type, inst.name);
+      if (planned.has(addr) || !this.blocks.has(resource)) continue;
+      const def = this.input.definitions(inst.type, inst.mode === "data" ? "data" : "resource");
+      if (def) this.values.setInstance(resource, inst.indexKey, currentValue(def, inst));
+      held.add(resource);
+    }
+    // Not created yet: outputs over it keep their value instead of seeing nothing.
+    for (const r of this.blocks.keys()) if (!held.has(r)) this.values.setUnknown(r);
   }
 
   /** Refreshed values become state (drifted attributes, objects gone outside the engine). */
@@ -155,7 +175,8 @@ class Applier {
   private recordPendingCreates(): void {
     // Attempts the plan no longer creates were warned about while planning; forget them.
     const creating = new Set(this.input.plan.changes.filter((c) => c.mode === "managed" && (c.action === "create" || c.action === "replace")).map((c) => c.address));
-    if (this.input.plan.mode === "normal") for (const addr of Object.keys(this.state.pending)) if (!creating.has(addr)) delete this.state.pending[addr];
+    // A -target plan did not look at the other attempts: they stay for the next full plan.
+    if (this.input.plan.mode === "normal" && !this.input.plan.targets) for (const addr of Object.keys(this.state.pending)) if (!creating.has(addr)) delete this.state.pending[addr];
     for (const c of this.input.plan.changes) {
       if (c.mode !== "managed" || (c.action !== "create" && c.action !== "replace")) continue;
       // Reuse an attempt left by a killed apply: its key makes the cloud return that object.

@@ -8,7 +8,8 @@ import { concreteSensitivePaths } from "../apply/applier.js";
 import type { StackConfig } from "../config/config.js";
 import { withRetry, type RetryPolicy } from "../concurrency.js";
 import { diagnosticFromError, errorAt, hasErrors, type EngineDiagnostic } from "../diagnostics.js";
-import { EvalContext, resolveVariables } from "../eval-context.js";
+import { EvalContext } from "../eval-context.js";
+import { resolveVariableValues, type VariableAssignment } from "../config/tfvars.js";
 import { buildGraph, resourceDependencies } from "../graph.js";
 import { instanceAddress, parseInstanceAddress, providerAddress, type InstanceState, type State } from "../state/state.js";
 import type { DefinitionLookup, Plan } from "../types.js";
@@ -26,6 +27,8 @@ export interface ImportContext {
   config: StackConfig;
   definitions: DefinitionLookup;
   variables: Record<string, Value>;
+  /** -var, -var-file and the variables files, in precedence order. */
+  assignments?: VariableAssignment[];
   retry: RetryPolicy;
 }
 
@@ -48,7 +51,7 @@ export async function readImportId(
   const partial = def.importer.parse(id);
   if (typeof partial === "string") return { diagnostics: [errorAt(address, "Invalid import ID", `${partial} (format: ${def.importer.format})`)] };
   // The provider configuration, for defaults such as organization_id (variables and locals only).
-  const vars = resolveVariables(ctx.config, ctx.variables);
+  const vars = resolveVariableValues(ctx.config, ctx.variables, ctx.assignments);
   if (hasErrors(vars.diagnostics)) return { diagnostics: vars.diagnostics };
   const providers = new EvalContext(ctx.config, vars.vars).providerConfigs();
   const bad = providers.diagnostics.filter((d) => d.address === `provider.${provider}`);

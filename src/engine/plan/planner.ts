@@ -13,10 +13,13 @@ import { deepEqual } from "../expr/values.js";
 import { buildGraph, resourceDependencies, type Graph } from "../graph.js";
 import { instanceAddress, parseInstanceAddress, providerAddress, type IndexKey, type InstanceState, type State } from "../state/state.js";
 import type { DefinitionLookup, Drift, EngineHooks, Plan, ResourceChange } from "../types.js";
-import { EvalContext, resolveVariables } from "../eval-context.js";
+import { EvalContext } from "../eval-context.js";
+import { resolveVariableValues, type VariableAssignment } from "../config/tfvars.js";
 import { currentValue, providerKeyOf, refresh } from "./refresh.js";
 import { markSharedDeletes } from "./shared-objects.js";
 import { verifyPlanned } from "./verify.js";
+import { typeDiagnostics } from "../validate.js";
+import { growTargets, isTargeted, movesExcluded, movesExcludedDetail, parseTargets, TARGETING_WARNING, targetedState, type Targets } from "./targets.js";
 
 export interface PlanInput {
   cloud: CloudClient;
@@ -27,11 +30,17 @@ export interface PlanInput {
   /** Skip the refresh (plan -refresh=false). */
   refresh: boolean;
   variables: Record<string, Value>;
+  /** -var, -var-file and the variables files, in precedence order (after TF_VAR_, before `variables`). */
+  assignments?: VariableAssignment[];
   limiter: Limiter;
   retry: RetryPolicy;
   hooks?: EngineHooks;
   /** Addresses to mark tainted for this plan (plan -replace=ADDR). */
   replace?: string[];
+  /** -target: plan only these (and what they depend on; for destroy, what depends on them). */
+  targets?: string[];
+  /** The moves moved blocks made on `state` (a targeted plan must cover both ends of each). */
+  moves?: readonly { from: string; to: string }[];
 }
 
 export interface PlanResult {
@@ -62,6 +71,11 @@ class Planner {
   private driftByAddress = new Map<string, Drift>();
   private graph!: Graph;
   private readonly declaredInstances = new Set<string>();
+  /** Set with -target: what this plan may touch; everything else keeps its state value. */
+  private targets: Targets | undefined;
+  /** Resources with a single instance targeted (they are planned instance by instance). */
+  private partlyTargeted = new Set<string>();
+  private stateByResource: Map<string, [string, InstanceState][]> | undefined;
 
   constructor(private readonly input: PlanInput) {}
 
@@ -70,8 +84,9 @@ class Planner {
     const g = buildGraph(config);
     this.diags.push(...g.diagnostics);
     this.graph = g.graph;
-    this.checkTypes();
-    const vars = resolveVariables(config, this.input.variables);
+    this.diags.push(...typeDiagnostics(config, this.input.definitions));
+    this.resolveTargets();
+    const vars = resolveVariableValues(config, this.input.variables, this.input.assignments);
     this.diags.push(...vars.diagnostics);
     if (hasErrors(this.diags)) return { diagnostics: this.diags };
     this.values = new EvalContext(config, vars.vars);
@@ -83,7 +98,8 @@ class Planner {
     if (this.input.refresh) {
       const r = await refresh({
         cloud: this.input.cloud,
-        state,
+        // A targeted plan reads only what it may change (terraform refreshes no other object either).
+        state: this.targets ? targetedState(state, this.targets) : state,
         definitions: this.input.definitions,
         providers: this.providers,
         limiter: this.input.limiter,
@@ -122,6 +138,7 @@ class Planner {
 
     const forgetData: string[] = [];
     for (const [addr, i] of state.instances) {
+      if (this.untargeted(addr)) continue;
       if (i.mode === "data" && (this.input.mode === "destroy" || !this.declaredInstances.has(addr))) forgetData.push(addr);
     }
     const plan: Plan = {
@@ -141,29 +158,69 @@ class Planner {
         [...this.providers].map(([k, v]) => [k, { organization_id: v.organization_id, cloud_id: v.cloud_id, folder_id: v.folder_id, zone: v.zone }]),
       ),
       warnings: this.diags.filter((d) => d.severity === "warning"),
+      ...(this.input.targets?.length ? { targets: [...this.input.targets] } : {}),
     };
     return { plan, diagnostics: this.diags };
   }
 
-  private def(r: { type: string; mode: "managed" | "data" }): ResourceDefinition | undefined {
-    return this.input.definitions(r.type, r.mode === "data" ? "data" : "resource");
+  /** -target and -replace against the configuration and the mode (terraform's rules). */
+  private resolveTargets(): void {
+    const { mode, replace, targets } = this.input;
+    if (replace?.length && mode !== "normal") {
+      this.diags.push(errorAt(undefined, "Unsupported plan mode", "Forcing resource instance replacement (with -replace=...) is allowed only in normal planning mode."));
+    }
+    for (const a of replace ?? []) {
+      if (!parseInstanceAddress(a)) this.diags.push(errorAt(undefined, `Invalid replace address "${a}"`, 'expected a resource instance address: TYPE.NAME, TYPE.NAME[N] or TYPE.NAME["KEY"]'));
+    }
+    if (!targets?.length) return;
+    const parsed = parseTargets(this.input.config, targets);
+    this.diags.push(...parsed.diagnostics);
+    if (hasErrors(parsed.diagnostics)) return;
+    this.targets = growTargets(parsed.targets, this.graph, this.input.state, mode);
+    for (const a of this.targets.instances) this.partlyTargeted.add(parseInstanceAddress(a)!.resource);
+    const excluded = movesExcluded(this.targets, this.input.moves ?? []);
+    if (excluded.length) this.diags.push(errorAt(undefined, "Moved resource instances excluded by targeting", movesExcludedDetail(excluded)));
+    this.diags.push(TARGETING_WARNING);
   }
 
-  private checkTypes(): void {
-    for (const r of this.input.config.resources) {
-      if (this.def(r)) continue;
-      const other = this.input.definitions(r.type, r.mode === "data" ? "resource" : "data");
-      const what = r.mode === "data" ? "data source" : "resource type";
-      this.diags.push(
-        errorAt(
-          r.address,
-          `Invalid ${what}`,
-          other
-            ? `"${r.type}" is a ${r.mode === "data" ? "managed resource" : "data source"}, not a ${what}`
-            : `the provider does not support ${what} "${r.type}"${r.constructPath ? ` (construct ${r.constructPath})` : ""}`,
-        ),
-      );
+  /** With -target: an instance this plan must leave alone. */
+  private untargeted(address: string, resource?: string): boolean {
+    // Without -target (every plan but the rare targeted one) no address is parsed.
+    if (!this.targets) return false;
+    return !isTargeted(this.targets, resource ?? parseInstanceAddress(address)?.resource ?? address, address);
+  }
+
+  /** The value state holds for an instance (refreshed when it was refreshed), for references to what is not targeted. */
+  private stateValue(address: string): ObjectValue | null | undefined {
+    if (this.refreshed.has(address)) return this.refreshed.get(address);
+    const inst = this.input.state.instances.get(address);
+    const def = inst && this.input.definitions(inst.type, inst.mode === "data" ? "data" : "resource");
+    return inst && def ? currentValue(def, inst) : undefined;
+  }
+
+  /** A resource -target leaves out: its instances as state holds them, nothing evaluated or planned. */
+  private keepFromState(r: ResourceBlock): void {
+    if (!this.stateByResource) {
+      this.stateByResource = new Map();
+      for (const e of this.input.state.instances) {
+        const res = parseInstanceAddress(e[0])?.resource ?? e[0];
+        let l = this.stateByResource.get(res);
+        if (!l) this.stateByResource.set(res, (l = []));
+        l.push(e);
+      }
     }
+    const held = this.stateByResource.get(r.address) ?? [];
+    this.values.initResource(r.address, r.count ? "list" : r.forEach ? "map" : "single");
+    // Not created yet: whatever refers to it (an output) waits, instead of seeing nothing.
+    if (held.length === 0) this.values.setUnknown(r.address);
+    for (const [addr, inst] of held) {
+      this.declaredInstances.add(addr);
+      this.values.setInstance(r.address, inst.indexKey, this.stateValue(addr) ?? UNKNOWN);
+    }
+  }
+
+  private def(r: { type: string; mode: "managed" | "data" }): ResourceDefinition | undefined {
+    return this.input.definitions(r.type, r.mode === "data" ? "data" : "resource");
   }
 
   /** Each local once, in graph order, so an error in one is reported even when nothing uses it. */
@@ -256,6 +313,10 @@ class Planner {
       this.values.setUnknown(r.address);
       return;
     }
+    if (this.targets && !this.targets.resources.has(r.address) && !this.partlyTargeted.has(r.address)) {
+      this.keepFromState(r);
+      return;
+    }
     const expansion = r.count ? "list" : r.forEach ? "map" : "single";
     this.values.initResource(r.address, expansion);
     const instances = this.expand(r);
@@ -269,6 +330,10 @@ class Planner {
     for (const inst of instances) {
       const address = instanceAddress(r.address, inst.key);
       this.declaredInstances.add(address);
+      if (this.untargeted(address, r.address)) {
+        this.values.setInstance(r.address, inst.key, this.stateValue(address) ?? UNKNOWN);
+        continue;
+      }
       if (this.input.mode === "refresh-only" && r.mode === "managed") {
         // Not in state during refresh-only: unknown, so outputs over it wait instead of failing.
         this.values.setInstance(r.address, inst.key, this.refreshed.get(address) ?? UNKNOWN);
@@ -332,14 +397,15 @@ class Planner {
     const address = base.address;
     const inState = this.input.state.instances.get(address);
     const prior = this.refreshed.get(address) ?? null;
-    const tainted = inState?.status === "tainted" || (this.input.replace ?? []).includes(address);
+    const requested = (this.input.replace ?? []).includes(address);
+    const tainted = inState?.status === "tainted" || requested;
     const effective = prior && r.lifecycle.ignoreChanges.length ? applyIgnoreChanges(config, prior, r.lifecycle.ignoreChanges) : config;
     const pc = planResourceChange(def, tainted ? null : prior, effective);
     let action: ResourceChange["action"] = pc.action === "create" && prior ? "replace" : pc.action;
     let reason: string;
     const driftOf = this.driftByAddress.get(address);
     if (pc.action === "create") {
-      if (prior && tainted) reason = inState?.status === "tainted" ? "tainted: a previous apply failed part way" : "replacement requested (-replace)";
+      if (prior && tainted) reason = requested ? "replacement requested with -replace" : "tainted: marked with oslogin taint, or left by a failed create";
       else if (driftOf?.kind === "deleted") reason = "deleted outside the engine (drift): create it again";
       else if (this.input.state.pending[address]) reason = interruptedCreateReason(def);
       else reason = "declared in configuration, not in state";
@@ -372,6 +438,7 @@ class Planner {
     change.after = pc.planned;
     change.changedPaths = pc.changed;
     change.requiresReplace = tainted && prior ? [] : pc.requiresReplace;
+    if (action === "replace" && tainted) change.actionReason = requested ? "replace_by_request" : "replace_because_tainted";
     return change;
   }
 
@@ -411,7 +478,7 @@ class Planner {
       if (inst.mode !== "managed") continue;
       const declared = this.declaredInstances.has(addr) && this.input.mode !== "destroy";
       if (declared) continue;
-      if (this.input.mode === "refresh-only") continue;
+      if (this.input.mode === "refresh-only" || this.untargeted(addr)) continue;
       const resource = addr.replace(/\[.*\]$/, "");
       const block = byAddress.get(resource);
       const prior = this.refreshed.get(addr);
@@ -433,6 +500,7 @@ class Planner {
     if (this.input.mode === "refresh-only") return;
     // Old objects left by an interrupted create_before_destroy: delete them now.
     for (const [addr, list] of this.input.state.deposed) {
+      if (this.untargeted(addr)) continue;
       for (const d of list) {
         const inst = d.instance;
         const def = this.input.definitions(inst.type, "resource");
@@ -447,7 +515,7 @@ class Planner {
     }
     const creating = new Set(this.changes.filter((c) => c.action === "create" || c.action === "replace").map((c) => c.address));
     for (const addr of Object.keys(this.input.state.pending)) {
-      if (creating.has(addr)) continue;
+      if (creating.has(addr) || this.untargeted(addr)) continue;
       this.diags.push(
         warningAt(addr, "Interrupted create no longer planned", "an earlier apply was killed while creating this object and the configuration no longer declares it: an object it may have created is not tracked; check the cloud and import or delete it"),
       );
@@ -461,7 +529,7 @@ class Planner {
    */
   private planPendingDeletes(byAddress: Map<string, ResourceBlock>): void {
     for (const addr of Object.keys(this.input.state.pending)) {
-      if (this.input.state.instances.has(addr)) continue;
+      if (this.input.state.instances.has(addr) || this.untargeted(addr)) continue;
       const parsed = parseInstanceAddress(addr);
       const block = parsed && byAddress.get(parsed.resource);
       const def = block && this.def(block);
