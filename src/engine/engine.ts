@@ -114,7 +114,7 @@ export class Engine {
       return { diagnostics: [diagnosticFromError(undefined, "Internal error", e)] };
     } finally {
       this.held = undefined;
-      r.lock.release();
+      await r.lock.release();
     }
   }
 
@@ -154,13 +154,11 @@ export class Engine {
     const held = this.held;
     let wroteState = false;
     try {
-      if (held?.writer) {
-        held.writer.writeNowSync();
-        wroteState = true;
-      }
+      if (held?.writer) wroteState = held.writer.writeNowSync();
     } finally {
       removeTempFilesInFlight();
-      held?.lock?.release();
+      // A database lock needs no wait: its session ends with the process, and the lock with it.
+      void held?.lock?.release();
       this.held = undefined;
     }
     return { wroteState };

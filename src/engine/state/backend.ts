@@ -5,17 +5,19 @@
 //   file, its `.backup` and terraform's lock-info file `.<name>.lock.info` beside it. A relative path
 //   is relative to the stack's directory (cdktf.out/stacks/<stack>), where terraform runs.
 // - no backend block (hand-written stacks): the engine's own file <data-dir>/stacks/<stack>/terraform.tfstate.
+// - `pg`: a row of terraform's pg backend table (pg-backend.ts), locked with its advisory locks.
 // - any other kind: refused with a diagnostic naming it (reading elsewhere would plan against no state
 //   and create everything twice).
 import path from "node:path";
 import { loadStack } from "../config/load.js";
+import { PgBackend, pgSettings } from "./pg-backend.js";
 import { acquireLock, describeHolder, forceUnlock, type LockResult } from "./lock.js";
 import type { State } from "./state.js";
-import { readState, removeStaleTempFiles, StateWriter, statePaths, type StatePaths } from "./store.js";
+import { FileStateWriter, readState, removeStaleTempFiles, statePaths, type StatePaths, type StateWriter } from "./store.js";
 
 export interface StateBackend {
-  readonly kind: "local";
-  /** Where the state is, for messages (a file path for local). */
+  readonly kind: "local" | "pg";
+  /** Where the state is, for messages (a file path for local; server, schema and workspace for pg). */
   readonly location: string;
   /** The state (a fresh empty one when none exists); a string says why it cannot be read. */
   read(): Promise<State | string>;
@@ -45,7 +47,7 @@ export function localBackend(paths: StatePaths): StateBackend {
     kind: "local",
     location: paths.state,
     read: async () => readState(paths),
-    writer: (state) => new StateWriter(paths, state),
+    writer: (state) => new FileStateWriter(paths, state),
     lock: (operation, timeoutMs, onWait) => acquireLock(paths.lock, operation, timeoutMs, onWait),
     removeStaleTempFiles: () => removeStaleTempFiles(paths),
     forceUnlock: (id) => {
@@ -65,8 +67,12 @@ export function backendFor(backend: BackendConfig, stackDir: string, fallback: S
   if (kinds.length !== 1) return `terraform.backend must name exactly one backend, found ${kinds.length === 0 ? "none" : kinds.join(", ")}`;
   const kind = kinds[0];
   const cfg = backend[kind];
-  if (kind !== "local") return `the "${kind}" backend is not supported by the engine (only "local"); run this stack with terraform (cdktf deploy)`;
   const body = (cfg ?? {}) as Record<string, unknown>;
+  if (kind === "pg") {
+    const settings = pgSettings(body);
+    return typeof settings === "string" ? settings : new PgBackend(settings);
+  }
+  if (kind !== "local") return `the "${kind}" backend is not supported by the engine (only "local" and "pg"); run this stack with terraform (cdktf deploy)`;
   if (body.path !== undefined && typeof body.path !== "string") return 'backend "local": path must be a string';
   const file = typeof body.path === "string" && body.path !== "" ? body.path : "terraform.tfstate";
   return localBackend(localStatePaths(path.resolve(stackDir, file), fallback.stack));

@@ -25,7 +25,8 @@ export type LockResult =
 
 export interface HeldLock {
   info: LockInfo;
-  release(): void;
+  /** A database lock is released over its connection: wait for it before the next lock. */
+  release(): void | Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -99,17 +99,16 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode 
   }
 }
 
-export class StateWriter {
-  private backedUp = false;
-  private recorded = false;
+/**
+ * Coalesced persistence of one state: at most one write in flight, the next one carrying every
+ * change made meanwhile. Subclasses say where a write goes (a file, a database row).
+ */
+export abstract class StateWriter {
   private inFlight: Promise<void> | undefined;
   private dirty = false;
   private error: unknown;
 
-  constructor(
-    private readonly paths: StatePaths,
-    readonly state: State,
-  ) {}
+  constructor(readonly state: State) {}
 
   /** Persist soon (coalesced). Errors surface on flush(). */
   schedule(): void {
@@ -117,7 +116,7 @@ export class StateWriter {
     if (!this.inFlight) this.inFlight = this.loop();
   }
 
-  /** Persist now and wait until everything scheduled so far is on disk. */
+  /** Persist now and wait until everything scheduled so far is stored. */
   async flush(): Promise<void> {
     this.dirty = true;
     if (!this.inFlight) this.inFlight = this.loop();
@@ -142,12 +141,30 @@ export class StateWriter {
     }
   }
 
+  protected abstract writeOnce(): Promise<void>;
+
   /**
    * The exit on a second Ctrl-C: writes the state as it is in memory now, synchronously (the
    * process exits right after, so nothing asynchronous would finish). Everything acknowledged so
    * far is in it; creates still in flight are in its pending list, so the next apply adopts them.
+   * False when this store cannot be written synchronously (a database).
    */
-  writeNowSync(): void {
+  abstract writeNowSync(): boolean;
+}
+
+/** A state in a local file (terraform's local backend, or the data directory's). */
+export class FileStateWriter extends StateWriter {
+  private backedUp = false;
+  private recorded = false;
+
+  constructor(
+    private readonly paths: StatePaths,
+    state: State,
+  ) {
+    super(state);
+  }
+
+  writeNowSync(): boolean {
     if (!this.backedUp && existsSync(this.paths.state)) {
       writeSecretFileAtomic(this.paths.backup, readFileSync(this.paths.state));
       this.backedUp = true;
@@ -156,9 +173,10 @@ export class StateWriter {
     writeSecretFileAtomic(this.paths.state, stateToJson(this.state));
     if (!this.recorded && !existsSync(this.paths.record)) writeSecretFileAtomic(this.paths.record, recordJson(this.state.lineage));
     this.recorded = true;
+    return true;
   }
 
-  private async writeOnce(): Promise<void> {
+  protected async writeOnce(): Promise<void> {
     if (!this.recorded) {
       // Read and checked under the lock already; this guards a caller that changed the lineage.
       const rec = recordedLineage(this.paths);

@@ -28,7 +28,7 @@ describe("GIVEN a stack's backend block", () => {
     expect(typeof rel !== "string" && rel.location).toBe("/proj/cdktf.out/stacks/s/terraform.tfstate");
     const none = backendFor(undefined, "/proj/cdktf.out/stacks/s", fallback);
     expect(typeof none !== "string" && none.location).toBe("/data/stacks/s/terraform.tfstate");
-    expect(backendFor({ s3: { bucket: "b" } }, "/x", fallback)).toBe('the "s3" backend is not supported by the engine (only "local"); run this stack with terraform (cdktf deploy)');
+    expect(backendFor({ s3: { bucket: "b" } }, "/x", fallback)).toBe('the "s3" backend is not supported by the engine (only "local" and "pg"); run this stack with terraform (cdktf deploy)');
     expect(backendFor({ local: { path: 5 } }, "/x", fallback)).toBe('backend "local": path must be a string');
     // terraform's own names for the backup and the lock-info file
     expect(localStatePaths("/proj/terraform.s.tfstate", "s")).toEqual({
@@ -64,7 +64,7 @@ describe("GIVEN a stack's backend block", () => {
     const out = writeStack(dir, { ...profilesStack(), terraform: { ...profilesStack().terraform, backend: { s3: { bucket: "b" } } } });
     const r = await engineFor(model, path.join(dir, ".oslogin")).plan({ outDir: out });
     expect(errors(r.diagnostics)).toEqual([
-      'Error: Unsupported state backend: the "s3" backend is not supported by the engine (only "local"); run this stack with terraform (cdktf deploy)',
+      'Error: Unsupported state backend: the "s3" backend is not supported by the engine (only "local" and "pg"); run this stack with terraform (cdktf deploy)',
     ]);
   });
 });

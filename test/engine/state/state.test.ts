@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { acquireLock } from "../../../src/engine/state/lock.js";
 import { emptyState, parseInstanceAddress, stateFromJson, stateToJson, type State } from "../../../src/engine/state/state.js";
-import { readState, StateWriter, statePaths } from "../../../src/engine/state/store.js";
+import { readState, FileStateWriter, statePaths } from "../../../src/engine/state/store.js";
 import { tempDir } from "../fixtures.js";
 
 function sample(): State {
@@ -72,11 +72,11 @@ describe("GIVEN the state model", () => {
     const dir = tempDir();
     const paths = statePaths(dir, "s");
     const s = sample();
-    await new StateWriter(paths, s).flush();
+    await new FileStateWriter(paths, s).flush();
     expect(statSync(paths.state).mode & 0o777).toBe(0o600);
     expect(existsSync(paths.backup)).toBe(false);
     s.outputs = {};
-    const w = new StateWriter(paths, s);
+    const w = new FileStateWriter(paths, s);
     await w.flush();
     expect(JSON.parse(readFileSync(paths.backup, "utf8")).serial).toBe(8);
     expect((readState(paths) as State).serial).toBe(9);
