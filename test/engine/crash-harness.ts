@@ -1,12 +1,13 @@
 // A child process for the crash tests: applies the profiles fixture against a file-backed cloud,
 // and kills itself with SIGKILL right after the N-th create is acknowledged by the cloud and
-// before state records it (CRASH_AFTER_CREATES=N), or runs until the parent kills it.
+// before state records it (CRASH_AFTER_CREATES=N), or runs until the parent kills it. With
+// CRASH_PG_URL the stack's state is in that PostgreSQL database (the pg backend).
 import path from "node:path";
-import { engineFor, seededModel, writeStack, profilesStack } from "./fixtures.js";
+import { engineFor, seededModel, writeStack, profilesStack, withBackend } from "./fixtures.js";
 
 const [dir, crashAfter] = [process.argv[2], Number(process.argv[3] ?? "0")];
 const model = seededModel(path.join(dir, ".oslogin"));
-const out = writeStack(dir, profilesStack({ profiles: Number(process.env.PROFILES ?? "30") }));
+const out = writeStack(dir, withBackend(profilesStack({ profiles: Number(process.env.PROFILES ?? "30") }), process.env.CRASH_PG_URL));
 let creates = 0;
 const engine = engineFor(model, path.join(dir, ".oslogin"), {
   parallelism: 2,

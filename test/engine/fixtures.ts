@@ -45,6 +45,11 @@ export function engineFor(model: CloudModel, dataDir: string, extra: { hooks?: E
   });
 }
 
+/** `stack` with its state in the PostgreSQL database at `pgUrl` (cdktf's PgBackend block); unchanged without one. */
+export function withBackend<T extends { terraform: object }>(stack: T, pgUrl: string | undefined): T {
+  return pgUrl ? { ...stack, terraform: { ...stack.terraform, backend: { pg: { conn_str: pgUrl } } } } : stack;
+}
+
 /** A stack using the types the in-process cloud serves today: settings, profiles, org bindings, null. */
 export function profilesStack(opts: { profiles?: number; shell?: string; bobRole?: string } = {}) {
   return {
