@@ -173,6 +173,10 @@ export class PgBackend {
   readonly kind = "pg" as const;
   readonly location: string;
   private readonly table: string;
+  /** The schema, table and index were checked by this process: one command checks them once. */
+  private ensured = false;
+  /** While this process holds the lock: its session, which also reads and writes (no second login). */
+  private session: pg.Client | undefined;
 
   constructor(readonly settings: PgSettings) {
     this.location = `pg ${describeTarget(settings.connStr)} schema "${settings.schema}" workspace "${settings.workspace}"`;
@@ -181,16 +185,34 @@ export class PgBackend {
 
   /** Runs fn on a fresh connection with the schema in place; failures become one line. */
   private async withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T | string> {
+    if (this.session) {
+      try {
+        return await fn(this.session);
+      } catch (e) {
+        return pgProblem(e, this.settings);
+      }
+    }
     let client: pg.Client | undefined;
     try {
-      client = await connect(this.settings);
-      await ensureSchema(client, this.settings);
+      client = await this.open();
       return await fn(client);
     } catch (e) {
       return pgProblem(e, this.settings);
     } finally {
       await client?.end().catch(() => undefined);
     }
+  }
+
+  private async open(): Promise<pg.Client> {
+    const client = await connect(this.settings);
+    try {
+      if (!this.ensured) await ensureSchema(client, this.settings);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    this.ensured = true;
+    return client;
   }
 
   async read(): Promise<State | string> {
@@ -219,8 +241,7 @@ export class PgBackend {
   async lock(operation: string, timeoutMs: number, onWait?: (holder: string) => void): Promise<LockResult> {
     let client: pg.Client;
     try {
-      client = await connect(this.settings);
-      await ensureSchema(client, this.settings);
+      client = await this.open();
     } catch (e) {
       return { ok: false, reason: pgProblem(e, this.settings) };
     }
@@ -232,7 +253,9 @@ export class PgBackend {
         if (attempt.key !== undefined) {
           const key = attempt.key;
           const info = { ID: `${ws}:${key}`, Operation: operation, Info: "", Who: APPLICATION_NAME, Version: "oslogin-kit 0.1.0", Created: new Date().toISOString(), Path: key, Pid: process.pid, Host: "" };
+          this.session = client;
           const release = async () => {
+            if (this.session === client) this.session = undefined;
             await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => undefined);
             await client.end().catch(() => undefined);
           };
