@@ -3,28 +3,13 @@
 // endpoint or an unseeded cloud is one line; usage errors exit 2; read-only commands never create a
 // data directory; every --json output, success or failure, is the same envelope. Real processes,
 // the real embedded cloud on disk.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CloudModel } from "../../src/cloud/model/cloud-model.js";
 import { startCloudServer } from "../../src/cloud/server.js";
 import { ORG, profilesStack, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
-
-const main = path.join(import.meta.dirname, "../../src/cli/main.ts");
-
-function oslogin(cwd: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    // Nothing from the caller's environment may configure the inventory or the cloud.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OSLOGIN_")));
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), main, ...args], { cwd, env: { ...env, NO_COLOR: "1" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+import { osloginAsync as oslogin } from "./run-cli.js";
 
 /** A stack with one null_resource whose trigger holds "+ " inside a value and a nested map. */
 function triggersStack() {

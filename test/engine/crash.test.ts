@@ -109,8 +109,8 @@ describe("GIVEN applies whose state is in pg (one cluster)", () => {
     );
     const done = await Promise.all(runs);
     expect(done.map((d) => d.code)).toEqual([0, 0]);
-    // no row yet: the first holds the creation lock (-1) until its first write, so that is what the second meets
-    const waited = done.filter((d) => /^waiting for Already locked for workspace creation: default; held by database session pid \d+ from 127\.0\.0\.1\/32, application "oslogin"/m.test(d.out));
+    // before the first's first write it holds the creation lock (-1), after it the row's id: the second meets either
+    const waited = done.filter((d) => /^waiting for (Already locked for workspace creation|Workspace is already locked): default; held by database session pid \d+ from 127\.0\.0\.1\/32, application "oslogin"/m.test(d.out));
     expect(waited.length).toBe(1);
     const first = done.find((d) => d !== waited[0])!;
     // the first created everything in its cloud; the second read the first's state, found those

@@ -1,4 +1,4 @@
-// `oslogin state list|show|rm|mv`: inspect and edit the stack's state (Terraform v4 JSON).
+// `oslogin state list|show|rm|mv|pull|push`: inspect and edit the stack's state (Terraform v4 JSON).
 // What each subcommand prints is in src/cli/views/state.ts.
 import { parseArgs, UsageError } from "../args.js";
 import type { Command } from "../command.js";
@@ -8,7 +8,8 @@ import { CliError, diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { listAddresses, stateListView, stateMvView, stateRmView, stateShowView } from "../views/state.js";
 import { errorAt, hasErrors, type EngineDiagnostic } from "../../engine/diagnostics.js";
-import { instanceAddressOf, parseInstanceAddress, type State } from "../../engine/state/state.js";
+import { instanceAddressOf, parseInstanceAddress, stateFromJson, stateToJson, type State } from "../../engine/state/state.js";
+import { readTextFile } from "../../util/read-text.js";
 
 const help = `oslogin state: inspect or edit the stack's state
 
@@ -16,6 +17,8 @@ Usage: oslogin state list [ADDR...] [--json] [common flags]
        oslogin state show ADDR [--json] [common flags]
        oslogin state rm ADDR... [--json] [common flags]
        oslogin state mv SOURCE DEST [--json] [common flags]
+       oslogin state pull [common flags]
+       oslogin state push FILE [common flags]
 
 State lives where the stack's backend says: cdktf's local backend file
 terraform.<stack>.tfstate (the one cdktf deploy uses), or, for a stack without a backend
@@ -25,6 +28,9 @@ list shows every address, or those matching ADDR (a resource matches all its ins
 rm forgets objects without deleting them in the cloud; mv renames an address (for
 example after renaming a construct), without touching the cloud. Sensitive attributes
 are shown as (sensitive value).
+pull prints the whole state (v4 JSON, secrets included: redirect it to a 0600 file);
+push replaces the stack's state with FILE under the lock, as terraform state push does:
+refused when FILE's lineage differs from the stored state's, or its serial is lower.
 
 With --json: list gives {stack, state_file, serial, lineage, addresses}, show
 {address, type, attributes, dependencies}, rm {removed}, mv {moved: [{from, to}]}.
@@ -42,7 +48,23 @@ const ARITY: Record<string, [number, number, string]> = {
   show: [1, 1, "state show takes one address"],
   rm: [1, Infinity, "state rm takes one or more addresses"],
   mv: [2, 2, "state mv takes SOURCE and DEST"],
+  pull: [0, 0, "state pull takes no argument"],
+  push: [1, 1, "state push takes one state file"],
 };
+
+/** The edit of `push`: `incoming` replaces the state when it is the same lineage and not older. */
+function replaceWith(state: State, incoming: State, file: string): EngineDiagnostic[] {
+  const empty = state.instances.size === 0 && state.serial === 0;
+  if (!empty && incoming.lineage !== state.lineage) {
+    return [errorAt(undefined, "Cannot push the state", `${file} has lineage ${incoming.lineage}, the stored state ${state.lineage}: it is another stack's state`)];
+  }
+  if (!empty && incoming.serial < state.serial) {
+    return [errorAt(undefined, "Cannot push the state", `${file} has serial ${incoming.serial}, older than the stored state's ${state.serial}`)];
+  }
+  // The write adds one to the serial: the pushed state is one newer than what it replaced.
+  Object.assign(state, incoming, { serial: Math.max(incoming.serial, state.serial) });
+  return [];
+}
 
 /** The edit of `rm`: every instance of each address; an address with nothing in state is an error. */
 function remove(state: State, addrs: readonly string[], removed: string[]): EngineDiagnostic[] {
@@ -85,14 +107,18 @@ const command: Command = {
   async run(argv) {
     const args = parseArgs(argv, COMMON_FLAGS);
     const [sub, ...rest] = args.positionals;
-    if (!sub || !(sub in ARITY)) throw new UsageError("expected a subcommand: list, show, rm or mv");
+    if (!sub || !(sub in ARITY)) throw new UsageError("expected a subcommand: list, show, rm, mv, pull or push");
     const [min, max, rule] = ARITY[sub];
     if (rest.length < min || rest.length > max) throw new UsageError(rule);
     const label = `state ${sub}`;
 
-    if (sub === "list" || sub === "show") {
+    if (sub === "list" || sub === "show" || sub === "pull") {
       const base = sessionBase(args, "state");
       const state = await readStackState(base);
+      if (sub === "pull") {
+        process.stdout.write(stateToJson(state));
+        return EXIT.OK;
+      }
       if (sub === "list") {
         const addrs = listAddresses(state, rest);
         if (base.json) printJsonResult(label, stateListView.json(base.stack, (await stateBackendOf(base)).location, state, addrs));
@@ -110,6 +136,14 @@ const command: Command = {
     try {
       const removed: string[] = [];
       const moved: [string, string][] = [];
+      if (sub === "push") {
+        const incoming = stateFromJson(readTextFile(rest[0]));
+        if (typeof incoming === "string") throw new CliError(`${rest[0]}: ${incoming}`);
+        const r = await s.engine.editState(s.stack, (state) => replaceWith(state, incoming, rest[0]), s.outDir);
+        if (hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
+        process.stdout.write(`Pushed ${rest[0]} to the state of stack ${s.stack}.\n`);
+        return EXIT.OK;
+      }
       const r = await s.engine.editState(s.stack, (state) => (sub === "rm" ? remove(state, rest, removed) : move(state, rest[0], rest[1], moved)), s.outDir);
       if (hasErrors(r.diagnostics)) throw diagnosticsError(r.diagnostics);
       if (s.json) printJsonResult(label, sub === "rm" ? stateRmView.json(removed) : stateMvView.json(moved));
