@@ -206,7 +206,16 @@ export class PgBackend {
   private async open(): Promise<pg.Client> {
     const client = await connect(this.settings);
     try {
-      if (!this.ensured) await ensureSchema(client, this.settings);
+      if (!this.ensured) {
+        try {
+          await ensureSchema(client, this.settings);
+        } catch (e) {
+          // Two processes creating the same schema/table at once: "IF NOT EXISTS" still races in the
+          // catalog (unique violation, duplicate object). The other one made it; check again.
+          if (!["23505", "42P06", "42P07", "42710"].includes((e as { code?: string }).code ?? "")) throw e;
+          await ensureSchema(client, this.settings);
+        }
+      }
     } catch (e) {
       await client.end().catch(() => undefined);
       throw e;
