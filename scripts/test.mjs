@@ -18,6 +18,7 @@ export const E2E_PACKAGES = [
   "sudo",
   "python3",
   "chromium",
+  "postgresql",
 ];
 
 function run(cmd, args, opts = {}) {
