@@ -184,7 +184,7 @@ export class EvalContext {
             if (a === "module" || a === "root" || a === "cwd") return path.resolve(".");
             throw new EvalError(`path.${a} does not exist`);
           case "terraform":
-            if (a === "workspace") return "default";
+            if (a === "workspace") return this.config.workspace ?? "default";
             throw new EvalError(`terraform.${a} does not exist`);
           case "data": {
             const addr = `data.${a}.${b}`;

@@ -1,8 +1,9 @@
-// `oslogin state list|show|rm|mv|pull|push`: inspect and edit the stack's state (Terraform v4 JSON).
+// `oslogin state list|show|rm|mv|pull|push|migrate`: inspect and edit the stack's state (Terraform v4 JSON).
 // What each subcommand prints is in src/cli/views/state.ts.
-import { parseArgs, UsageError } from "../args.js";
+import { bool, parseArgs, str, UsageError, type ParsedArgs } from "../args.js";
+import { migrateStack } from "../../engine/state/migrate.js";
 import type { Command } from "../command.js";
-import { COMMON_FLAGS, COMMON_HELP, openSession, readStackState, sessionBase, stateBackendOf } from "../engine-session.js";
+import { COMMON_FLAGS, COMMON_HELP, openSession, parseDuration, readStackState, sessionBase, stateBackendOf } from "../engine-session.js";
 import { EXIT, EXIT_CODES_HELP } from "../engine-output.js";
 import { CliError, diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
@@ -19,6 +20,7 @@ Usage: oslogin state list [ADDR...] [--json] [common flags]
        oslogin state mv SOURCE DEST [--json] [common flags]
        oslogin state pull [common flags]
        oslogin state push FILE [common flags]
+       oslogin state migrate [--force] [common flags]
 
 State lives where the stack's backend says: cdktf's local backend file
 terraform.<stack>.tfstate (the one cdktf deploy uses), or, for a stack without a backend
@@ -31,6 +33,11 @@ are shown as (sensitive value).
 pull prints the whole state (v4 JSON, secrets included: redirect it to a 0600 file);
 push replaces the stack's state with FILE under the lock, as terraform state push does:
 refused when FILE's lineage differs from the stored state's, or its serial is lower.
+migrate, after the stack's terraform.backend changed (say from cdktf's LocalBackend to
+PgBackend), copies every workspace's state from the backend the stack used before (recorded
+in <data-dir>/stacks/<stack>/backend.json at each plan and apply) to the one cdk.tf.json
+names now, lineage and serial kept, as terraform init -migrate-state does. A workspace
+that already holds a different state in the new backend is refused unless --force.
 
 With --json: list gives {stack, state_file, serial, lineage, addresses}, show
 {address, type, attributes, dependencies}, rm {removed}, mv {moved: [{from, to}]}.
@@ -50,6 +57,7 @@ const ARITY: Record<string, [number, number, string]> = {
   mv: [2, 2, "state mv takes SOURCE and DEST"],
   pull: [0, 0, "state pull takes no argument"],
   push: [1, 1, "state push takes one state file"],
+  migrate: [0, 0, "state migrate takes no argument"],
 };
 
 /** The edit of `push`: `incoming` replaces the state when it is the same lineage and not older. */
@@ -100,14 +108,37 @@ function move(state: State, src: string, dst: string, moved: [string, string][])
   return [];
 }
 
+/** state migrate: no cloud involved, only the two backends. */
+async function migrate(args: ParsedArgs): Promise<number> {
+  const base = sessionBase(args, "config");
+  const st = base.style;
+  const r = await migrateStack({
+    outDir: base.outDir,
+    dataDir: base.dataDir,
+    stack: base.stack,
+    force: bool(args, "force"),
+    lockTimeoutMs: parseDuration("lock-timeout", str(args, "lock-timeout")),
+    onWait: (holder) => process.stderr.write(`${st.yellow(`Waiting for the state lock: ${holder}`)}\n`),
+  });
+  if (base.json) {
+    if (r.error) throw new CliError(r.error);
+    printJsonResult("state migrate", { stack: base.stack, workspaces: r.lines });
+    return EXIT.OK;
+  }
+  for (const line of r.lines) process.stdout.write(`${line}\n`);
+  if (r.error) throw new CliError(r.error);
+  return EXIT.OK;
+}
+
 const command: Command = {
   name: "state",
-  summary: "List, show, remove or rename objects in state",
+  summary: "List, show, remove, rename, pull, push or migrate the stack's state",
   help,
   async run(argv) {
-    const args = parseArgs(argv, COMMON_FLAGS);
+    const args = parseArgs(argv, { ...COMMON_FLAGS, force: {} });
     const [sub, ...rest] = args.positionals;
-    if (!sub || !(sub in ARITY)) throw new UsageError("expected a subcommand: list, show, rm, mv, pull or push");
+    if (!sub || !(sub in ARITY)) throw new UsageError("expected a subcommand: list, show, rm, mv, pull, push or migrate");
+    if (bool(args, "force") && sub !== "migrate") throw new UsageError("--force is a flag of state migrate only");
     const [min, max, rule] = ARITY[sub];
     if (rest.length < min || rest.length > max) throw new UsageError(rule);
     const label = `state ${sub}`;
@@ -131,6 +162,8 @@ const command: Command = {
       else process.stdout.write(stateShowView.text(rest[0], inst));
       return EXIT.OK;
     }
+
+    if (sub === "migrate") return migrate(args);
 
     const s = await openSession(args, undefined, "state");
     try {

@@ -78,6 +78,8 @@ export interface StackConfig {
   requiredProviders: Record<string, { source?: string; version?: string }>;
   /** terraform.backend as written ({"local": {"path": ...}}), undefined when the stack declares none. */
   backend?: Record<string, unknown>;
+  /** The workspace the command works on (terraform.workspace); set by the engine, "default" until then. */
+  workspace?: string;
   /** The "moved" blocks, in file order. */
   moved: MoveStatement[];
   /** The "import" blocks, in file order. */

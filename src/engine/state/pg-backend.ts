@@ -9,7 +9,8 @@
 import pg from "pg";
 import type { LockResult } from "./lock.js";
 import { emptyState, stateFromJson, stateToJson, type State } from "./state.js";
-import { StateWriter } from "./store.js";
+import { keepingSerial, StateWriter } from "./store.js";
+import { DEFAULT_WORKSPACE } from "./workspaces.js";
 
 export interface PgSettings {
   /** A libpq connection string or URL; empty: PGHOST, PGUSER, PGPASSWORD... decide. */
@@ -34,7 +35,10 @@ function boolSetting(name: string, value: unknown, envName: string, env: NodeJS.
   return `${envName} must be true or false, got "${e}"`;
 }
 
-/** The pg block of terraform.backend with terraform's environment fallbacks; a string says what is wrong. */
+/**
+ * The pg block of terraform.backend with terraform's environment fallbacks, for the default workspace;
+ * a string says what is wrong.
+ */
 export function pgSettings(body: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): PgSettings | string {
   for (const key of Object.keys(body)) {
     if (!["conn_str", "schema_name", "skip_schema_creation", "skip_table_creation", "skip_index_creation"].includes(key)) return `backend "pg": unknown argument ${key}`;
@@ -45,15 +49,14 @@ export function pgSettings(body: Record<string, unknown>, env: NodeJS.ProcessEnv
   const skipTable = boolSetting("skip_table_creation", body.skip_table_creation, "PG_SKIP_TABLE_CREATION", env);
   const skipIndex = boolSetting("skip_index_creation", body.skip_index_creation, "PG_SKIP_INDEX_CREATION", env);
   for (const s of [skipSchema, skipTable, skipIndex]) if (typeof s === "string") return s;
-  const workspace = env.TF_WORKSPACE && env.TF_WORKSPACE !== "" ? env.TF_WORKSPACE : "default";
-  if (!/^[A-Za-z0-9_.-]+$/.test(workspace)) return `TF_WORKSPACE: "${workspace}" is not a valid workspace name (letters, digits, _ . - only)`;
   return {
     connStr: (body.conn_str as string | undefined) ?? env.PG_CONN_STR ?? "",
     schema: (body.schema_name as string | undefined) ?? (env.PG_SCHEMA_NAME || DEFAULT_PG_SCHEMA),
     skipSchemaCreation: skipSchema as boolean,
     skipTableCreation: skipTable as boolean,
     skipIndexCreation: skipIndex as boolean,
-    workspace,
+    // The workspace is the command's (TF_WORKSPACE or the selected one: workspaces.ts), not the block's.
+    workspace: DEFAULT_WORKSPACE,
   };
 }
 
@@ -308,6 +311,27 @@ export class PgBackend {
     }
     await unlock(CREATION_LOCK);
     return { key: row.id };
+  }
+
+  /** The same database and schema, another workspace (row). */
+  forWorkspace(name: string): PgBackend {
+    return new PgBackend({ ...this.settings, workspace: name });
+  }
+
+  /** The workspaces that have a row (terraform lists `default` whether or not it has one). */
+  async workspaceNames(): Promise<string[] | string> {
+    const r = await this.withClient((c) => c.query(`SELECT name FROM ${this.table} ORDER BY name`));
+    return typeof r === "string" ? r : r.rows.map((row: { name: string }) => row.name);
+  }
+
+  /** Deletes this workspace's row, as terraform's DeleteWorkspace does. */
+  async deleteRow(): Promise<string | undefined> {
+    const r = await this.withClient((c) => c.query(`DELETE FROM ${this.table} WHERE name = $1`, [this.settings.workspace]));
+    return typeof r === "string" ? r : undefined;
+  }
+
+  async adopt(state: State): Promise<void> {
+    await new PgStateWriter(this, keepingSerial(state)).flush();
   }
 
   /** A row is replaced in one statement: nothing is left behind by a killed writer. */

@@ -99,6 +99,11 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode 
   }
 }
 
+/** A copy of `state` that a writer's next write (which adds one to the serial) stores with `state`'s own serial. */
+export function keepingSerial(state: State): State {
+  return { ...state, serial: state.serial - 1 };
+}
+
 /**
  * Coalesced persistence of one state: at most one write in flight, the next one carrying every
  * change made meanwhile. Subclasses say where a write goes (a file, a database row).

@@ -33,13 +33,14 @@ async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
 describe("GIVEN a pg backend block", () => {
   it("WHEN it omits arguments THEN terraform's environment variables and defaults apply", () => {
     expect(pgSettings({}, {})).toEqual({ connStr: "", schema: "terraform_remote_state", skipSchemaCreation: false, skipTableCreation: false, skipIndexCreation: false, workspace: "default" });
-    expect(pgSettings({}, { PG_CONN_STR: "postgres://h/db", PG_SCHEMA_NAME: "team", PG_SKIP_SCHEMA_CREATION: "true", PG_SKIP_TABLE_CREATION: "1", TF_WORKSPACE: "ci" })).toEqual({
+    expect(pgSettings({}, { PG_CONN_STR: "postgres://h/db", PG_SCHEMA_NAME: "team", PG_SKIP_SCHEMA_CREATION: "true", PG_SKIP_TABLE_CREATION: "1" })).toEqual({
       connStr: "postgres://h/db",
       schema: "team",
       skipSchemaCreation: true,
       skipTableCreation: true,
       skipIndexCreation: false,
-      workspace: "ci",
+      // the workspace is the command's (TF_WORKSPACE or the selected one), not the block's
+      workspace: "default",
     });
     // the block wins over the environment
     expect(pgSettings({ conn_str: "postgres://a/b", schema_name: "s", skip_index_creation: true }, { PG_CONN_STR: "postgres://h/db", PG_SCHEMA_NAME: "team" })).toMatchObject({ connStr: "postgres://a/b", schema: "s", skipIndexCreation: true });

@@ -1,0 +1,74 @@
+// Which backend a stack's state was last used in, kept in the stack's directory of the data dir as
+// terraform keeps the initialized backend in .terraform/terraform.tfstate. When the configuration
+// names another backend, plan and apply stop: the new backend holds none of the stack's state yet,
+// so planning there would create every object again. `oslogin state migrate` copies the states
+// over and records the new backend.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { readTextFile } from "../../util/read-text.js";
+import { writeSecretFileAtomic } from "../../util/atomic-file.js";
+import type { BackendConfig } from "./backend.js";
+import { describeTarget, pgSettings } from "./pg-backend.js";
+
+/** 0600: a pg block may hold a connection string with its password, as cdk.tf.json does. */
+export const BACKEND_RECORD_FILE = "backend.json";
+
+export interface BackendRecord {
+  /** terraform.backend of the stack's cdk.tf.json; null for no block (the data directory's file). */
+  backend: BackendConfig | null;
+  /** The stack's directory, against which a local backend's relative paths resolve. */
+  dir: string;
+}
+
+export const backendRecordFile = (stackDataDir: string) => path.join(stackDataDir, BACKEND_RECORD_FILE);
+
+/** The recorded backend; undefined when none was recorded; a string says why it cannot be read. */
+export function recordedBackend(stackDataDir: string): BackendRecord | undefined | string {
+  const file = backendRecordFile(stackDataDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const r = JSON.parse(readTextFile(file)) as BackendRecord;
+    if (typeof r === "object" && r !== null && "backend" in r && typeof r.dir === "string") return r;
+  } catch {
+    // reported below
+  }
+  return `${file} is not a backend record ({"backend": ..., "dir": ...}); delete it and the next plan records the configured backend`;
+}
+
+export function recordBackend(stackDataDir: string, rec: BackendRecord): void {
+  mkdirSync(stackDataDir, { recursive: true });
+  writeSecretFileAtomic(backendRecordFile(stackDataDir), JSON.stringify(rec) + "\n");
+}
+
+/** JSON with object keys sorted, so two spellings of one block compare equal. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/** The same state storage: the same block, and for a local one the same directory its paths resolve in. */
+export function sameBackend(a: BackendRecord, b: BackendRecord): boolean {
+  if (canonical(a.backend) !== canonical(b.backend)) return false;
+  const local = a.backend !== null && a.backend !== undefined && "local" in a.backend;
+  return !local || path.resolve(a.dir) === path.resolve(b.dir);
+}
+
+/** For messages: the backend's kind and where it keeps the default state (never a connection string). */
+export function describeBackendRecord(r: BackendRecord): string {
+  if (!r.backend) return "no backend block (the data directory's state file)";
+  const kind = Object.keys(r.backend)[0];
+  const body = (r.backend[kind] ?? {}) as Record<string, unknown>;
+  if (kind === "local") return `backend "local" (${path.resolve(r.dir, typeof body.path === "string" && body.path ? body.path : "terraform.tfstate")})`;
+  if (kind === "pg") {
+    const s = pgSettings(body);
+    if (typeof s !== "string") return `backend "pg" (${describeTarget(s.connStr)} schema "${s.schema}")`;
+  }
+  return `backend "${kind}"`;
+}
