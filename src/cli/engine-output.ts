@@ -1,5 +1,6 @@
 // Printing shared by the engine commands: diagnostics, the progress hooks (src/cli/progress.ts),
 // apply summaries, and the documented exit codes.
+import { existsSync } from "node:fs";
 import { formatDiagnostic, type EngineDiagnostic } from "../engine/diagnostics.js";
 import type { EngineHooks } from "../engine/types.js";
 import type { Style } from "./render/style.js";
@@ -53,10 +54,10 @@ export function printDiagnostics(diags: readonly EngineDiagnostic[], st: Style):
 export function progressHooks(st: Style, json: boolean, events = false): EngineHooks {
   if (events) {
     printEvent(versionEvent());
-    return trackedHooks(eventsProgressView(), progressIntervalMs());
+    return { ...trackedHooks(eventsProgressView(), progressIntervalMs()), lockHeld: holdLockForTests };
   }
-  if (json) return {};
-  return trackedHooks(textProgressView(st), progressIntervalMs());
+  if (json) return { lockHeld: holdLockForTests };
+  return { ...trackedHooks(textProgressView(st), progressIntervalMs()), lockHeld: holdLockForTests };
 }
 
 export function applySummary(
@@ -77,4 +78,16 @@ export function applySummary(
   if (counts.failed || counts.skipped) parts.push(`${counts.failed} failed`, `${counts.skipped} skipped`);
   if (counts.interrupted) parts.push(`${counts.interrupted} not started`);
   return `${head} Resources: ${parts.join(", ")}.`;
+}
+
+/**
+ * For tests only: with OSLOGIN_TEST_HOLD_LOCK_UNTIL=FILE a command that took the state lock says so
+ * and keeps it until FILE exists, so a test can make another process (or terraform) meet that lock
+ * at a moment it controls instead of racing the command's start-up.
+ */
+async function holdLockForTests(): Promise<void> {
+  const file = process.env.OSLOGIN_TEST_HOLD_LOCK_UNTIL;
+  if (!file) return;
+  console.error(`Holding the state lock until ${file} exists (OSLOGIN_TEST_HOLD_LOCK_UNTIL)`);
+  while (!existsSync(file)) await new Promise((r) => setTimeout(r, 50));
 }

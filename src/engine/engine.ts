@@ -137,6 +137,7 @@ export class Engine {
     try {
       // A process killed while writing the state left its temp file; the lock makes it ours to remove.
       backend.removeStaleTempFiles();
+      await this.opts.hooks?.lockHeld?.();
       return await fn();
     } catch (e) {
       // Programming errors still must not leave a lock behind or reach the user as a stack.

@@ -138,6 +138,8 @@ export interface EngineHooks {
   createAcknowledged?(address: string): void;
   lockWait?(holder: string): void;
   lockTakenOver?(holder: string): void;
+  /** The state lock was just taken; the operation starts once this resolves. */
+  lockHeld?(): Promise<void> | void;
 }
 
 export interface EngineOptions {

@@ -3,12 +3,17 @@
 //   another lineage or an older serial (as terraform state push does);
 // - `oslogin workspace list|show|new|select|delete` and TF_WORKSPACE, for the local backend
 //   (terraform.tfstate.d/<name>/) and pg (the row <name>);
-// - `oslogin state migrate` from local to pg and back, with plan saying "No changes" after each.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// - `oslogin state migrate` from local to pg and back, with plan saying "No changes" after each;
+// - two `oslogin apply` processes with two data directories on one pg state (and one cloud) serialize.
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededModel, tempDir, withBackend, writeStack } from "../engine/fixtures.js";
+import { profilesStack, seededModel, tempDir, withBackend, writeStack } from "../engine/fixtures.js";
+import { startServe } from "../e2e/harness/serve.js";
+import { adminTokenPath } from "../../src/cloud/admin-token.js";
+import { tlsPaths } from "../../src/cloud/tls.js";
 import { startPgCluster, type PgCluster } from "../e2e/harness/pg-cluster.js";
 import { osloginWithEnv } from "./run-cli.js";
 
@@ -224,4 +229,68 @@ describe("GIVEN a stack whose backend changes from local to pg and back", () => 
     const plan = await osloginWithEnv({ TF_WORKSPACE: "default" }, dir, "plan", "--detailed-exitcode");
     expect([plan.code, plan.out.includes("No changes. Your infrastructure matches the configuration.")]).toEqual([0, true]);
   }, 240_000);
+});
+
+describe("GIVEN two runners with their own data directories, one cloud and one pg state", () => {
+  it("WHEN both apply at once THEN the second waits for the first's lock (--lock-timeout), then finds its work done: no duplicate", async () => {
+    const served = await startServe(tempDir("oslogin-two-serve-"));
+    try {
+      const dir = tempDir("oslogin-two-runners-");
+      writeStack(dir, withBlock(profilesStack() as never, pgIn("two")));
+      // each runner's data directory holds only what --endpoint needs: the emulator's certificate and token
+      const dataDirs = ["runner-a", "runner-b"].map((n) => {
+        const d = path.join(dir, n);
+        mkdirSync(tlsPaths(d).dir, { recursive: true });
+        copyFileSync(served.adminTokenFile, adminTokenPath(d));
+        copyFileSync(served.tlsCertFile, tlsPaths(d).certPath);
+        return d;
+      });
+      const release = path.join(dir, "release-the-lock");
+      const started = (dataDir: string, extra: string[], env: Record<string, string>, until: RegExp) => {
+        const child = spawn(process.execPath, [path.join(import.meta.dirname, "../../dist/src/cli/main.js"), "apply", "--auto-approve", "--endpoint", served.grpcEndpoint, "--data-dir", dataDir, ...extra], {
+          cwd: dir,
+          env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OSLOGIN_") && !k.startsWith("PG") && k !== "TF_WORKSPACE")), NO_COLOR: "1", ...env },
+        });
+        const r = { out: "", err: "", code: undefined as number | null | undefined };
+        child.stdout.on("data", (d: Buffer) => (r.out += d.toString()));
+        const exited = new Promise<typeof r>((resolve) => child.on("close", (code) => resolve({ ...r, code })));
+        const reached = new Promise<void>((resolve, reject) => {
+          child.stderr.on("data", (d: Buffer) => {
+            r.err += d.toString();
+            if (until.test(r.err)) resolve();
+          });
+          child.on("close", () => reject(new Error(`exited before ${until}:\n${r.out}${r.err}`)));
+        });
+        return { exited, reached };
+      };
+      // the first holds the lock (the test-only hold) before it writes anything: the creation lock, as no row exists yet
+      const a = started(dataDirs[0], [], { OSLOGIN_TEST_HOLD_LOCK_UNTIL: release }, /Holding the state lock until/);
+      await a.reached;
+      const c = new pg.Client({ connectionString: cluster!.url });
+      await c.connect();
+      const held = await c.query("SELECT l.objid::text AS objid FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND s.application_name = 'oslogin'");
+      await c.end();
+      expect(held.rows).toEqual([{ objid: "4294967295" }]); // -1 as a bigint key: its low 32 bits
+      const b = started(dataDirs[1], ["--lock-timeout", "2m"], {}, /Waiting for the state lock held by/);
+      await b.reached;
+      writeFileSync(release, "");
+      const [first, second] = [await a.exited, await b.exited];
+      expect([first.code, second.code]).toEqual([0, 0]);
+      expect(second.err).toMatch(/Waiting for the state lock held by Already locked for workspace creation: default; held by database session pid \d+ from 127\.0\.0\.1\/32, application "oslogin", connected since /);
+      expect(first.out).toContain("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
+      // the second read the first's state after it, found every object in the cloud, and made none
+      expect(second.out).toContain("No changes. Your infrastructure matches the configuration.");
+      expect(second.out).not.toContain("added");
+      const state = await rows("two");
+      expect(Object.keys(state)).toEqual(["default"]);
+      expect(state.default[2].sort()).toEqual([
+        "null_resource.marker",
+        "yandex_organizationmanager_organization_iam_member.bob",
+        "yandex_organizationmanager_os_login_profile.alice",
+        "yandex_organizationmanager_os_login_settings.org",
+      ]);
+    } finally {
+      await served.stop();
+    }
+  }, 180_000);
 });

@@ -189,7 +189,7 @@ describe("GIVEN the shell blocks of README.md and docs/*.md", () => {
     expect(await checkInvocation(["plan", "-out", "p.plan"])).toBeUndefined();
     expect(await checkInvocation(["plan", "--no-such-flag"])).toBe('"oslogin plan ... --no-such-flag": "oslogin plan --help" does not list --no-such-flag');
     expect(await checkInvocation(["sate", "list"])).toBe('"oslogin sate": there is no such command (oslogin --help lists them)');
-    expect(await checkInvocation(["state", "ls"])).toBe('"oslogin state ls": state has no subcommand ls (it has list, show, rm, mv)');
+    expect(await checkInvocation(["state", "ls"])).toBe('"oslogin state ls": state has no subcommand ls (it has list, show, rm, mv, pull, push, migrate)');
     expect(simpleCommands('D=$PWD/.oslogin; oslogin ca public-key --data-dir $D > $S/ca.pub # the CA\nnsenter -t $P -n -- oslogin metadata --instance $I &\ncat > x <<X\noslogin nope\nX\n')).toEqual([
       { line: 0, words: ["D=$PWD/.oslogin"] },
       { line: 0, words: ["oslogin", "ca", "public-key", "--data-dir", "$D"] },
