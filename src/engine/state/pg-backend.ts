@@ -140,8 +140,17 @@ async function connect(s: PgSettings): Promise<pg.Client> {
 /** terraform's backend configure step: schema, sequence, table and index unless told to skip them. */
 async function ensureSchema(client: pg.Client, s: PgSettings): Promise<void> {
   const schema = quoteIdent(s.schema);
-  const exists = await client.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [s.schema]);
-  if (exists.rowCount === 0) {
+  // Every command but the first finds all of it in place: one round trip says so (the CREATE ... IF
+  // NOT EXISTS statements below cost a round trip and catalog locks each).
+  const found = await client.query(
+    `SELECT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = $1) AS schema,
+            to_regclass('public.global_states_id_seq') IS NOT NULL AS seq,
+            to_regclass($2) IS NOT NULL AS tbl, to_regclass($3) IS NOT NULL AS idx`,
+    [s.schema, `${schema}.states`, `${schema}.states_by_name`],
+  );
+  const f = found.rows[0] as { schema: boolean; seq: boolean; tbl: boolean; idx: boolean };
+  if (f.schema && (s.skipTableCreation || (f.seq && f.tbl)) && (s.skipIndexCreation || f.idx)) return;
+  if (!f.schema) {
     if (s.skipSchemaCreation) throw Object.assign(new Error("schema missing"), { code: "3F000" });
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   }
