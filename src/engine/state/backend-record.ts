@@ -53,11 +53,28 @@ function canonical(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-/** The same state storage: the same block, and for a local one the same directory its paths resolve in. */
+/**
+ * A local block's storage: its state file, and a workspace directory the block names, resolved
+ * against the stack's directory. (The default workspace directory sits in the output directory
+ * itself, so it cannot follow the state across output directories; it is not compared.)
+ */
+function localFiles(r: BackendRecord): string | undefined {
+  const body = r.backend && "local" in r.backend ? ((r.backend.local ?? {}) as Record<string, unknown>) : undefined;
+  if (!body) return undefined;
+  const at = (v: unknown) => (typeof v === "string" && v ? path.resolve(r.dir, v) : null);
+  return JSON.stringify([at(body.path) ?? path.resolve(r.dir, "terraform.tfstate"), at(body.workspace_dir)]);
+}
+
+/**
+ * The same state storage: for local blocks the same files once resolved (cdktf writes the path
+ * relative to the stack's output directory, so another --out-dir spells the same file
+ * differently), for others the same block.
+ */
 export function sameBackend(a: BackendRecord, b: BackendRecord): boolean {
-  if (canonical(a.backend) !== canonical(b.backend)) return false;
-  const local = a.backend !== null && a.backend !== undefined && "local" in a.backend;
-  return !local || path.resolve(a.dir) === path.resolve(b.dir);
+  const la = localFiles(a);
+  const lb = localFiles(b);
+  if (la !== undefined || lb !== undefined) return la === lb;
+  return canonical(a.backend) === canonical(b.backend);
 }
 
 /** For messages: the backend's kind and where it keeps the default state (never a connection string). */
