@@ -4,7 +4,8 @@
 import { loadInventoryConfig } from "../inventory/config.js";
 import { connectAsConfigured } from "../inventory/connect.js";
 import { memberKeyFile, prepareSshLogin, type SshTarget } from "../inventory/ssh-login.js";
-import { str, type FlagSpec, type ParsedArgs } from "./args.js";
+import { bool, str, type FlagSpec, type ParsedArgs } from "./args.js";
+import { InventoryError } from "../inventory/gather.js";
 import { resolve } from "node:path";
 
 export const SSH_IDENTITY_FLAGS: Record<string, FlagSpec> = {
@@ -39,7 +40,7 @@ export async function resolveSshTarget(args: ParsedArgs, login: string | undefin
   const conn = await connectAsConfigured(config);
   try {
     const asMember = conn.subject.type === "userAccount";
-    return await prepareSshLogin(
+    const target = await prepareSshLogin(
       {
         client: conn.client,
         config,
@@ -49,8 +50,14 @@ export async function resolveSshTarget(args: ParsedArgs, login: string | undefin
         keptKeyFile: asMember ? memberKeyFile(config.organizationId, conn.subject.id) : undefined,
       },
       vm,
-      warn,
     );
+    // ssh would connect only to refuse the VM's key (or wait for an address that answers nothing):
+    // said here instead, before anything runs; --print still shows the command line.
+    if (target.hostKeyProblem) {
+      if (!bool(args, "print")) throw new InventoryError(target.hostKeyProblem);
+      warn(target.hostKeyProblem);
+    }
+    return target;
   } finally {
     await conn.close();
   }

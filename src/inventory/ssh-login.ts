@@ -9,6 +9,7 @@ import { OS_ADMIN_LOGIN_ROLE, OS_LOGIN_ROLE } from "../contract/roles.js";
 import { hostNames, instanceAddress, selectInstances, sshOptionArgs } from "./build.js";
 import type { InventoryConfig } from "./config.js";
 import { credentialsFor, instancesGranting, InventoryError, listFolderInstances, recordHostKeys, resolveLogin, type GatherContext } from "./gather.js";
+import type { KnownHostsUpdate } from "./known-hosts.js";
 
 export interface SshTarget {
   /** The inventory's host name of the VM (ssh's HostKeyAlias). */
@@ -18,6 +19,11 @@ export interface SshTarget {
   privateKeyFile: string;
   /** "-o Name=value" options: certificate, IdentitiesOnly, the known_hosts file, strict checking. */
   options: string[];
+  /**
+   * Why ssh's strict host key check would refuse this VM before logging in (its key is neither in
+   * known_hosts nor published, or the published key differs from the one kept), else undefined.
+   */
+  hostKeyProblem?: string;
 }
 
 /** Splits `[LOGIN@]VM`; an empty login or VM is a usage error for the caller to report. */
@@ -26,7 +32,7 @@ export function parseLoginAtVm(arg: string): { login?: string; vm: string } {
   return at < 0 ? { vm: arg } : { login: arg.slice(0, at), vm: arg.slice(at + 1) };
 }
 
-export async function prepareSshLogin(ctx: GatherContext, vm: string, warn: (line: string) => void): Promise<SshTarget> {
+export async function prepareSshLogin(ctx: GatherContext, vm: string): Promise<SshTarget> {
   const config: InventoryConfig = ctx.config;
   const { instances, cloudOf } = await listFolderInstances(ctx);
   const selected = selectInstances(config, instances);
@@ -46,7 +52,8 @@ export async function prepareSshLogin(ctx: GatherContext, vm: string, warn: (lin
     );
   }
   const login = await resolveLogin(ctx);
-  const [credentials] = await Promise.all([credentialsFor(ctx, login), recordHostKeys(ctx, instances, warn)]);
+  // Only this VM's key: the other VMs of the folders are none of this command's business.
+  const [credentials, hostKeys] = await Promise.all([credentialsFor(ctx, login), recordHostKeys(ctx, [instance], () => {})]);
   const address = instanceAddress(config, instance);
   if (!address) throw new InventoryError(`VM ${host} (${instance.id}) has no ${config.address === "nat" ? "address" : "internal address"} to connect to`);
   return {
@@ -55,7 +62,18 @@ export async function prepareSshLogin(ctx: GatherContext, vm: string, warn: (lin
     login,
     privateKeyFile: credentials.privateKeyFile,
     options: sshOptionArgs(config, credentials, host).map((o) => o.replace(/^-o /, "")),
+    hostKeyProblem: hostKeyProblem(config.knownHostsFile, host, hostKeys),
   };
+}
+
+function hostKeyProblem(knownHostsFile: string, host: string, update: KnownHostsUpdate): string | undefined {
+  if (update.unpublished.includes(host)) {
+    return `VM ${host} publishes no SSH host keys on its serial console yet and ${knownHostsFile} has no key for it, so ssh (StrictHostKeyChecking=yes) would refuse it. A VM publishes them when it boots; a VM of the embedded cloud is a record, not a machine (docs/vm-access.md runs a real sshd for one)`;
+  }
+  if (update.changed.includes(host)) {
+    return `VM ${host}: the host key it publishes differs from the one in ${knownHostsFile}, so ssh would refuse it. If the VM was re-created, remove the old key: ssh-keygen -R ${host} -f ${knownHostsFile}`;
+  }
+  return undefined;
 }
 
 /**

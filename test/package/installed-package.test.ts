@@ -2,7 +2,7 @@
 // package's own prepare script), the tarball installed into an empty directory with a fresh
 // package.json (cdktf and constructs come in as its peer dependencies, from the registry or npm's
 // cache), then the documented loop with the installed bin: init, plan, apply, access --json,
-// ansible-key, inventory --list, an edit of main.ts that the next plan shows, and the programmatic API.
+// ansible-key, inventory --list, import --generate-construct, an edit of main.ts that the next plan shows, and the programmatic API.
 // Nothing links the app to this repository: it sees only the tarball.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -44,7 +44,7 @@ function pack(): string {
 }
 
 describe("GIVEN the packed tarball installed into an empty directory", () => {
-  it("WHEN a user runs init, plan, apply, access, ansible-key, inventory and edits main.ts THEN each works from the installed package", () => {
+  it("WHEN a user runs init, plan, apply, access, ansible-key, inventory, import --generate-construct and edits main.ts THEN each works from the installed package", () => {
     const tarball = pack();
     const app = path.join(work, "my-access");
     mkdirSync(app);
@@ -95,18 +95,28 @@ describe("GIVEN the packed tarball installed into an empty directory", () => {
     const script = JSON.parse(ok(run(app, path.join(app, "node_modules/.bin/oslogin-inventory"), ["--list"]), "oslogin-inventory --list"));
     expect(Object.keys(script._meta.hostvars)).toEqual(["web-1"]);
 
+    // The seeded members' profiles exist in the cloud and not in the stack: generated as constructs
+    // (the generator's renderer must be in the tarball).
+    expect(ok(oslogin("import", "--generate-construct", "imported.ts", "--organization", "bpfquickstartorg0001"), "oslogin import --generate-construct")).toBe(
+      'Wrote imported.ts: 2 constructs to import.\nCall importedOsLogin(this) in the stack, then "oslogin plan" shows them as "will be imported".\n',
+    );
+    expect(readFileSync(path.join(app, "imported.ts"), "utf8")).toContain('import { OrganizationmanagerOsLoginProfile } from "oslogin-kit";');
+
     // The edit is planned at once: plan runs main.ts itself, nothing to build first.
     const main = path.join(app, "main.ts");
     writeFileSync(
       main,
-      readFileSync(main, "utf8").replace(
-        "    web.grantLogin(alice);\n",
-        '    web.grantLogin(alice);\n    new OsLoginInstance(this, "db-1", { name: "db-1", subnetId: SUBNET_ID, imageId: IMAGE_ID, labels: { role: "db" } });\n',
-      ),
+      readFileSync(main, "utf8")
+        .replace('import type { Construct } from "constructs";\n', 'import type { Construct } from "constructs";\nimport { importedOsLogin } from "./imported.js";\n')
+        .replace(
+          "    web.grantLogin(alice);\n",
+          '    web.grantLogin(alice);\n    importedOsLogin(this);\n    new OsLoginInstance(this, "db-1", { name: "db-1", subnetId: SUBNET_ID, imageId: IMAGE_ID, labels: { role: "db" } });\n',
+        ),
     );
     const edited = ok(oslogin("plan"), "oslogin plan after the edit");
     expect(edited).toMatch(/# yandex_compute_instance\.db-1_vm_[0-9A-F]{8} will be created/);
-    expect(edited).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    expect(edited).toContain("# yandex_organizationmanager_os_login_profile.profile-alice will be imported (up to date)");
+    expect(edited).toContain("Plan: 2 to import, 1 to add, 0 to change, 0 to destroy.");
 
     // The programmatic API: the embedded cloud the CLI just used, through a CloudClient.
     writeFileSync(
