@@ -3,7 +3,8 @@
 // real terraform with our provider planning the same state on the same server (-parallelism=10, one
 // ReadResource per resource). Whole-process wall times; prints a markdown table with the goals.
 //   npx tsc -p . && npx tsx bench/realcloud/fleet.ts [--size N] [--latency 50ms] [--operations 0ms]
-//     [--engine-parallelism N] [--plans N] [--terraform-apply] [--engine-only]
+//     [--engine-parallelism N] [--engine-refresh-parallelism N] [--plans N] [--terraform-apply]
+//     [--engine-only] [--baseline-cli PATH]
 // --size 2000 is the issue's 10,001 resources. Terraform plans the state the engine's apply wrote
 // (cdktf's local backend: one state file both tools read), so its refresh reads the very objects the
 // engine's did. --terraform-apply also times terraform's own apply from empty on a second server
@@ -27,6 +28,14 @@ const size = Number(arg("size", "2000"));
 const latency = arg("latency", "50ms");
 const operations = arg("operations", "0ms");
 const engineParallelism = arg("engine-parallelism", "100");
+/** The engine's --refresh-parallelism (omitted: the refresh shares --parallelism's cap). */
+const engineRefreshParallelism = arg("engine-refresh-parallelism", "");
+/**
+ * Another build's CLI (e.g. main's dist/src/cli/main.js built in a temporary worktree): its no-op
+ * plans alternate with this build's on the same server and state, so a before/after pair sees the
+ * same load. It gets only --parallelism (an older build may not know --refresh-parallelism).
+ */
+const baselineCli = arg("baseline-cli", "");
 const plans = Number(arg("plans", "3"));
 const terraformApply = process.argv.includes("--terraform-apply");
 /** Only the engine's rows (e.g. to see what --operations costs its apply without waiting for terraform). */
@@ -75,12 +84,17 @@ async function main(): Promise<void> {
   // The engine through the SDK against the server (admin token and certificate read from the data dir).
   const data = path.join(work, "cloud");
   const server = await serve(data);
-  const engine = (args: string[], okExits?: number[]) =>
-    timed(process.execPath, [CLI, ...args, "--skip-synth", "--endpoint", server.grpcEndpoint, "--data-dir", data, "--parallelism", engineParallelism, "--no-color"], work, process.env, okExits);
+  const common = ["--skip-synth", "--endpoint", server.grpcEndpoint, "--data-dir", data, "--parallelism", engineParallelism, "--no-color"];
+  const refreshFlags = engineRefreshParallelism ? ["--refresh-parallelism", engineRefreshParallelism] : [];
+  const engine = (args: string[], okExits?: number[]) => timed(process.execPath, [CLI, ...args, ...common, ...refreshFlags], work, process.env, okExits);
   const engApply = await engine(["apply", "--auto-approve"]);
   // --detailed-exitcode: 0 only when nothing changed, so a plan that found drift fails the bench.
   const engPlans: number[] = [];
-  for (let i = 0; i < plans; i++) engPlans.push(await engine(["plan", "--detailed-exitcode"]));
+  const basePlans: number[] = [];
+  for (let i = 0; i < plans; i++) {
+    if (baselineCli) basePlans.push(await timed(process.execPath, [baselineCli, "plan", "--detailed-exitcode", ...common], work, process.env));
+    engPlans.push(await engine(["plan", "--detailed-exitcode"]));
+  }
   const engPlan = median(engPlans);
 
   // terraform + our provider on the same server and the same state: the provider block names it.
@@ -112,8 +126,9 @@ async function main(): Promise<void> {
     [
       `examples/fleet, FLEET_SIZE=${size}: ${resources} resources; one \`oslogin serve --realism ${realism}\` (every gRPC call answered ${latency} late); ${new Date().toISOString().slice(0, 16)} UTC, node ${process.version}, load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end; ${speed}.`,
       `Engine no-op plans (median of ${plans}): ${engPlans.map(s).join(", ")}.`,
+      ...(baselineCli ? [`Baseline ${baselineCli} no-op plans, alternating with them (--parallelism ${engineParallelism}): ${basePlans.map(s).join(", ")}; median ${s(median(basePlans))}.`] : []),
       "",
-      `| phase | terraform 1.11 + our provider (-parallelism=10) | \`oslogin\` engine (--parallelism ${engineParallelism}) | terraform / engine | goal |`,
+      `| phase | terraform 1.11 + our provider (-parallelism=10) | \`oslogin\` engine (--parallelism ${engineParallelism}${engineRefreshParallelism ? ` --refresh-parallelism ${engineRefreshParallelism}` : ""}) | terraform / engine | goal |`,
       "|---|---|---|---|---|",
       `| synth (examples/fleet, both tools read its output) | - | ${s(synthMs)} | | |`,
       `| apply from empty | ${tfApply === undefined ? "not run (--terraform-apply)" : s(tfApply)} | ${s(engApply)} | ${tfApply === undefined ? "" : `${(tfApply / engApply).toFixed(1)}x`} | engine <= 60 s: ${met(engApply <= 60_000)} |`,

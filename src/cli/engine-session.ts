@@ -26,6 +26,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   cloud: { value: true },
   "service-account-key-file": { value: true },
   parallelism: { value: true },
+  "refresh-parallelism": { value: true },
   "lock-timeout": { value: true },
   lock: {},
   json: {},
@@ -56,6 +57,9 @@ export const COMMON_HELP = `Common flags:
   --service-account-key-file F
                       the authorized key (JSON) to sign in with, for --cloud yandex
   --parallelism N     at most N cloud calls at once (default: 10)
+  --refresh-parallelism N
+                      at most N reads at once while refreshing (default: --parallelism);
+                      refresh waits on round trips, so a distant cloud rewards more
   --lock-timeout DUR  wait this long for the state lock, e.g. 30s, 2m (default: 0s)
   -lock=false         do not take the state lock (warns): dangerous if others might run
                       commands against the same state at the same time
@@ -181,6 +185,7 @@ export async function readStackState(base: SessionBase): Promise<State> {
 
 export async function openSession(args: ParsedArgs, hooks: (style: Style, json: boolean, events: boolean) => EngineHooks = () => ({}), needs: SessionNeeds = "config"): Promise<Session> {
   const parallelism = int(args, "parallelism", 10, 1, 1000);
+  const refreshParallelism = int(args, "refresh-parallelism", parallelism, 1, 1000);
   const lockTimeoutMs = parseDuration("lock-timeout", str(args, "lock-timeout"));
   const lock = trueFalse(args, "lock", true);
   const base = sessionBase(args, needs);
@@ -201,6 +206,7 @@ export async function openSession(args: ParsedArgs, hooks: (style: Style, json: 
     definitions: (type, kind) => findDefinition(type, kind),
     dataDir: base.dataDir,
     parallelism,
+    refreshParallelism,
     lock,
     lockTimeoutMs,
     hooks: hooks(base.style, base.json, base.events),

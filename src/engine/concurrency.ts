@@ -1,5 +1,6 @@
-// The engine's only concurrency tools: one limiter (the --parallelism cap shared by refresh and
-// apply) and retry with exponential backoff for the transient cloud codes.
+// The engine's only concurrency tools: the limiter (the --parallelism cap shared by refresh and
+// apply; --refresh-parallelism gives the refresh's reads one of their own) and retry with
+// exponential backoff for the transient cloud codes.
 import { isCloudError } from "../contract/errors.js";
 
 export class Limiter {

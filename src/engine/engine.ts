@@ -60,6 +60,8 @@ export interface RunResult {
 
 export class Engine {
   private readonly limiter: Limiter;
+  /** The refresh's reads: their own cap when refreshParallelism is set. */
+  private readonly readLimiter: Limiter;
   /** Aborted by interrupt(): no cloud operation starts after it. */
   private readonly stopping = new AbortController();
   /** The lock held right now (none with -lock=false), and the writer of the apply running under it (for abandon()). */
@@ -67,6 +69,7 @@ export class Engine {
 
   constructor(private readonly opts: EngineOptions) {
     this.limiter = new Limiter(opts.parallelism ?? 10);
+    this.readLimiter = opts.refreshParallelism ? new Limiter(opts.refreshParallelism) : this.limiter;
   }
 
   private get retry() {
@@ -220,6 +223,7 @@ export class Engine {
       variables: this.opts.variables ?? {},
       assignments: req.variables,
       limiter: this.limiter,
+      readLimiter: this.readLimiter,
       retry: this.retry,
       hooks: this.opts.hooks,
       replace: req.replace,

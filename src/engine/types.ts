@@ -150,6 +150,12 @@ export interface EngineOptions {
   hooks?: EngineHooks;
   /** The one concurrency cap for cloud calls in refresh and apply (default 10). */
   parallelism?: number;
+  /**
+   * The cap for the refresh's reads only (default: parallelism). Refresh against a distant cloud is
+   * bound by round trips, not by what a mutation costs the cloud, so it may go wider; each read still
+   * backs off on RESOURCE_EXHAUSTED and UNAVAILABLE like every engine call.
+   */
+  refreshParallelism?: number;
   /** false: never take the state lock (-lock=false); every locked operation warns that it did not. */
   lock?: boolean;
   /** How long to wait for the state lock (ms, default 0 = fail at once). */

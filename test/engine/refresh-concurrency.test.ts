@@ -1,7 +1,8 @@
 // Refresh lists a type's scopes side by side under the one parallelism cap: instance bindings have a
 // scope per VM, and listing them one after another made a fleet's refresh as slow as its VM count
 // times a round trip. A client that counts the ListAccessBindings calls in flight (each held for a
-// few milliseconds, as a network would) shows the cap is filled and never exceeded.
+// few milliseconds, as a network would) shows the cap is filled and never exceeded, and that
+// --refresh-parallelism gives the refresh's reads a cap of their own.
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessCloudClient } from "../../src/cloud/client/inprocess.js";
 import type { CloudModel } from "../../src/cloud/model/cloud-model.js";
@@ -69,6 +70,23 @@ describe("GIVEN a stack with a binding on each of 12 VMs", () => {
     expect(r.plan!.drift).toEqual([]);
     expect(counting.calls).toBe(VMS);
     expect(counting.maxInFlight).toBe(parallelism);
+    expect(counting.inFlight).toBe(0);
+  });
+
+  it("WHEN planned with --parallelism 2 and --refresh-parallelism 6 THEN the refresh lists 6 VMs' bindings at a time, not 2", async () => {
+    const dir = tempDir();
+    model = seededModel();
+    const outDir = writeStack(dir, vmStack());
+    const definitions = (t: string, k: "resource" | "data") => findDefinition(t, k);
+    const applied = await new Engine({ cloud: new InProcessCloudClient(model), definitions, dataDir: dir, parallelism: 2 }).run({ outDir, mode: "normal" });
+    expect(applied.diagnostics).toEqual([]);
+
+    const counting = new CountingClient(model);
+    const r = await new Engine({ cloud: counting, definitions, dataDir: dir, parallelism: 2, refreshParallelism: 6 }).plan({ outDir });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.plan!.changes.filter((c) => c.action !== "noop")).toEqual([]);
+    expect(counting.calls).toBe(VMS);
+    expect(counting.maxInFlight).toBe(6);
     expect(counting.inFlight).toBe(0);
   });
 });

@@ -33,6 +33,8 @@ export interface PlanInput {
   /** -var, -var-file and the variables files, in precedence order (after TF_VAR_, before `variables`). */
   assignments?: VariableAssignment[];
   limiter: Limiter;
+  /** The cap for the refresh's reads (--refresh-parallelism); default: `limiter`. */
+  readLimiter?: Limiter;
   retry: RetryPolicy;
   hooks?: EngineHooks;
   /** Addresses to mark tainted for this plan (plan -replace=ADDR). */
@@ -102,7 +104,7 @@ class Planner {
         state: this.targets ? targetedState(state, this.targets) : state,
         definitions: this.input.definitions,
         providers: this.providers,
-        limiter: this.input.limiter,
+        limiter: this.input.readLimiter ?? this.input.limiter,
         retry: this.input.retry,
         hooks: this.input.hooks,
       });
