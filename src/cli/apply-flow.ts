@@ -62,6 +62,16 @@ export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: A
   };
 }
 
+/**
+ * The last line after a signal. A signal that came while the last operation ran leaves nothing
+ * to do: saying "run again" then would send the operator after work that is not there.
+ */
+export function interruptedNote(applied: RunResult["applied"]): string {
+  const done = "The state holds everything that finished, and the lock is released.";
+  if (applied && applied.interrupted === 0 && applied.failed === 0 && applied.skipped === 0) return `${done} Every planned operation had finished: nothing is left to do.`;
+  return `${done} Run the command again to finish.`;
+}
+
 export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unknown, guard?: InterruptGuard): number {
   const failed = hasErrors(r.diagnostics);
   const cancelled = !failed && !r.applied && !!r.plan && hasChanges(r.plan);
@@ -71,7 +81,7 @@ export function finish(s: Session, r: RunResult, o: ApplyFlowOptions, rows?: unk
     printDiagnostics(r.diagnostics, s.style);
     // Said on stderr: after a broken pipe, stdout has no reader.
     if (r.applied) console.error(applySummary(r.applied, !!o.destroy, s.style));
-    console.error("The state holds everything that finished, and the lock is released. Run the command again to finish.");
+    console.error(interruptedNote(r.applied));
     return interrupted;
   }
   if (s.json) {
@@ -104,7 +114,7 @@ async function finishEvents(s: Session, r: RunResult, o: ApplyFlowOptions, guard
   for (const d of r.diagnostics) printEvent(diagnosticEvent(d));
   if (r.applied) printEvent(applySummaryEvent(r.applied, !!o.destroy, applySummary(r.applied, !!o.destroy, makeStyle(false))));
   if (interrupted !== undefined) {
-    console.error("The state holds everything that finished, and the lock is released. Run the command again to finish.");
+    console.error(interruptedNote(r.applied));
     return interrupted;
   }
   if (cancelled) printEvent(diagnosticEvent(errorAt(undefined, "Apply cancelled")));
