@@ -24,9 +24,11 @@ Exit codes: 0 success, 1 error, 2 usage error (see each command's --help for mor
 
 /** A failure the user can act on, printed the one way every command prints it (docs/cli.md). */
 function report(label: string, json: boolean, exitCode: number, message: string, diagnostics: CliError["diagnostics"] = [], events = false): number {
-  if (json) console.log(jsonFailure(label, exitCode, message, diagnostics));
+  // Both formats asked for (a usage error): stdout could be parsed as neither, so it stays empty.
+  const oneFormat = !(json && events);
+  if (json && oneFormat) console.log(jsonFailure(label, exitCode, message, diagnostics));
   // --json-events: the failure as diagnostic events too, so a reader of the stream sees why it ended.
-  if (events) for (const d of diagnostics.length ? diagnostics : [errorAt(undefined, message)]) printEvent(diagnosticEvent(d));
+  if (events && oneFormat) for (const d of diagnostics.length ? diagnostics : [errorAt(undefined, message)]) printEvent(diagnosticEvent(d));
   if (diagnostics.length) printDiagnostics(diagnostics, makeStyle(!json && process.stderr.isTTY === true && !process.env.NO_COLOR));
   else console.error(`oslogin ${label}: ${message}`);
   return exitCode;
