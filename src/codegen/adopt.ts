@@ -11,6 +11,12 @@ import { errorAt, type EngineDiagnostic } from "../engine/diagnostics.js";
 import { parseInstanceAddress, type State } from "../engine/state/state.js";
 import { readImportId, type ImportContext } from "../engine/plan/import-blocks.js";
 import type { ObjectValue } from "../resources/define.js";
+import { folderIamMember } from "../resources/folder-iam-member.js";
+import { organizationIamMember } from "../resources/organization-iam-member.js";
+import { osLoginProfile } from "../resources/os-login-profile.js";
+import { osLoginSettings } from "../resources/os-login-settings.js";
+import { serviceAccount } from "../resources/service-account.js";
+import { userSshKey } from "../resources/user-ssh-key.js";
 import type { StackConfig } from "../engine/config/config.js";
 import type { Expr } from "../engine/expr/ast.js";
 
@@ -37,12 +43,13 @@ export interface Adoption {
   diagnostics: EngineDiagnostic[];
 }
 
-const PROFILE = "yandex_organizationmanager_os_login_profile";
-const SSH_KEY = "yandex_organizationmanager_user_ssh_key";
-const SERVICE_ACCOUNT = "yandex_iam_service_account";
-const SETTINGS = "yandex_organizationmanager_os_login_settings";
-const ORG_BINDING = "yandex_organizationmanager_organization_iam_member";
-const FOLDER_BINDING = "yandex_resourcemanager_folder_iam_member";
+// The types' names from their one definition each.
+const PROFILE = osLoginProfile.type;
+const SSH_KEY = userSshKey.type;
+const SERVICE_ACCOUNT = serviceAccount.type;
+const SETTINGS = osLoginSettings.type;
+const ORG_BINDING = organizationIamMember.type;
+const FOLDER_BINDING = folderIamMember.type;
 const LOGIN_ROLES = [OS_LOGIN_ROLE, OS_ADMIN_LOGIN_ROLE];
 
 /** The provider a type's objects are read with: its default configuration ("yandex_..." -> "yandex"). */
