@@ -100,8 +100,8 @@ export interface CloudClient {
   // compute
   /**
    * True when listInstances with view FULL reads metadata in the same call (the cloud in process);
-   * otherwise a bulk refresh lists to see which instances exist and reads metadata, which the real
-   * API's List omits, with a Get per instance it manages (not per instance in the folder).
+   * otherwise a bulk refresh reads each instance it manages with a Get, since the real API's List
+   * omits metadata.
    */
   readonly listsInstanceMetadata?: boolean;
   createInstance(req: CreateInstanceRequest, opts?: CallOptions): Promise<Instance>;

@@ -394,16 +394,16 @@ export const computeInstance = defineResource({
     return vm && toState(vm, state);
   },
   async readMany(ctx, states) {
-    const list = (view: "BASIC" | "FULL") => (folderId: string) => listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view }));
-    if (ctx.cloud.listsInstanceMetadata) return refreshByListing(ctx, states, (s) => String(s.folder_id), list("FULL"), (s) => String(s.id), toState);
-    // The real API's List has no metadata (where enable-oslogin lives): list each folder to learn
-    // which VMs still exist, then Get (view FULL) only those of ours that do, side by side under
-    // the engine's cap. A VM deleted between the two calls is gone.
-    const listed = await refreshByListing(ctx, states, (s) => String(s.folder_id), list("BASIC"), (s) => String(s.id), (vm) => ({ id: vm.id }));
-    const ids = listed.flatMap((v) => (v ? [String(v.id)] : []));
-    const full = new Map((await eachScope(ctx, ids, (id) => orGone(ctx.cloud.getInstance(id, "FULL")))).flatMap((vm) => (vm ? [[vm.id, vm] as const] : [])));
-    return states.map((s) => {
-      const vm = full.get(String(s.id));
+    if (ctx.cloud.listsInstanceMetadata) {
+      const list = (folderId: string) => listAll((pageToken) => ctx.cloud.listInstances({ folderId, pageToken, pageSize: 1000, view: "FULL" }));
+      return refreshByListing(ctx, states, (s) => String(s.folder_id), list, (s) => String(s.id), toState);
+    }
+    // The real API's List has no metadata (where enable-oslogin lives), so each VM is read with a
+    // Get (view FULL), side by side under the engine's cap; NOT_FOUND means it is gone. No List
+    // first: it would only say which VMs exist, which the Gets say too, and listing a folder of
+    // thousands of VMs held every Get back by a round trip per page.
+    return eachScope(ctx, states, async (s) => {
+      const vm = await orGone(ctx.cloud.getInstance(String(s.id), "FULL"));
       return vm ? toState(vm, s) : null;
     });
   },

@@ -123,7 +123,7 @@ export async function refreshByListing<T extends { id: string }>(
  * (ctx.limit), else one at a time. A fleet has a scope per VM for instance bindings: one after
  * another, 2,000 VMs were 2,000 round trips in a row.
  */
-export async function eachScope<R>(ctx: ResourceContext, scopes: readonly string[], read: (scopeId: string) => Promise<R>): Promise<R[]> {
+export async function eachScope<S, R>(ctx: ResourceContext, scopes: readonly S[], read: (scope: S) => Promise<R>): Promise<R[]> {
   const { limit } = ctx;
   if (limit) return Promise.all(scopes.map((scope) => limit(() => read(scope))));
   const out: R[] = [];

@@ -178,4 +178,20 @@ describe("GIVEN a cloud that cannot answer", () => {
     expect([plan.code, plan.err, plan.out]).toEqual([1, `oslogin plan: ${line}\n`, ""]);
     expect(JSON.parse(json.out)).toEqual({ ok: false, command: "plan", exit_code: 1, error: line, diagnostics: [] });
   }, 60_000);
+
+  it("WHEN --endpoint is an IP address THEN stderr stays empty (no DEP0123 warning about the TLS server name)", async () => {
+    const dir = tempDir("oslogin-cli-ip-endpoint-");
+    const dataDir = path.join(dir, ".oslogin");
+    seededModel(dataDir).close();
+    const server = await startCloudServer({ dataDir, restPort: 0, grpcPort: 0 });
+    try {
+      writeStack(dir, profilesStack({ profiles: 1 }));
+      const plan = await oslogin(dir, "plan", "--endpoint", server.grpcEndpoint, "--no-color");
+      expect(server.grpcEndpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect([plan.code, plan.err]).toEqual([0, ""]);
+      expect(plan.out).toContain("Plan: 4 to add, 0 to change, 0 to destroy.");
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

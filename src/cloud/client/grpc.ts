@@ -1,16 +1,15 @@
-// CloudClient over gRPC through the official @yandex-cloud/nodejs-sdk: the SDK's generated clients
-// and client factory (int64-safe definitions from the shared catalog, so uids past 2^53 stay exact)
-// on channels this client makes, because the SDK's Session cannot renew a service account's token
+// CloudClient over gRPC with the official @yandex-cloud/nodejs-sdk's generated service definitions
+// (int64-safe copies from the shared catalog, so uids past 2^53 stay exact) and its endpoint map,
+// called straight through grpc-js (unary.ts says why not through the SDK's client factory) on
+// channels this client makes, because the SDK's Session cannot renew a service account's token
 // from a key without dialling the real IAM endpoint on its own. Each service goes to the one
 // endpoint given (`oslogin serve`, a gateway) or to its own host from the SDK's map (the real
 // cloud), over TLS trusting the given root or the system store. Mutations poll their Operation until
 // done and decode its Any response. Failures reject with CloudError carrying the same code name and
 // message as the in-process client, so callers cannot tell the two apart.
 import { readFileSync } from "node:fs";
-import { credentials } from "@grpc/grpc-js";
+import type { MethodDefinition } from "@grpc/grpc-js";
 import { getServiceClientEndpoint } from "@yandex-cloud/nodejs-sdk/dist/service-endpoints";
-import { clientFactory } from "@yandex-cloud/nodejs-sdk/dist/utils/client-factory";
-import { createChannel, Metadata, type Channel } from "nice-grpc";
 import { clientClass, SERVICES, type ServiceName } from "../api/grpc/catalog.js";
 import { deltaToSdk, accessBindingToSdk, accessBindingFromSdk, listAccessBindingsRequestToSdk } from "../api/grpc/mapping/access.js";
 import { pageFromSdk } from "../api/grpc/mapping/common.js";
@@ -59,6 +58,7 @@ import { tlsPaths } from "../tls.js";
 import { decodeRetryAfterMs, STATUS_DETAILS_KEY } from "../realism/retry-info.js";
 import { fixedToken, ServiceAccountTokenSource, type TokenExchange, type TokenSource } from "./iam-token-source.js";
 import { defaultTrustedRoots } from "./trust.js";
+import { UnaryCaller, UnaryFailure } from "./unary.js";
 import type {
   AccessBinding,
   AccessBindingDelta,
@@ -117,18 +117,16 @@ export interface GrpcCloudClientOptions {
 
 const CODE_NAMES = Object.fromEntries(Object.entries(GRPC_CODES).map(([name, code]) => [code, name])) as Record<number, GrpcCodeName>;
 
-/** A gRPC status (nice-grpc ClientError) as the CloudError it was on the server, with its RetryInfo. */
-function toCloudError(e: unknown, trailer?: { get(key: string): unknown }): CloudError {
+/** A gRPC status as the CloudError it was on the server, with its RetryInfo. */
+function toCloudError(e: unknown): CloudError {
   if (e instanceof CloudError) return e;
-  if (e && typeof e === "object") {
-    const err = e as { code?: unknown; details?: unknown };
-    if (typeof err.code === "number" && typeof err.details === "string") {
-      // grpc-js ends a failed connection's message with "Resolution note: " and nothing after it.
-      const out = new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details.replace(/\.? Resolution note: ?$/, ""));
-      const details = trailer?.get(STATUS_DETAILS_KEY);
-      out.retryAfterMs = decodeRetryAfterMs(details instanceof Uint8Array ? details : undefined);
-      return out;
-    }
+  if (e instanceof UnaryFailure) {
+    const err = e;
+    // grpc-js ends a failed connection's message with "Resolution note: " and nothing after it.
+    const out = new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details.replace(/\.? Resolution note: ?$/, ""));
+    const details = err.trailer(STATUS_DETAILS_KEY);
+    out.retryAfterMs = decodeRetryAfterMs(details instanceof Uint8Array ? details : undefined);
+    return out;
   }
   return new CloudError("UNKNOWN", `gRPC call failed: ${e instanceof Error ? e.message : String(e)}`);
 }
@@ -136,12 +134,8 @@ function toCloudError(e: unknown, trailer?: { get(key: string): unknown }): Clou
 /** Codes an OperationService.Get poll may meet and simply poll again after. */
 const POLL_AGAIN = new Set(["UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "ABORTED"]);
 
-/** Any SDK client method: the request and per-call options in, a message out. */
-type Rpc = (
-  request: unknown,
-  options?: { metadata?: Metadata; deadline?: number; onTrailer?: (trailer: Metadata) => void },
-) => Promise<unknown>;
-type SdkClient = Record<string, Rpc>;
+/** A service's methods by the SDK's names for them (get, list, listAccessBindings, ...). */
+type MethodTable = Record<string, MethodDefinition<unknown, unknown>>;
 
 interface SdkOperation {
   id: string;
@@ -160,15 +154,14 @@ const ACCESS_SERVICE: Record<ResourceKind, ServiceName> = {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class GrpcCloudClient implements CloudClient {
-  private readonly clients = new Map<ServiceName, SdkClient>();
-  private readonly channels = new Map<string, Channel>();
+  private readonly methods = new Map<ServiceName, MethodTable>();
+  private readonly caller: UnaryCaller;
   private readonly tokens: TokenSource;
-  private readonly roots: Buffer;
   private readonly operationTimeoutMs: number;
 
   constructor(private readonly opts: GrpcCloudClientOptions) {
     this.tokens = opts.tokens ?? fixedToken(opts.iamToken ?? "");
-    this.roots = opts.rootCertPem ? Buffer.from(opts.rootCertPem) : defaultTrustedRoots();
+    this.caller = new UnaryCaller(opts.rootCertPem ? Buffer.from(opts.rootCertPem) : defaultTrustedRoots());
     this.operationTimeoutMs = opts.operationTimeoutMs ?? 60_000;
   }
 
@@ -200,22 +193,11 @@ export class GrpcCloudClient implements CloudClient {
     return this.opts.endpoint ?? getServiceClientEndpoint(SERVICES[name].clientClass as never);
   }
 
-  private channel(endpoint: string): Channel {
-    let ch = this.channels.get(endpoint);
-    if (!ch) {
-      ch = createChannel(endpoint, credentials.createSsl(this.roots));
-      this.channels.set(endpoint, ch);
-    }
-    return ch;
-  }
-
-  private client(name: ServiceName): SdkClient {
-    let c = this.clients.get(name);
-    if (!c) {
-      c = clientFactory.create((clientClass(name) as unknown as { service: never }).service, this.channel(this.endpointOf(name))) as unknown as SdkClient;
-      this.clients.set(name, c);
-    }
-    return c;
+  /** The service's int64-safe method definitions from the shared catalog, built on first use. */
+  private methodsOf(name: ServiceName): MethodTable {
+    let m = this.methods.get(name);
+    if (!m) this.methods.set(name, (m = clientClass(name).service as unknown as MethodTable));
+    return m;
   }
 
   private async call(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<unknown> {
@@ -225,16 +207,10 @@ export class GrpcCloudClient implements CloudClient {
       // IamTokenService.Create is how a token is made: it is called without one.
       const headers: Record<string, string> = service === "iamToken" ? {} : { authorization: `Bearer ${await this.tokens.get()}` };
       if (opts?.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
-      let trailer: Metadata | undefined;
-      const options = {
-        deadline: this.opts.callTimeoutMs ?? 30_000,
-        metadata: Metadata(headers),
-        onTrailer: (t: Metadata) => (trailer = t),
-      };
       try {
-        return await this.client(service)[method](request, options);
+        return await this.caller.call(this.endpointOf(service), this.methodsOf(service)[method], request, headers, this.opts.callTimeoutMs ?? 30_000);
       } catch (e) {
-        const err = this.transportError(service, e) ?? toCloudError(e, trailer);
+        const err = this.transportError(service, e) ?? toCloudError(e);
         // A token the server no longer takes (expired early, revoked): renew once and try again.
         if (err.code === "UNAUTHENTICATED" && !renewed && this.opts.tokens && service !== "iamToken") {
           this.tokens.invalidate();
@@ -539,9 +515,7 @@ export class GrpcCloudClient implements CloudClient {
   }
 
   async close(): Promise<void> {
-    this.clients.clear();
-    for (const ch of this.channels.values()) ch.close();
-    this.channels.clear();
+    this.caller.close();
   }
 }
 
