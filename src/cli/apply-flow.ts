@@ -9,7 +9,7 @@ import { planEvents } from "./views/plan-events.js";
 import type { PlanRequest, RunResult } from "../engine/engine.js";
 import type { Plan } from "../engine/types.js";
 import { renderAccessText } from "../review/access-diff.js";
-import { accessRows } from "./access-context.js";
+import { accessRows, readAccessContextEarly, type EarlyAccessContext } from "./access-context.js";
 import type { Session } from "./engine-session.js";
 import { applySummary, EXIT, printDiagnostics } from "./engine-output.js";
 import { guardInterrupts, type InterruptGuard } from "./interrupts.js";
@@ -41,9 +41,9 @@ export interface ApplyFlowOptions {
 }
 
 /** Confirms a fresh plan: prints it, then asks on a terminal; without a terminal needs --auto-approve. */
-export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: Awaited<ReturnType<typeof accessRows>> }, signal?: AbortSignal) {
+export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: Awaited<ReturnType<typeof accessRows>> }, signal?: AbortSignal, early?: EarlyAccessContext) {
   return async (plan: Plan): Promise<boolean> => {
-    accessBox.rows = await accessRows(s.cloud, plan);
+    accessBox.rows = await accessRows(s.cloud, plan, false, early);
     if (s.events) for (const e of planEvents(plan)) printEvent(e);
     else if (!s.json) {
       console.log(renderPlan(plan, s.style));
@@ -135,7 +135,8 @@ export async function planAndApply(s: Session, req: PlanRequest, o: ApplyFlowOpt
   if (s.events && !o.autoApprove) throw new UsageError(`--json-events cannot ask for confirmation: pass --auto-approve${o.destroy ? "" : ", or apply a saved plan"}`);
   const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
   return guarded(s, async (guard) => {
-    const r = await s.engine.run(req, confirmer(s, o, box, guard.signal));
+    const early = readAccessContextEarly(s.cloud, s.organizations);
+    const r = await s.engine.run(req, confirmer(s, o, box, guard.signal, early));
     return finishRun(s, r, o, box.rows, guard);
   });
 }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { CloudClient } from "../contract/cloud-client.js";
 import { isCloudError } from "../contract/errors.js";
-import { listStacks } from "../engine/config/load.js";
+import { listStacks, readStackDocument } from "../engine/config/load.js";
 import { CliError } from "./errors.js";
 
 const shown = (dir: string) => path.relative(".", dir) || ".";
@@ -123,7 +123,9 @@ export function stackOrganizations(outDir: string, stack: string): string[] {
   const file = listStacks(outDir).stacks.find((s) => s.name === stack)?.file;
   if (!file) return [];
   try {
-    const j = JSON.parse(readFileSync(file, "utf8")) as { provider?: { yandex?: unknown } };
+    const read = readStackDocument(file);
+    if (read.error) return [];
+    const j = read.doc as { provider?: { yandex?: unknown } };
     const blocks = Array.isArray(j.provider?.yandex) ? j.provider.yandex : j.provider?.yandex ? [j.provider.yandex] : [];
     return blocks
       .map((b) => (typeof b === "object" && b !== null ? (b as { organization_id?: unknown }).organization_id : undefined))

@@ -76,6 +76,8 @@ export interface Session {
   /** --json-events (plan, apply, destroy, refresh): terraform-style JSON events, one per line. */
   events: boolean;
   style: Style;
+  /** The literal organization ids the stack's providers name (empty for state commands). */
+  organizations: string[];
   close(): Promise<void>;
 }
 
@@ -211,7 +213,7 @@ export async function openSession(args: ParsedArgs, hooks: (style: Style, json: 
     lockTimeoutMs,
     hooks: hooks(base.style, base.json, base.events),
   });
-  return { ...base, engine, cloud, close };
+  return { ...base, engine, cloud, organizations: orgs, close };
 }
 
 /** Where the stack's state is: its backend (cdktf's local file), else the data directory. */

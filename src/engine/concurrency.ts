@@ -9,8 +9,9 @@ export class Limiter {
 
   constructor(readonly max: number) {}
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
+  /** `first`: ahead of everything waiting (a chain of round trips that would otherwise end last). */
+  async run<T>(fn: () => Promise<T>, first = false): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => (first ? this.queue.unshift(r) : this.queue.push(r)));
     this.active++;
     try {
       return await fn();

@@ -98,9 +98,10 @@ export interface ResourceContext {
   /**
    * Runs one of the independent calls a bulk read makes (readMany: one List per scope) under the
    * engine's parallelism cap, retried like every engine call. Without it (terraform's provider) a
-   * bulk read makes its calls one after another.
+   * bulk read makes its calls one after another. `first` puts the call ahead of those waiting: for a
+   * listing that may take several pages in a row, which would otherwise start last and end last.
    */
-  limit?: <T>(call: () => Promise<T>) => Promise<T>;
+  limit?: <T>(call: () => Promise<T>, first?: boolean) => Promise<T>;
 }
 
 export interface ImportSpec {

@@ -87,10 +87,12 @@ export function defineIamMember(spec: IamMemberSpec): ResourceDefinition {
       return found(await bindingsOf(ctx, String(state[scope])), state);
     },
     async readMany(ctx, states) {
-      const scopes = [...groupBy(states, (s) => String(s[scope])).keys()];
-      const bindings = await eachScope(ctx, scopes, (id) => bindingsOf(ctx, id));
-      const byScope = new Map(scopes.map((id, i) => [id, bindings[i]]));
-      return states.map((s) => found(byScope.get(String(s[scope])) ?? null, s));
+      const statesByScope = groupBy(states, (s) => String(s[scope]));
+      const scopes = [...statesByScope.keys()];
+      // A scope with many of the bindings (an organization's) may list page after page: it goes first.
+      const bindings = await eachScope(ctx, scopes, (id) => bindingsOf(ctx, id), (id) => statesByScope.get(id)!.length > 1);
+      const bindingsByScope = new Map(scopes.map((id, i) => [id, bindings[i]]));
+      return states.map((s) => found(bindingsByScope.get(String(s[scope])) ?? null, s));
     },
     cloudKey(v) {
       const [scopeId, role, member] = [v[scope], v.role, v.member];

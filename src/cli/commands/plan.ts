@@ -3,7 +3,7 @@
 import path from "node:path";
 import { bool, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { accessRows } from "../access-context.js";
+import { accessRows, readAccessContextEarly } from "../access-context.js";
 import { diagnosticsError } from "../errors.js";
 import { printJsonResult } from "../views/json.js";
 import { COMMON_FLAGS, COMMON_HELP, JSON_EVENTS_FLAG, JSON_EVENTS_HELP, openSession } from "../engine-session.js";
@@ -75,6 +75,7 @@ const command: Command = {
     await synthFirst(args);
     const s = await openSession(args, (st, json, events) => (review ? {} : progressHooks(st, json, events)));
     try {
+      const early = readAccessContextEarly(s.cloud, s.organizations);
       const r = await s.engine.plan({
         outDir: s.outDir,
         stack: s.stack,
@@ -85,7 +86,7 @@ const command: Command = {
       if (s.events) for (const d of r.diagnostics) printEvent(diagnosticEvent(d));
       else printDiagnostics(r.diagnostics, s.style);
       const plan = r.plan;
-      const rows = await accessRows(s.cloud, plan);
+      const rows = await accessRows(s.cloud, plan, false, early);
       const out = str(args, "out");
       if (out) await writePlanFile(path.resolve(out), plan);
       if (review) {

@@ -96,7 +96,7 @@ const command: Command = {
         parallelism: int(args, "parallelism", 10, 1, 1000),
         hooks: progressHooks(style, json),
       });
-      const session: Session = { engine, cloud, dataDir, outDir, stack: "quickstart", json, events: false, style, close: async () => {} };
+      const session: Session = { engine, cloud, dataDir, outDir, stack: "quickstart", json, events: false, style, organizations: [], close: async () => {} };
       const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
       const r = await engine.run({ outDir, stack: "quickstart" }, confirmer(session, { command: "quickstart", autoApprove: true }, box));
       // With --json the one document is the quickstart's own, below; finish() prints failures.

@@ -1,86 +1,245 @@
-// One unary gRPC call on grpc-js, with the SDK's generated method definitions (their protobuf codecs
-// and paths) and nothing in between. The SDK's own client factory wraps every call in three
-// async-generator middlewares (a retry that GrpcCloudClient's callers already do, with retry
-// information the middleware ignores; error metadata; a deadline grpc-js has natively): at about 4,000
-// calls per 10k-resource refresh that wrapping was a third of the client's CPU (bench/realcloud).
-import { isIP } from "node:net";
-import { Client, credentials, Metadata, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
+// Unary gRPC calls made directly on node:http2, with the SDK's generated method definitions (their
+// protobuf codecs and paths). Why not through a general gRPC library: a 10k-resource refresh makes
+// about 4,000 calls, and per call the SDK's client factory (three async-generator middlewares over
+// nice-grpc) and grpc-js's own layers (interceptors, load balancing, subchannels) cost about twice
+// the CPU of the HTTP/2 exchange itself; the refresh was bound by that CPU (bench/realcloud/fleet.ts).
+// A unary call is a small, fixed protocol: one HEADERS + DATA frame out; HEADERS, one
+// length-prefixed message and trailers (grpc-status, grpc-message, grpc-status-details-bin) back.
+// docs/real-cloud.md lists what this transport does and does not do (no compression, no
+// client-side load balancing; HTTP CONNECT proxies from grpc_proxy / https_proxy / http_proxy).
+import http from "node:http";
+import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
+import type { Socket } from "node:net";
+import tls from "node:tls";
+import type { MethodDefinition } from "@grpc/grpc-js";
+import { proxyFor } from "./proxy.js";
+
+/** gRPC status codes this transport produces itself (the server's come from its trailers). */
+const CODE = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16, PERMISSION_DENIED: 7 } as const;
 
 /** What a failed call carries: the status, its message and the trailers (RetryInfo lives there). */
 export class UnaryFailure extends Error {
-  readonly code: number;
-  readonly details: string;
-  private readonly trailers?: Metadata;
-
-  constructor(err: ServiceError) {
-    super(err.message);
-    this.code = err.code;
-    // A deadline grpc-js enforced itself reads "Deadline exceeded after 0.299s,name resolution:
-    // 0.003s,Waiting for LB pick": its internal timings mean nothing to a user.
-    this.details = err.details.replace(/^(Deadline exceeded) after \d.*$/s, "$1");
-    this.trailers = err.metadata;
+  constructor(
+    readonly code: number,
+    readonly details: string,
+    private readonly trailers: IncomingHttpHeaders = {},
+  ) {
+    super(`${code} ${details}`);
   }
 
-  /** The first value of a trailer, or undefined. */
+  /** A trailer's value; a `-bin` trailer decoded from base64. */
   trailer(key: string): string | Buffer | undefined {
-    return this.trailers?.get(key)[0];
+    const v = this.trailers[key];
+    const s = Array.isArray(v) ? v[0] : v;
+    if (s === undefined) return undefined;
+    return key.endsWith("-bin") ? Buffer.from(s, "base64") : s;
   }
 }
 
+/** HTTP statuses a proxy or balancer may answer instead of gRPC, as the gRPC spec maps them. */
+function codeForHttpStatus(status: number): number {
+  if (status === 400) return CODE.INTERNAL;
+  if (status === 401) return CODE.UNAUTHENTICATED;
+  if (status === 403) return CODE.PERMISSION_DENIED;
+  if (status === 404) return CODE.UNIMPLEMENTED;
+  if (status === 429 || status === 502 || status === 503 || status === 504) return CODE.UNAVAILABLE;
+  return CODE.UNKNOWN;
+}
+
+/** grpc-message is percent-encoded (RFC 3986 style) on the wire. */
+function decodeMessage(v: string | string[] | undefined): string {
+  const s = Array.isArray(v) ? v[0] : (v ?? "");
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const USER_AGENT = "oslogin-kit (node http2 unary)";
+
 export class UnaryCaller {
-  private readonly clients = new Map<string, Client>();
+  /** One HTTP/2 connection per endpoint, made on first use and again after it closes. */
+  private readonly sessions = new Map<string, Promise<ClientHttp2Session>>();
 
   constructor(private readonly roots: Buffer) {}
 
   /** Calls `method` at `endpoint`; rejects with a UnaryFailure for any gRPC status but OK. */
-  call<Req, Res>(endpoint: string, method: MethodDefinition<Req, Res>, request: Req, headers: Record<string, string>, timeoutMs: number): Promise<Res> {
-    const metadata = new Metadata();
-    for (const key in headers) metadata.set(key, headers[key]);
-    return new Promise((resolve, reject) => {
-      this.client(endpoint).makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline: Date.now() + timeoutMs }, (err, res) =>
-        err ? reject(new UnaryFailure(err)) : resolve(res as Res),
-      );
-    });
+  async call<Req, Res>(endpoint: string, method: MethodDefinition<Req, Res>, request: Req, headers: Record<string, string>, timeoutMs: number): Promise<Res> {
+    const deadline = Date.now() + timeoutMs;
+    const message = method.requestSerialize(request);
+    let session: ClientHttp2Session;
+    try {
+      session = await withDeadline(this.session(endpoint), deadline);
+    } catch (e) {
+      throw e instanceof UnaryFailure ? e : new UnaryFailure(CODE.UNAVAILABLE, `No connection established. Last error: ${(e as Error).message}`);
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded");
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request({
+        ":method": "POST",
+        ":path": method.path,
+        "content-type": "application/grpc",
+        te: "trailers",
+        "grpc-timeout": `${left}m`,
+        "user-agent": USER_AGENT,
+        ...headers,
+      });
+    } catch (e) {
+      // The connection closed or went away (GOAWAY) since it was handed out: the call never left.
+      throw new UnaryFailure(CODE.UNAVAILABLE, `Connection closed: ${(e as Error).message}`);
+    }
+    const body = Buffer.allocUnsafe(5 + message.length);
+    body[0] = 0; // not compressed
+    body.writeUInt32BE(message.length, 1);
+    message.copy(body, 5);
+    stream.end(body);
+    const reply = await exchange(stream, left);
+    return method.responseDeserialize(reply);
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    for (const s of this.sessions.values()) void s.then((x) => x.close(), () => undefined);
+    this.sessions.clear();
   }
 
-  /** One client (one channel, one HTTP/2 connection) per endpoint, made on first use. */
-  private client(endpoint: string): Client {
-    let c = this.clients.get(endpoint);
-    if (!c) {
-      if (isIP(hostOf(endpoint))) quietIpServerNameWarning();
-      this.clients.set(endpoint, (c = new Client(endpoint, credentials.createSsl(this.roots))));
+  private session(endpoint: string): Promise<ClientHttp2Session> {
+    let s = this.sessions.get(endpoint);
+    if (!s) {
+      s = connect(endpoint, this.roots);
+      this.sessions.set(endpoint, s);
+      const forget = () => {
+        if (this.sessions.get(endpoint) === s) this.sessions.delete(endpoint);
+      };
+      s.then((session) => {
+        // A closed or refused connection is not reused: the next call dials again.
+        session.once("close", forget);
+        session.once("goaway", forget);
+        session.on("error", forget);
+      }, forget);
     }
-    return c;
+    return s;
   }
 }
 
-/** "127.0.0.1:443" -> "127.0.0.1", "[::1]:443" -> "::1", "api.example:443" -> "api.example". */
-function hostOf(endpoint: string): string {
-  const bracketed = /^\[([^\]]+)\]/.exec(endpoint);
-  return bracketed ? bracketed[1] : endpoint.replace(/:\d+$/, "");
+/** Dials `host:port` over TLS (ALPN h2), through an HTTP CONNECT proxy when the environment names one. */
+async function connect(endpoint: string, roots: Buffer): Promise<ClientHttp2Session> {
+  const authority = `https://${endpoint}`;
+  const { hostname, port } = new URL(authority);
+  const host = hostname.replace(/^\[|\]$/g, "");
+  const proxy = proxyFor(host);
+  const tunnel = proxy ? await connectThrough(proxy, host, Number(port || 443)) : undefined;
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(authority, {
+      ca: roots,
+      settings: { enablePush: false },
+      ...(tunnel && { createConnection: () => tls.connect({ socket: tunnel, ca: roots, ALPNProtocols: ["h2"], ...(isName(host) && { servername: host }), host }) }),
+    });
+    const fail = (e: Error) => {
+      session.destroy();
+      reject(e);
+    };
+    session.once("error", fail);
+    session.once("connect", () => {
+      session.off("error", fail);
+      // Errors after connecting reach the streams; this keeps them from being uncaught.
+      session.on("error", () => undefined);
+      // An idle connection must not keep a finished command alive.
+      session.unref();
+      resolve(session);
+    });
+  });
 }
 
-let ipWarningQuieted = false;
+const isName = (host: string) => !/^[\d.]+$/.test(host) && !host.includes(":");
 
-/**
- * grpc-js names the endpoint's host as the TLS server name even when it is an IP address (the
- * certificate is still checked against that IP), and Node then prints DEP0123 on stderr: a warning
- * about grpc-js that a user of `--endpoint 127.0.0.1:PORT` can do nothing about. Only that one
- * warning is dropped; every other one still prints.
- */
-function quietIpServerNameWarning(): void {
-  if (ipWarningQuieted) return;
-  ipWarningQuieted = true;
-  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  process.emitWarning = ((...args: unknown[]) => {
-    const [, typeOrOptions, code] = args;
-    const warningCode = typeof typeOrOptions === "object" && typeOrOptions !== null ? (typeOrOptions as { code?: string }).code : code;
-    if (warningCode === "DEP0123") return;
-    emit(...args);
-  }) as typeof process.emitWarning;
+/** A socket to host:port through an HTTP proxy's CONNECT. */
+function connectThrough(proxy: URL, host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const target = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const auth = proxy.username ? { "proxy-authorization": `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString("base64")}` } : {};
+    const req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), method: "CONNECT", path: target, headers: { host: target, ...auth } });
+    req.once("connect", (res, socket) => {
+      if (res.statusCode === 200) resolve(socket);
+      else {
+        socket.destroy();
+        reject(new Error(`the proxy ${proxy.host} answered CONNECT ${target} with HTTP ${res.statusCode}`));
+      }
+    });
+    req.once("error", (e) => reject(new Error(`the proxy ${proxy.host}: ${e.message}`)));
+    req.end();
+  });
+}
+
+/** Reads one unary reply: the message bytes, or a UnaryFailure from the status, a reset or the deadline. */
+function exchange(stream: ClientHttp2Stream, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let httpStatus = 0;
+    let headers: IncomingHttpHeaders = {};
+    let trailers: IncomingHttpHeaders = {};
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
+    const timer = setTimeout(() => {
+      finish(() => reject(new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded")));
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }, timeoutMs);
+    stream.on("response", (h) => {
+      headers = h;
+      httpStatus = Number(h[":status"]);
+    });
+    stream.on("data", (d: Buffer) => chunks.push(d));
+    stream.on("trailers", (t: IncomingHttpHeaders) => (trailers = t));
+    // A reset (REFUSED_STREAM after the server's limit, a connection that went away) or a socket
+    // error: the call may not have reached the method, and UNAVAILABLE is what callers retry.
+    stream.on("error", (e: Error) => finish(() => reject(new UnaryFailure(CODE.UNAVAILABLE, e.message))));
+    stream.on("close", () => {
+      // A stream reset before any status (REFUSED_STREAM, a connection that went away) never reached
+      // the method: UNAVAILABLE, which callers retry.
+      if (!httpStatus) finish(() => reject(new UnaryFailure(CODE.UNAVAILABLE, `Stream closed before a response (HTTP/2 code ${stream.rstCode})`)));
+      else finish(() => settle(httpStatus, headers, trailers, chunks, resolve, reject));
+    });
+  });
+}
+
+function settle(httpStatus: number, headers: IncomingHttpHeaders, trailers: IncomingHttpHeaders, chunks: Buffer[], resolve: (b: Buffer) => void, reject: (e: UnaryFailure) => void): void {
+  // A "trailers-only" reply (most errors) carries the status in its headers.
+  const statusFrom = trailers["grpc-status"] !== undefined ? trailers : headers;
+  const grpcStatus = statusFrom["grpc-status"];
+  if (grpcStatus === undefined) {
+    if (httpStatus !== 200) return reject(new UnaryFailure(codeForHttpStatus(httpStatus), `Received HTTP status code ${httpStatus}`));
+    return reject(new UnaryFailure(CODE.UNKNOWN, "The server ended the call without a gRPC status"));
+  }
+  const code = Number(grpcStatus);
+  if (code !== 0) return reject(new UnaryFailure(code, decodeMessage(statusFrom["grpc-message"]), statusFrom));
+  const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  if (body.length < 5) return reject(new UnaryFailure(CODE.INTERNAL, "The server answered OK without a message"));
+  if (body[0] !== 0) return reject(new UnaryFailure(CODE.INTERNAL, "The server sent a compressed message, which was not asked for"));
+  const length = body.readUInt32BE(1);
+  if (body.length !== 5 + length) return reject(new UnaryFailure(CODE.INTERNAL, `A unary reply must be one message: got ${body.length - 5} bytes for a ${length}-byte message`));
+  resolve(body.subarray(5));
+}
+
+/** The connection, or DEADLINE_EXCEEDED when the call's deadline passes first. */
+function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded")), Math.max(0, deadline - Date.now()));
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }

@@ -98,7 +98,7 @@ export async function refresh(input: RefreshInput): Promise<RefreshResult> {
     if (g.def.readMany) {
       // Not one limiter task: each of its calls (one List per scope) is, so a type with a scope per
       // object (bindings per VM) lists its scopes side by side, within the same cap.
-      const limit = <T>(call: () => Promise<T>) => limiter.run(() => withRetry(call, input.retry, retry(g.def.type)));
+      const limit = <T>(call: () => Promise<T>, first?: boolean) => limiter.run(() => withRetry(call, input.retry, retry(g.def.type)), first);
       const ctx = { cloud: input.cloud, provider, limit };
       tasks.push(
         g.def
