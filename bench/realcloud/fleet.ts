@@ -32,8 +32,8 @@ const engineParallelism = arg("engine-parallelism", "100");
 const engineRefreshParallelism = arg("engine-refresh-parallelism", "");
 /**
  * Another build's CLI (e.g. main's dist/src/cli/main.js built in a temporary worktree): its no-op
- * plans alternate with this build's on the same server and state, so a before/after pair sees the
- * same load. It gets only --parallelism (an older build may not know --refresh-parallelism).
+ * plans alternate with this build's on the same server and state, with the same flags, so a
+ * before/after pair sees the same load.
  */
 const baselineCli = arg("baseline-cli", "");
 const plans = Number(arg("plans", "3"));
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const engPlans: number[] = [];
   const basePlans: number[] = [];
   for (let i = 0; i < plans; i++) {
-    if (baselineCli) basePlans.push(await timed(process.execPath, [baselineCli, "plan", "--detailed-exitcode", ...common], work, process.env));
+    if (baselineCli) basePlans.push(await timed(process.execPath, [baselineCli, "plan", "--detailed-exitcode", ...common, ...refreshFlags], work, process.env));
     engPlans.push(await engine(["plan", "--detailed-exitcode"]));
   }
   const engPlan = median(engPlans);
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     [
       `examples/fleet, FLEET_SIZE=${size}: ${resources} resources; one \`oslogin serve --realism ${realism}\` (every gRPC call answered ${latency} late); ${new Date().toISOString().slice(0, 16)} UTC, node ${process.version}, load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end; ${speed}.`,
       `Engine no-op plans (median of ${plans}): ${engPlans.map(s).join(", ")}.`,
-      ...(baselineCli ? [`Baseline ${baselineCli} no-op plans, alternating with them (--parallelism ${engineParallelism}): ${basePlans.map(s).join(", ")}; median ${s(median(basePlans))}.`] : []),
+      ...(baselineCli ? [`Baseline ${baselineCli} no-op plans, alternating with them (same flags): ${basePlans.map(s).join(", ")}; median ${s(median(basePlans))}.`] : []),
       "",
       `| phase | terraform 1.11 + our provider (-parallelism=10) | \`oslogin\` engine (--parallelism ${engineParallelism}${engineRefreshParallelism ? ` --refresh-parallelism ${engineRefreshParallelism}` : ""}) | terraform / engine | goal |`,
       "|---|---|---|---|---|",
