@@ -194,6 +194,12 @@ describe("proxyFor (grpc-js's environment rules)", () => {
     expect(proxyFor("notyandex.net", { https_proxy: "http://p:1", no_proxy: "yandex.net" })!.host).toBe("p:1");
     expect(proxyFor("x", { https_proxy: "http://p:1", no_proxy: "*" })).toBeUndefined();
     expect(proxyFor("x", { https_proxy: "http://p:1", no_proxy: "x", no_grpc_proxy: "y" })!.host).toBe("p:1");
-    expect(() => proxyFor("x", { https_proxy: "https://p:1" })).toThrow("the proxy https://p:1/ (grpc_proxy / https_proxy / http_proxy) must be an http:// URL: gRPC tunnels through it with CONNECT");
+    const warnings: string[] = [];
+    expect(proxyFor("x", { https_proxy: "https://p:1" }, (w) => warnings.push(w))).toBeUndefined();
+    expect(proxyFor("x", { grpc_proxy: "http://[bad" }, (w) => warnings.push(w))).toBeUndefined();
+    expect(warnings).toEqual([
+      "https_proxy https://p:1/ is not an http:// proxy (gRPC tunnels through one with CONNECT): connecting to the cloud directly",
+      'grpc_proxy "http://[bad" is not a URL: connecting to the cloud directly',
+    ]);
   });
 });
