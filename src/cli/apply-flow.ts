@@ -1,7 +1,7 @@
 // The flow apply, destroy and refresh share: plan under the lock, show it, ask (unless
 // --auto-approve or not needed), apply, print the summary and the access changes.
 import { createInterface } from "node:readline/promises";
-import { errorAt, hasErrors } from "../engine/diagnostics.js";
+import { errorAt, hasErrors, type EngineDiagnostic } from "../engine/diagnostics.js";
 import { UsageError } from "./args.js";
 import { makeStyle } from "./render/style.js";
 import { applySummaryEvent, diagnosticEvent, outputsEvent, printEvent } from "./views/ui-events.js";
@@ -40,9 +40,21 @@ export interface ApplyFlowOptions {
   destroy?: boolean;
 }
 
+/** What the confirmer leaves for the end of the run: the access rows, and the warnings it already printed. */
+export interface ConfirmBox {
+  rows?: Awaited<ReturnType<typeof accessRows>>;
+  shown?: readonly EngineDiagnostic[];
+}
+
+/** The run's result without the diagnostics the confirmer printed with the plan. */
+export function notShownAgain(r: RunResult, box: ConfirmBox): RunResult {
+  const shown = new Set(box.shown ?? []);
+  return shown.size ? { ...r, diagnostics: r.diagnostics.filter((d) => !shown.has(d)) } : r;
+}
+
 /** Confirms a fresh plan: prints it, then asks on a terminal; without a terminal needs --auto-approve. */
-export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: Awaited<ReturnType<typeof accessRows>> }, signal?: AbortSignal, early?: EarlyAccessContext) {
-  return async (plan: Plan): Promise<boolean> => {
+export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: ConfirmBox, signal?: AbortSignal, early?: EarlyAccessContext) {
+  return async (plan: Plan, warnings: readonly EngineDiagnostic[]): Promise<boolean> => {
     accessBox.rows = await accessRows(s.cloud, plan, false, early);
     if (s.events) for (const e of planEvents(plan)) printEvent(e);
     else if (!s.json) {
@@ -50,6 +62,10 @@ export function confirmer(s: Session, o: ApplyFlowOptions, accessBox: { rows?: A
       console.log("");
       console.log(renderAccessText(accessBox.rows, s.style));
       console.log("");
+      // The plan's warnings ("Resource targeting is in effect") before the question, not after the
+      // answer: they are part of what is being agreed to.
+      printDiagnostics(warnings, s.style);
+      accessBox.shown = warnings;
     }
     // Nothing to do: apply only to record drift (terraform's "objects have changed outside").
     if (!hasChanges(plan) && plan.mode !== "refresh-only") return plan.drift.length > 0;
@@ -133,11 +149,11 @@ export async function finishRun(s: Session, r: RunResult, o: ApplyFlowOptions, r
 export async function planAndApply(s: Session, req: PlanRequest, o: ApplyFlowOptions): Promise<number> {
   // Events own stdout: there is no prompt to show (terraform asks for -auto-approve with -json too).
   if (s.events && !o.autoApprove) throw new UsageError(`--json-events cannot ask for confirmation: pass --auto-approve${o.destroy ? "" : ", or apply a saved plan"}`);
-  const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
+  const box: ConfirmBox = {};
   return guarded(s, async (guard) => {
     const early = readAccessContextEarly(s.cloud, s.organizations);
     const r = await s.engine.run(req, confirmer(s, o, box, guard.signal, early));
-    return finishRun(s, r, o, box.rows, guard);
+    return finishRun(s, notShownAgain(r, box), o, box.rows, guard);
   });
 }
 

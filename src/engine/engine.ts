@@ -255,9 +255,10 @@ export class Engine {
 
   /**
    * plan then apply under one lock (apply without a plan file, destroy, refresh). `confirm` sees
-   * the plan and may decline; without it the plan is applied when it has no errors.
+   * the plan and its warnings (to show them before asking, as terraform does) and may decline;
+   * without it the plan is applied when it has no errors.
    */
-  async run(req: PlanRequest, confirm?: (plan: Plan) => Promise<boolean>): Promise<RunResult> {
+  async run(req: PlanRequest, confirm?: (plan: Plan, warnings: readonly EngineDiagnostic[]) => Promise<boolean>): Promise<RunResult> {
     const { config, backend, diagnostics } = this.load(req);
     if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
     return this.locked(backend, "OperationTypeApply", async (): Promise<RunResult> => {
@@ -266,7 +267,7 @@ export class Engine {
       const r = await this.planWith(config, s.state, req);
       if (!r.plan || hasErrors(r.diagnostics)) return { diagnostics: [...diagnostics, ...r.diagnostics] };
       if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
-      if (confirm && !(await confirm(r.plan))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
+      if (confirm && !(await confirm(r.plan, [...diagnostics, ...r.diagnostics]))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
       if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
       const a = await this.applyLocked(config, backend, s.state, r.plan);
       return { plan: r.plan, applied: a.counts, diagnostics: [...diagnostics, ...r.diagnostics, ...a.diagnostics] };

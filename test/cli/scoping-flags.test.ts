@@ -130,3 +130,32 @@ describe("GIVEN an applied stack of settings, two profiles, Bob's binding and a 
     ]);
   }, 90_000);
 });
+
+describe("GIVEN the applied stack and a terminal (script(1) gives the CLI a pty)", () => {
+  it("WHEN apply -target is answered 'no' THEN the targeting warning is shown with the plan, before the question, and not again after", async () => {
+    const cmd = [process.execPath, "--import", import.meta.resolve("tsx"), main, "apply", `-target=${BOB}`, `-replace=${BOB}`, "-lock-timeout=60s"]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      // util-linux's script: the command runs on a pseudo-terminal, stdout and stderr both go to it.
+      const p = spawn("script", ["-qec", cmd, "/dev/null"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+      let out = "";
+      let answered = false;
+      p.stdout.on("data", (b) => {
+        out += b;
+        if (!answered && out.includes("Enter a value:")) {
+          answered = true;
+          p.stdin.write("no\n");
+        }
+      });
+      p.on("error", (e) => reject(new Error(`script(1) from util-linux is needed: ${e.message}`)));
+      p.on("close", (code) => resolve({ code, out: out.replace(/\r\n/g, "\n") }));
+    });
+    const warning = r.out.indexOf("Warning: Resource targeting is in effect");
+    const question = r.out.indexOf("Do you want to perform these actions?");
+    expect([r.code, warning > r.out.indexOf("Plan: 1 to add, 0 to change, 1 to destroy."), warning < question]).toEqual([1, true, true]);
+    expect(r.out.split("Resource targeting is in effect")).toHaveLength(2);
+    // After the answer (readline's echo of "no" carries cursor codes): only the cancellation.
+    expect(r.out.slice(question).split("\n").slice(-2)).toEqual(["Apply cancelled.", ""]);
+  }, 90_000);
+});

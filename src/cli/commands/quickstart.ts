@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bool, int, parseArgs, str, UsageError } from "../args.js";
 import type { Command } from "../command.js";
-import { currentAccessRows, type accessRows } from "../access-context.js";
-import { confirmer, finish } from "../apply-flow.js";
+import { currentAccessRows } from "../access-context.js";
+import { confirmer, finish, notShownAgain, type ConfirmBox } from "../apply-flow.js";
 import { DEFAULT_DATA_DIR, DEFAULT_OUT_DIR, type Session } from "../engine-session.js";
 import { EXIT, progressHooks } from "../engine-output.js";
 import { makeStyle } from "../render/style.js";
@@ -97,11 +97,11 @@ const command: Command = {
         hooks: progressHooks(style, json),
       });
       const session: Session = { engine, cloud, dataDir, outDir, stack: "quickstart", json, events: false, style, organizations: [], close: async () => {} };
-      const box: { rows?: Awaited<ReturnType<typeof accessRows>> } = {};
+      const box: ConfirmBox = {};
       const r = await engine.run({ outDir, stack: "quickstart" }, confirmer(session, { command: "quickstart", autoApprove: true }, box));
       // With --json the one document is the quickstart's own, below; finish() prints failures.
       if (!json || hasErrors(r.diagnostics)) {
-        const code = finish(session, r, { command: "quickstart", autoApprove: true }, box.rows);
+        const code = finish(session, notShownAgain(r, box), { command: "quickstart", autoApprove: true }, box.rows);
         if (code !== EXIT.OK) return code;
       }
 
