@@ -3,7 +3,7 @@
 // terraform writes it (-refresh=false, -lock=false), anything else a usage error.
 import { describe, expect, it } from "vitest";
 import { parseArgs, trueFalse, UsageError } from "../../src/cli/args.js";
-import { COMMON_FLAGS } from "../../src/cli/engine-session.js";
+import { COMMON_FLAGS, parallelismCaps } from "../../src/cli/engine-session.js";
 import { planOptionFlags } from "../../src/cli/plan-options.js";
 
 const spec = { ...COMMON_FLAGS, ...planOptionFlags({ replace: true, refresh: true }) };
@@ -30,5 +30,23 @@ describe("GIVEN the flags plan takes", () => {
 
   it("WHEN a switch gets a value that is not true or false THEN it is a usage error naming the flag", () => {
     expect(() => parseArgs(["-lock=maybe"], spec)).toThrow(new UsageError('flag -lock takes no value, or =true / =false, got "maybe"'));
+  });
+});
+
+describe("GIVEN the parallelism flags", () => {
+  it("WHEN neither, one or both are given THEN writes default to 10, reads to 100 unless --parallelism caps them too", () => {
+    const caps = (...argv: string[]) => parallelismCaps(parseArgs(argv, spec));
+    expect([
+      caps(),
+      caps("--parallelism", "4"),
+      caps("--refresh-parallelism", "300"),
+      caps("--parallelism", "4", "--refresh-parallelism", "6"),
+    ]).toEqual([
+      { parallelism: 10, refreshParallelism: 100 },
+      { parallelism: 4, refreshParallelism: 4 },
+      { parallelism: 10, refreshParallelism: 300 },
+      { parallelism: 4, refreshParallelism: 6 },
+    ]);
+    expect(() => caps("--refresh-parallelism", "0")).toThrow(UsageError);
   });
 });
