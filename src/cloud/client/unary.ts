@@ -36,6 +36,11 @@ export class UnaryFailure extends Error {
   }
 }
 
+/** The grpc-timeout header: at most 8 digits and a unit, so long deadlines go in seconds. */
+export function grpcTimeout(ms: number): string {
+  return ms < 1e8 ? `${Math.max(1, Math.ceil(ms))}m` : `${Math.min(99_999_999, Math.ceil(ms / 1000))}S`;
+}
+
 /** HTTP statuses a proxy or balancer may answer instead of gRPC, as the gRPC spec maps them. */
 function codeForHttpStatus(status: number): number {
   if (status === 400) return CODE.INTERNAL;
@@ -83,7 +88,7 @@ export class UnaryCaller {
         ":path": method.path,
         "content-type": "application/grpc",
         te: "trailers",
-        "grpc-timeout": `${left}m`,
+        "grpc-timeout": grpcTimeout(left),
         "user-agent": USER_AGENT,
         ...headers,
       });

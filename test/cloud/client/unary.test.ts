@@ -9,7 +9,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientClass } from "../../../src/cloud/api/grpc/catalog.js";
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
-import { UnaryCaller, UnaryFailure } from "../../../src/cloud/client/unary.js";
+import { grpcTimeout, UnaryCaller, UnaryFailure } from "../../../src/cloud/client/unary.js";
 import { proxyFor } from "../../../src/cloud/client/proxy.js";
 import { encodeRetryStatus, STATUS_DETAILS_KEY } from "../../../src/cloud/realism/retry-info.js";
 import { ensureTlsMaterial } from "../../../src/cloud/tls.js";
@@ -181,6 +181,12 @@ describe("UnaryCaller over HTTP/2", () => {
     const direct = await caller();
     expect(((await direct.call(`127.0.0.1:${port}`, GET_ORG, { organizationId: ORG } as never, {}, 5000)) as { id: string }).id).toBe(ORG);
     expect(tunnels).toEqual([`127.0.0.1:${port}`]);
+  });
+});
+
+describe("grpcTimeout", () => {
+  it("GIVEN deadlines short and long THEN at most 8 digits with a unit, never zero", () => {
+    expect([grpcTimeout(30_000), grpcTimeout(0.2), grpcTimeout(99_999_999), grpcTimeout(100_000_000), grpcTimeout(1e15)]).toEqual(["30000m", "1m", "99999999m", "100000S", "99999999S"]);
   });
 });
 
