@@ -1,7 +1,6 @@
 // The engine's boundary: every operation the CLI needs, each returning diagnostics (never throwing
 // for bad input or cloud errors), reporting progress through hooks, holding the state lock while
 // it reads or writes state.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { applyPlan, type ApplyResult } from "./apply/applier.js";
 import type { StackConfig } from "./config/config.js";
@@ -12,7 +11,7 @@ import { makePlan } from "./plan/planner.js";
 import { describeHolder, type HeldLock } from "./state/lock.js";
 import { backendFor, stackBackend, type StateBackend } from "./state/backend.js";
 import { selectedWorkspace } from "./state/workspaces.js";
-import { backendRecordFile, describeBackendRecord, recordBackend, recordedBackend, sameBackend } from "./state/backend-record.js";
+import { BACKEND_CHANGED, backendChange } from "./state/backend-record.js";
 import {
   instanceAddress,
   parseInstanceAddress,
@@ -85,30 +84,9 @@ export class Engine {
     config.workspace = ws.name;
     const backend = this.backendOf(config);
     if (typeof backend === "string") return { diagnostics: [...diagnostics, errorAt(undefined, "Unsupported state backend", backend)] };
-    const changed = this.backendChange(config);
-    if (changed) return { diagnostics: [...diagnostics, errorAt(undefined, "Backend configuration changed", changed)] };
+    const changed = backendChange(this.opts.dataDir, config.stack, { backend: config.backend ?? null, dir: path.dirname(config.file) });
+    if (changed) return { diagnostics: [...diagnostics, errorAt(undefined, BACKEND_CHANGED, changed)] };
     return { config, backend, diagnostics };
-  }
-
-  /**
-   * Why the stack may not use the backend its configuration names now: its state was last in
-   * another one (backend-record.ts). A stack seen for the first time records its backend (only in
-   * an existing data directory: a plan against a running endpoint does not create one).
-   */
-  private backendChange(config: StackConfig): string | undefined {
-    const dir = statePaths(this.opts.dataDir, config.stack).dir;
-    const now = { backend: config.backend ?? null, dir: path.dirname(config.file) };
-    const rec = recordedBackend(dir);
-    if (typeof rec === "string") return rec;
-    if (!rec) {
-      if (existsSync(this.opts.dataDir)) recordBackend(dir, now);
-      return undefined;
-    }
-    if (sameBackend(rec, now)) return undefined;
-    return (
-      `the state of stack "${config.stack}" was in ${describeBackendRecord(rec)} and its configuration now names ${describeBackendRecord(now)}, ` +
-      `which holds none of it yet: run "oslogin state migrate" to copy the state there; or, to start afresh in the new backend, delete ${backendRecordFile(dir)}`
-    );
   }
 
   private backendOf(config: StackConfig): StateBackend | string {

@@ -49,6 +49,16 @@ async function rows(schema: string): Promise<Record<string, [string, number, str
   }
 }
 
+async function schemaExists(schema: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: cluster!.url });
+  await c.connect();
+  try {
+    return (await c.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [schema])).rowCount === 1;
+  } finally {
+    await c.end();
+  }
+}
+
 /** A project with a seeded cloud and `stack` synthesized; returns its directory. */
 function project(prefix: string, stack: object): string {
   const dir = tempDir(prefix);
@@ -181,6 +191,17 @@ describe("GIVEN a stack whose backend changes from local to pg and back", () => 
     expect(stopped.code).toBe(1);
     expect(stopped.err).toContain('Backend configuration changed: the state of stack "test" was in backend "local"');
     expect(stopped.err).toContain('run "oslogin state migrate" to copy the state there');
+    // so do the workspace commands: none creates, selects, deletes or lists workspaces in pg yet
+    const refusal =
+      `Backend configuration changed: the state of stack "test" was in backend "local" (${stackDir}/terraform.test.tfstate) and its configuration now names ` +
+      `backend "pg" (127.0.0.1:${new URL(cluster!.url).port} database "postgres" schema "mig"), which holds none of it yet: run "oslogin state migrate" to copy the state there; ` +
+      `or, to start afresh in the new backend, delete ${dir}/.oslogin/stacks/test/backend.json`;
+    for (const args of [["new", "qa"], ["select", "default"], ["delete", "dev"], ["list"]]) {
+      const r = await oslogin(dir, "workspace", ...args);
+      expect([args, r.code, r.out, r.err]).toEqual([args, 1, "", `oslogin workspace ${args[0]}: ${refusal}\n`]);
+    }
+    expect((await oslogin(dir, "workspace", "show")).out).toBe("dev\n");
+    expect(await schemaExists("mig")).toBe(false);
 
     // a foreign state already in the target's default row: refused, nothing copied
     const foreign = { version: 4, terraform_version: "1.11.4", serial: 3, lineage: "11111111-2222-4333-8444-555555555555", outputs: {}, resources: [], check_results: null };
