@@ -10,7 +10,8 @@ import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnost
 import { makePlan } from "./plan/planner.js";
 import { describeHolder, type HeldLock } from "./state/lock.js";
 import { backendFor, stackBackend, type StateBackend } from "./state/backend.js";
-import { selectedWorkspace } from "./state/workspaces.js";
+import { DEFAULT_WORKSPACE, selectedWorkspace, type SelectedWorkspace } from "./state/workspaces.js";
+import { savedPlanElsewhere } from "./planfile.js";
 import { BACKEND_CHANGED, backendChange } from "./state/backend-record.js";
 import {
   instanceAddress,
@@ -76,7 +77,7 @@ export class Engine {
   }
 
   /** The stack's configuration, with its state backend resolved (a bad backend block is an error). */
-  private load(ref: StackRef): { config?: StackConfig; backend?: StateBackend; diagnostics: EngineDiagnostic[] } {
+  private load(ref: StackRef): { config?: StackConfig; backend?: StateBackend; workspace?: SelectedWorkspace; diagnostics: EngineDiagnostic[] } {
     const { config, diagnostics } = loadStack(ref.outDir, ref.stack);
     if (!config) return { diagnostics };
     const ws = selectedWorkspace(statePaths(this.opts.dataDir, config.stack).dir);
@@ -86,7 +87,7 @@ export class Engine {
     if (typeof backend === "string") return { diagnostics: [...diagnostics, errorAt(undefined, "Unsupported state backend", backend)] };
     const changed = backendChange(this.opts.dataDir, config.stack, { backend: config.backend ?? null, dir: path.dirname(config.file) });
     if (changed) return { diagnostics: [...diagnostics, errorAt(undefined, BACKEND_CHANGED, changed)] };
-    return { config, backend, diagnostics };
+    return { config, backend, workspace: ws, diagnostics };
   }
 
   private backendOf(config: StackConfig): StateBackend | string {
@@ -185,7 +186,7 @@ export class Engine {
     return { state: s, diagnostics: [] };
   }
 
-  private async planWith(config: StackConfig, stored: State, req: PlanRequest) {
+  private async planWith(config: StackConfig, backend: StateBackend, stored: State, req: PlanRequest) {
     // moved blocks edit a copy of the state; apply repeats the recorded moves on the real one.
     const moved = planMoves(config, stored);
     if (hasErrors(moved.diagnostics)) return { diagnostics: moved.diagnostics };
@@ -210,6 +211,9 @@ export class Engine {
     });
     if (r.plan) recordMoves(r.plan, moved.moves);
     if (r.plan) {
+      // What apply of the saved plan checks it is applied to (planfile.ts).
+      r.plan.workspace = config.workspace ?? DEFAULT_WORKSPACE;
+      r.plan.stateLocation = backend.location;
       // A -target plan adopts only what it targets (the others have no change in it), as terraform does.
       const planned = new Set(r.plan.changes.map((c) => c.address));
       recordImports(r.plan, r.plan.targets ? imported.imports.filter((i) => planned.has(i.address)) : imported.imports);
@@ -226,7 +230,7 @@ export class Engine {
     return this.locked(backend, "OperationTypePlan", async () => {
       const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
-      const r = await this.planWith(config, s.state, req);
+      const r = await this.planWith(config, backend, s.state, req);
       return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
     });
   }
@@ -242,7 +246,7 @@ export class Engine {
     return this.locked(backend, "OperationTypeApply", async (): Promise<RunResult> => {
       const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
-      const r = await this.planWith(config, s.state, req);
+      const r = await this.planWith(config, backend, s.state, req);
       if (!r.plan || hasErrors(r.diagnostics)) return { diagnostics: [...diagnostics, ...r.diagnostics] };
       if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
       if (confirm && !(await confirm(r.plan, [...diagnostics, ...r.diagnostics]))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
@@ -252,11 +256,16 @@ export class Engine {
     });
   }
 
-  /** apply a saved plan: refuses when the configuration or the state moved since it was made. */
+  /**
+   * apply a saved plan: refuses it in another workspace or against another backend than it was
+   * made for, and when the configuration or the state moved since it was made.
+   */
   async applySaved(plan: Plan, ref: StackRef): Promise<RunResult> {
-    const { config, backend, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
-    if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
+    const { config, backend, workspace, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
+    if (!config || !backend || !workspace || hasErrors(diagnostics)) return { diagnostics };
     if (config.stack !== plan.stack) return { diagnostics: [errorAt(undefined, "Wrong stack", `the plan is for stack "${plan.stack}", not "${config.stack}"`)] };
+    const elsewhere = savedPlanElsewhere(plan, workspace, backend.location);
+    if (elsewhere) return { diagnostics: [elsewhere] };
     if (config.hash !== plan.configHash) {
       return { diagnostics: [errorAt(undefined, "Saved plan is stale", "the configuration changed since the plan was made (synth ran again); run plan again")] };
     }

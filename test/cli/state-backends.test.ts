@@ -172,6 +172,24 @@ describe("GIVEN a stack on the pg backend", () => {
   }, 180_000);
 });
 
+describe("GIVEN a plan saved for a pg backend whose schema comes from PG_SCHEMA_NAME", () => {
+  it("WHEN it is applied with another PG_SCHEMA_NAME (both states empty) THEN it is refused naming both, and with the same one it applies", async () => {
+    const dir = project("oslogin-plan-pg-", withBlock(nullStack(), { pg: { conn_str: cluster!.url } }));
+    expect((await osloginWithEnv({ PG_SCHEMA_NAME: "plan_a" }, dir, "plan", "-out", "tf.plan")).code).toBe(0);
+    const target = `pg 127.0.0.1:${new URL(cluster!.url).port} database "postgres"`;
+    const refused = await osloginWithEnv({ PG_SCHEMA_NAME: "plan_b" }, dir, "apply", "tf.plan");
+    expect([refused.code, refused.err]).toEqual([
+      1,
+      `Error: Saved plan is for another backend: the plan was made against ${target} schema "plan_a" workspace "default", and this command's state is ${target} schema "plan_b" workspace "default": ` +
+        "apply it where it was planned (the same directory, --data-dir and PG_* variables), or run plan again\n",
+    ]);
+    expect(await schemaExists("plan_b")).toBe(false);
+    const applied = await osloginWithEnv({ PG_SCHEMA_NAME: "plan_a" }, dir, "apply", "tf.plan");
+    expect(applied.out).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    expect((await rows("plan_a")).default.slice(2)).toEqual([["null_resource.note"]]);
+  }, 120_000);
+});
+
 describe("GIVEN a stack whose backend changes from local to pg and back", () => {
   it("WHEN the state is migrated THEN every workspace's state moves with its lineage, a foreign target is refused unless --force, and plan says No changes after", async () => {
     const local = withBlock(nullStack(), { local: { path: "terraform.test.tfstate" } });
