@@ -1,7 +1,6 @@
 // The engine's boundary: every operation the CLI needs, each returning diagnostics (never throwing
 // for bad input or cloud errors), reporting progress through hooks, holding the state lock while
 // it reads or writes state.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { applyPlan, type ApplyResult } from "./apply/applier.js";
 import type { StackConfig } from "./config/config.js";
@@ -11,8 +10,9 @@ import { diagnosticFromError, errorAt, hasErrors, warningAt, type EngineDiagnost
 import { makePlan } from "./plan/planner.js";
 import { describeHolder, type HeldLock } from "./state/lock.js";
 import { backendFor, stackBackend, type StateBackend } from "./state/backend.js";
-import { selectedWorkspace } from "./state/workspaces.js";
-import { backendRecordFile, describeBackendRecord, recordBackend, recordedBackend, sameBackend } from "./state/backend-record.js";
+import { DEFAULT_WORKSPACE, selectedWorkspace, type SelectedWorkspace } from "./state/workspaces.js";
+import { savedPlanElsewhere } from "./planfile.js";
+import { BACKEND_CHANGED, backendChange } from "./state/backend-record.js";
 import {
   instanceAddress,
   parseInstanceAddress,
@@ -77,7 +77,7 @@ export class Engine {
   }
 
   /** The stack's configuration, with its state backend resolved (a bad backend block is an error). */
-  private load(ref: StackRef): { config?: StackConfig; backend?: StateBackend; diagnostics: EngineDiagnostic[] } {
+  private load(ref: StackRef): { config?: StackConfig; backend?: StateBackend; workspace?: SelectedWorkspace; diagnostics: EngineDiagnostic[] } {
     const { config, diagnostics } = loadStack(ref.outDir, ref.stack);
     if (!config) return { diagnostics };
     const ws = selectedWorkspace(statePaths(this.opts.dataDir, config.stack).dir);
@@ -85,30 +85,9 @@ export class Engine {
     config.workspace = ws.name;
     const backend = this.backendOf(config);
     if (typeof backend === "string") return { diagnostics: [...diagnostics, errorAt(undefined, "Unsupported state backend", backend)] };
-    const changed = this.backendChange(config);
-    if (changed) return { diagnostics: [...diagnostics, errorAt(undefined, "Backend configuration changed", changed)] };
-    return { config, backend, diagnostics };
-  }
-
-  /**
-   * Why the stack may not use the backend its configuration names now: its state was last in
-   * another one (backend-record.ts). A stack seen for the first time records its backend (only in
-   * an existing data directory: a plan against a running endpoint does not create one).
-   */
-  private backendChange(config: StackConfig): string | undefined {
-    const dir = statePaths(this.opts.dataDir, config.stack).dir;
-    const now = { backend: config.backend ?? null, dir: path.dirname(config.file) };
-    const rec = recordedBackend(dir);
-    if (typeof rec === "string") return rec;
-    if (!rec) {
-      if (existsSync(this.opts.dataDir)) recordBackend(dir, now);
-      return undefined;
-    }
-    if (sameBackend(rec, now)) return undefined;
-    return (
-      `the state of stack "${config.stack}" was in ${describeBackendRecord(rec)} and its configuration now names ${describeBackendRecord(now)}, ` +
-      `which holds none of it yet: run "oslogin state migrate" to copy the state there; or, to start afresh in the new backend, delete ${backendRecordFile(dir)}`
-    );
+    const changed = backendChange(this.opts.dataDir, config.stack, { backend: config.backend ?? null, dir: path.dirname(config.file) });
+    if (changed) return { diagnostics: [...diagnostics, errorAt(undefined, BACKEND_CHANGED, changed)] };
+    return { config, backend, workspace: ws, diagnostics };
   }
 
   private backendOf(config: StackConfig): StateBackend | string {
@@ -207,7 +186,7 @@ export class Engine {
     return { state: s, diagnostics: [] };
   }
 
-  private async planWith(config: StackConfig, stored: State, req: PlanRequest) {
+  private async planWith(config: StackConfig, backend: StateBackend, stored: State, req: PlanRequest) {
     // moved blocks edit a copy of the state; apply repeats the recorded moves on the real one.
     const moved = planMoves(config, stored);
     if (hasErrors(moved.diagnostics)) return { diagnostics: moved.diagnostics };
@@ -232,6 +211,9 @@ export class Engine {
     });
     if (r.plan) recordMoves(r.plan, moved.moves);
     if (r.plan) {
+      // What apply of the saved plan checks it is applied to (planfile.ts).
+      r.plan.workspace = config.workspace ?? DEFAULT_WORKSPACE;
+      r.plan.stateLocation = backend.location;
       // A -target plan adopts only what it targets (the others have no change in it), as terraform does.
       const planned = new Set(r.plan.changes.map((c) => c.address));
       recordImports(r.plan, r.plan.targets ? imported.imports.filter((i) => planned.has(i.address)) : imported.imports);
@@ -248,7 +230,7 @@ export class Engine {
     return this.locked(backend, "OperationTypePlan", async () => {
       const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
-      const r = await this.planWith(config, s.state, req);
+      const r = await this.planWith(config, backend, s.state, req);
       return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
     });
   }
@@ -264,7 +246,7 @@ export class Engine {
     return this.locked(backend, "OperationTypeApply", async (): Promise<RunResult> => {
       const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
-      const r = await this.planWith(config, s.state, req);
+      const r = await this.planWith(config, backend, s.state, req);
       if (!r.plan || hasErrors(r.diagnostics)) return { diagnostics: [...diagnostics, ...r.diagnostics] };
       if (this.interrupted) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics, this.interruptedBeforeApply()] };
       if (confirm && !(await confirm(r.plan, [...diagnostics, ...r.diagnostics]))) return { plan: r.plan, diagnostics: [...diagnostics, ...r.diagnostics] };
@@ -274,11 +256,16 @@ export class Engine {
     });
   }
 
-  /** apply a saved plan: refuses when the configuration or the state moved since it was made. */
+  /**
+   * apply a saved plan: refuses it in another workspace or against another backend than it was
+   * made for, and when the configuration or the state moved since it was made.
+   */
   async applySaved(plan: Plan, ref: StackRef): Promise<RunResult> {
-    const { config, backend, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
-    if (!config || !backend || hasErrors(diagnostics)) return { diagnostics };
+    const { config, backend, workspace, diagnostics } = this.load({ outDir: ref.outDir, stack: ref.stack ?? plan.stack });
+    if (!config || !backend || !workspace || hasErrors(diagnostics)) return { diagnostics };
     if (config.stack !== plan.stack) return { diagnostics: [errorAt(undefined, "Wrong stack", `the plan is for stack "${plan.stack}", not "${config.stack}"`)] };
+    const elsewhere = savedPlanElsewhere(plan, workspace, backend.location);
+    if (elsewhere) return { diagnostics: [elsewhere] };
     if (config.hash !== plan.configHash) {
       return { diagnostics: [errorAt(undefined, "Saved plan is stale", "the configuration changed since the plan was made (synth ran again); run plan again")] };
     }

@@ -87,6 +87,14 @@ export interface Plan {
   /** The state the plan was made against: apply refuses if it moved. */
   lineage: string;
   serial: number;
+  /**
+   * The workspace the plan was made in, and where that workspace's state is (StateBackend.location,
+   * which names no credential): apply refuses the plan in another workspace or against another
+   * backend, which lineage and serial cannot tell apart while both states are still empty. Set by
+   * the engine; plan files of older versions have neither.
+   */
+  workspace?: string;
+  stateLocation?: string;
   mode: "normal" | "destroy" | "refresh-only";
   variables: Record<string, Value>;
   changes: ResourceChange[];

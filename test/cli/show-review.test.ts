@@ -1,6 +1,6 @@
 // `oslogin show -json` (terraform's state and plan representations) and `oslogin review`'s
 // input checks and --fail-on exit codes, on the engine fixtures' stack.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BOB, ORG, seededModel, tempDir, writeStack } from "../engine/fixtures.js";
@@ -48,6 +48,12 @@ describe("GIVEN an applied stack where Bob logs in on the folder", () => {
     expect(rc.change.after_unknown).toEqual({ id: true });
     expect(rc.action_reason).toBe("replace_because_cannot_update");
     writeFileSync(path.join(dir, "plan.json"), JSON.stringify(plan));
+    // a plan file of an older version (no workspace recorded) still shows, the same
+    const doc = JSON.parse(readFileSync(path.join(dir, "p.bin"), "utf8"));
+    delete doc.plan.workspace;
+    delete doc.plan.stateLocation;
+    writeFileSync(path.join(dir, "old.bin"), JSON.stringify(doc));
+    expect(JSON.parse(oslogin(dir, "show", "-json", "old.bin").out)).toEqual(plan);
 
     const text = oslogin(dir, "review", "plan.json");
     expect(text.out).toBe("Access changes:\n  + web: Bob (userAccount:ajebob00000000000002) login -> sudo as (default profile) (uid (allocated)) via folder b1gquickstartfolder1\n");

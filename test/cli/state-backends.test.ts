@@ -49,6 +49,16 @@ async function rows(schema: string): Promise<Record<string, [string, number, str
   }
 }
 
+async function schemaExists(schema: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: cluster!.url });
+  await c.connect();
+  try {
+    return (await c.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [schema])).rowCount === 1;
+  } finally {
+    await c.end();
+  }
+}
+
 /** A project with a seeded cloud and `stack` synthesized; returns its directory. */
 function project(prefix: string, stack: object): string {
   const dir = tempDir(prefix);
@@ -162,6 +172,24 @@ describe("GIVEN a stack on the pg backend", () => {
   }, 180_000);
 });
 
+describe("GIVEN a plan saved for a pg backend whose schema comes from PG_SCHEMA_NAME", () => {
+  it("WHEN it is applied with another PG_SCHEMA_NAME (both states empty) THEN it is refused naming both, and with the same one it applies", async () => {
+    const dir = project("oslogin-plan-pg-", withBlock(nullStack(), { pg: { conn_str: cluster!.url } }));
+    expect((await osloginWithEnv({ PG_SCHEMA_NAME: "plan_a" }, dir, "plan", "-out", "tf.plan")).code).toBe(0);
+    const target = `pg 127.0.0.1:${new URL(cluster!.url).port} database "postgres"`;
+    const refused = await osloginWithEnv({ PG_SCHEMA_NAME: "plan_b" }, dir, "apply", "tf.plan");
+    expect([refused.code, refused.err]).toEqual([
+      1,
+      `Error: Saved plan is for another backend: the plan was made against ${target} schema "plan_a" workspace "default", and this command's state is ${target} schema "plan_b" workspace "default": ` +
+        "apply it where it was planned (the same directory, --data-dir and PG_* variables), or run plan again\n",
+    ]);
+    expect(await schemaExists("plan_b")).toBe(false);
+    const applied = await osloginWithEnv({ PG_SCHEMA_NAME: "plan_a" }, dir, "apply", "tf.plan");
+    expect(applied.out).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    expect((await rows("plan_a")).default.slice(2)).toEqual([["null_resource.note"]]);
+  }, 120_000);
+});
+
 describe("GIVEN a stack whose backend changes from local to pg and back", () => {
   it("WHEN the state is migrated THEN every workspace's state moves with its lineage, a foreign target is refused unless --force, and plan says No changes after", async () => {
     const local = withBlock(nullStack(), { local: { path: "terraform.test.tfstate" } });
@@ -181,6 +209,17 @@ describe("GIVEN a stack whose backend changes from local to pg and back", () => 
     expect(stopped.code).toBe(1);
     expect(stopped.err).toContain('Backend configuration changed: the state of stack "test" was in backend "local"');
     expect(stopped.err).toContain('run "oslogin state migrate" to copy the state there');
+    // so do the workspace commands: none creates, selects, deletes or lists workspaces in pg yet
+    const refusal =
+      `Backend configuration changed: the state of stack "test" was in backend "local" (${stackDir}/terraform.test.tfstate) and its configuration now names ` +
+      `backend "pg" (127.0.0.1:${new URL(cluster!.url).port} database "postgres" schema "mig"), which holds none of it yet: run "oslogin state migrate" to copy the state there; ` +
+      `or, to start afresh in the new backend, delete ${dir}/.oslogin/stacks/test/backend.json`;
+    for (const args of [["new", "qa"], ["select", "default"], ["delete", "dev"], ["list"]]) {
+      const r = await oslogin(dir, "workspace", ...args);
+      expect([args, r.code, r.out, r.err]).toEqual([args, 1, "", `oslogin workspace ${args[0]}: ${refusal}\n`]);
+    }
+    expect((await oslogin(dir, "workspace", "show")).out).toBe("dev\n");
+    expect(await schemaExists("mig")).toBe(false);
 
     // a foreign state already in the target's default row: refused, nothing copied
     const foreign = { version: 4, terraform_version: "1.11.4", serial: 3, lineage: "11111111-2222-4333-8444-555555555555", outputs: {}, resources: [], check_results: null };

@@ -19,7 +19,8 @@ Usage: oslogin apply [--auto-approve] [-target=ADDR] [-replace=ADDR] [-var 'NAME
 
 Without PLANFILE: synthesizes (the app of ./cdktf.json, unless --skip-synth), plans (with refresh), shows the plan and the access changes, asks for
 "yes" (or --auto-approve), then applies. With PLANFILE (from "oslogin plan -out"): applies
-exactly that plan, and refuses if the state or the synthesized configuration changed since.
+exactly that plan, and refuses if the state or the synthesized configuration changed since,
+or if the current workspace or its backend is not the one the plan was made for.
 
 While applying, a line per resource shows it starting and finishing, one every 10 s for each
 resource still running ("Still creating... [10s elapsed]"), and one count line every 10 s

@@ -37,7 +37,9 @@ for the stack in <data-dir>/stacks/<stack>/environment (terraform: .terraform/en
 TF_WORKSPACE, when set, overrides it for every command (and then select and new refuse).
 new creates the workspace and selects it. delete refuses "default", the selected
 workspace, and a workspace whose state still tracks objects unless --force (then they
-are forgotten, not destroyed).
+are forgotten, not destroyed). Like plan and apply, every subcommand but show stops with
+"Backend configuration changed" when cdk.tf.json names a backend the stack's states are
+not in yet (run "oslogin state migrate" first).
 
 Flags:
   --stack NAME        the stack (default: the only stack in cdktf.out)
@@ -82,15 +84,15 @@ const command: Command = {
     const stackDir = statePaths(base.dataDir, base.stack).dir;
     const sel: SelectedWorkspace | string = selectedWorkspace(stackDir);
     if (typeof sel === "string") throw new CliError(sel);
-    const w = stackWorkspaces(base.outDir, base.dataDir, base.stack);
-    if (typeof w === "string") throw new CliError(w);
     const out = (text: string, json: Record<string, unknown>) => {
       if (base.json) printJsonResult(`workspace ${sub}`, { stack: base.stack, ...json });
       else process.stdout.write(text);
       return EXIT.OK;
     };
-
+    // show reads only the selection, so it answers even while the backend block has changed.
     if (sub === "show") return out(`${sel.name}\n`, { workspace: sel.name });
+    const w = stackWorkspaces(base.outDir, base.dataDir, base.stack);
+    if (typeof w === "string") throw new CliError(w);
     if (sub === "list") {
       const all = await names(w);
       return out(all.map((n) => `${n === sel.name ? "*" : " "} ${n}\n`).join(""), { workspaces: all, selected: sel.name });

@@ -9,9 +9,13 @@ import { readTextFile } from "../../util/read-text.js";
 import { writeSecretFileAtomic } from "../../util/atomic-file.js";
 import type { BackendConfig } from "./backend.js";
 import { describeTarget, pgSettings } from "./pg-backend.js";
+import { statePaths } from "./store.js";
 
 /** 0600: a pg block may hold a connection string with its password, as cdk.tf.json does. */
 export const BACKEND_RECORD_FILE = "backend.json";
+
+/** The summary of the refusal, the same wherever it is said. */
+export const BACKEND_CHANGED = "Backend configuration changed";
 
 export interface BackendRecord {
   /** terraform.backend of the stack's cdk.tf.json; null for no block (the data directory's file). */
@@ -88,4 +92,26 @@ export function describeBackendRecord(r: BackendRecord): string {
     if (typeof s !== "string") return `backend "pg" (${describeTarget(s.connStr)} schema "${s.schema}")`;
   }
   return `backend "${kind}"`;
+}
+
+/**
+ * Why stack `stack` may not use `now`, the backend its configuration names: its state was last in
+ * another one, which `now` does not hold yet. Every command that reads or writes the stack's states
+ * through its configuration asks this first (plan, apply, the workspace commands). A stack seen for
+ * the first time records `now` (only in an existing data directory: a plan against a running
+ * endpoint does not create one).
+ */
+export function backendChange(dataDir: string, stack: string, now: BackendRecord): string | undefined {
+  const dir = statePaths(dataDir, stack).dir;
+  const rec = recordedBackend(dir);
+  if (typeof rec === "string") return rec;
+  if (!rec) {
+    if (existsSync(dataDir)) recordBackend(dir, now);
+    return undefined;
+  }
+  if (sameBackend(rec, now)) return undefined;
+  return (
+    `the state of stack "${stack}" was in ${describeBackendRecord(rec)} and its configuration now names ${describeBackendRecord(now)}, ` +
+    `which holds none of it yet: run "oslogin state migrate" to copy the state there; or, to start afresh in the new backend, delete ${backendRecordFile(dir)}`
+  );
 }

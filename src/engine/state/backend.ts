@@ -12,6 +12,7 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { loadStack } from "../config/load.js";
+import { BACKEND_CHANGED, backendChange } from "./backend-record.js";
 import { PgBackend, pgSettings } from "./pg-backend.js";
 import { acquireLock, describeHolder, forceUnlock, type LockResult } from "./lock.js";
 import type { State } from "./state.js";
@@ -202,8 +203,17 @@ export function stackBackend(outDir: string | undefined, dataDir: string, stack:
   return backendFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack), workspace);
 }
 
-/** The workspaces of a stack named without its configuration at hand (workspace, state migrate). */
+/**
+ * The workspaces of a synthesized stack (the workspace commands), refused as plan and apply refuse
+ * the stack's backend when its state was last in another one (backend-record.ts): creating or
+ * deleting workspaces there would act on a backend the stack does not use yet.
+ */
 export function stackWorkspaces(outDir: string | undefined, dataDir: string, stack: string): Workspaces | string {
   const c = stackConfigAt(outDir, stack);
-  return workspacesFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack));
+  const all = workspacesFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack));
+  if (c && typeof all !== "string") {
+    const changed = backendChange(dataDir, stack, { backend: c.backend ?? null, dir: c.dir });
+    if (changed) return `${BACKEND_CHANGED}: ${changed}`;
+  }
+  return all;
 }
