@@ -102,6 +102,14 @@ export class Engine {
     return stackBackend(outDir, this.opts.dataDir, stack);
   }
 
+  /** backendOfStack, or the error diagnostic why there is none to use. */
+  private stackBackendOr(stack: string, outDir?: string): StateBackend | EngineDiagnostic {
+    const b = this.backendOfStack(stack, outDir);
+    if (typeof b !== "string") return b;
+    const changed = b.startsWith(`${BACKEND_CHANGED}: `);
+    return errorAt(undefined, changed ? BACKEND_CHANGED : "Unsupported state backend", changed ? b.slice(BACKEND_CHANGED.length + 2) : b);
+  }
+
   /** Runs fn with the stack's state lock held (waiting up to lockTimeoutMs). */
   private async locked<T extends { diagnostics: EngineDiagnostic[] }>(backend: StateBackend, operation: string, fn: () => Promise<T>): Promise<T | { diagnostics: EngineDiagnostic[] }> {
     if (this.opts.lock === false) return this.unlocked(fn);
@@ -345,15 +353,15 @@ export class Engine {
 
   /** Reads the state without locking (state list/show, output); outDir locates the stack's backend. */
   async currentState(stack: string, outDir?: string): Promise<{ state?: State; diagnostics: EngineDiagnostic[] }> {
-    const backend = this.backendOfStack(stack, outDir);
-    if (typeof backend === "string") return { diagnostics: [errorAt(undefined, "Unsupported state backend", backend)] };
+    const backend = this.stackBackendOr(stack, outDir);
+    if (!("read" in backend)) return { diagnostics: [backend] };
     return this.readState(backend);
   }
 
   /** state rm / state mv: edit state under the lock, one write with a backup. */
   async editState(stack: string, edit: (s: State) => EngineDiagnostic[], outDir?: string): Promise<{ diagnostics: EngineDiagnostic[] }> {
-    const backend = this.backendOfStack(stack, outDir);
-    if (typeof backend === "string") return { diagnostics: [errorAt(undefined, "Unsupported state backend", backend)] };
+    const backend = this.stackBackendOr(stack, outDir);
+    if (!("read" in backend)) return { diagnostics: [backend] };
     return this.locked(backend, "OperationTypeStateEdit", async () => {
       const s = await this.readState(backend);
       if (!s.state) return { diagnostics: s.diagnostics };
@@ -365,8 +373,8 @@ export class Engine {
   }
 
   forceUnlock(stack: string, id: string, outDir?: string): { diagnostics: EngineDiagnostic[]; holder?: string } {
-    const backend = this.backendOfStack(stack, outDir);
-    if (typeof backend === "string") return { diagnostics: [errorAt(undefined, "Unsupported state backend", backend)] };
+    const backend = this.stackBackendOr(stack, outDir);
+    if (!("read" in backend)) return { diagnostics: [backend] };
     const r = backend.forceUnlock(id);
     if (!r.ok) return { diagnostics: [errorAt(undefined, "Cannot unlock", r.reason)] };
     return { diagnostics: [], holder: r.holder };

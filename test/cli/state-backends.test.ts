@@ -219,6 +219,19 @@ describe("GIVEN a stack whose backend changes from local to pg and back", () => 
       expect([args, r.code, r.out, r.err]).toEqual([args, 1, "", `oslogin workspace ${args[0]}: ${refusal}\n`]);
     }
     expect((await oslogin(dir, "workspace", "show")).out).toBe("dev\n");
+    // and the state commands and output: listing, removing or pushing in pg would act on a backend
+    // the stack does not use yet (state migrate, below, is the way across)
+    writeFileSync(path.join(dir, "pushed.tfstate"), JSON.stringify(before.dev));
+    const refusedAs: [string[], string][] = [
+      [["state", "list"], `oslogin state list: ${refusal}\n`],
+      [["state", "rm", "null_resource.note"], `Error: ${refusal}\n`],
+      [["state", "push", "pushed.tfstate"], `Error: ${refusal}\n`],
+      [["output"], `oslogin output: ${refusal}\n`],
+    ];
+    for (const [args, err] of refusedAs) {
+      const r = await oslogin(dir, ...args);
+      expect([args, r.code, r.out, r.err]).toEqual([args, 1, "", err]);
+    }
     expect(await schemaExists("mig")).toBe(false);
 
     // a foreign state already in the target's default row: refused, nothing copied

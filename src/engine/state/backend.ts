@@ -200,20 +200,21 @@ function stackConfigAt(outDir: string | undefined, stack: string): { backend: Ba
  */
 export function stackBackend(outDir: string | undefined, dataDir: string, stack: string, workspace?: string): StateBackend | string {
   const c = stackConfigAt(outDir, stack);
-  return backendFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack), workspace);
+  return refusedIfMoved(c, dataDir, stack) ?? backendFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack), workspace);
+}
+
+/** The workspaces of a synthesized stack (the workspace commands), refused the same way. */
+export function stackWorkspaces(outDir: string | undefined, dataDir: string, stack: string): Workspaces | string {
+  const c = stackConfigAt(outDir, stack);
+  return refusedIfMoved(c, dataDir, stack) ?? workspacesFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack));
 }
 
 /**
- * The workspaces of a synthesized stack (the workspace commands), refused as plan and apply refuse
- * the stack's backend when its state was last in another one (backend-record.ts): creating or
- * deleting workspaces there would act on a backend the stack does not use yet.
+ * Refused as plan and apply refuse it when the stack's state was last written to another backend
+ * (backend-record.ts): reading, editing, pushing or making workspaces there would act on a backend
+ * the stack does not use yet. `state migrate` is how to move, and does not come through here.
  */
-export function stackWorkspaces(outDir: string | undefined, dataDir: string, stack: string): Workspaces | string {
-  const c = stackConfigAt(outDir, stack);
-  const all = workspacesFor(c?.backend, c?.dir ?? "", statePaths(dataDir, stack));
-  if (c && typeof all !== "string") {
-    const changed = backendChange(dataDir, stack, { backend: c.backend ?? null, dir: c.dir });
-    if (changed) return `${BACKEND_CHANGED}: ${changed}`;
-  }
-  return all;
+function refusedIfMoved(c: { backend: BackendConfig; dir: string } | undefined, dataDir: string, stack: string): string | undefined {
+  const changed = c && backendChange(dataDir, stack, { backend: c.backend ?? null, dir: c.dir });
+  return changed ? `${BACKEND_CHANGED}: ${changed}` : undefined;
 }
