@@ -16,7 +16,8 @@ import sshCommand from "../../src/cli/commands/ssh.js";
 import { prepareSshLogin } from "../../src/inventory/ssh-login.js";
 import type { Instance } from "../../src/contract/api-types.js";
 import { parseInventoryConfig } from "../../src/inventory/config.js";
-import { connectAsMember } from "../../src/inventory/connect.js";
+import { connectAsMember, connectAsServiceAccount } from "../../src/inventory/connect.js";
+import { authorizedKeyFileOf, writeAuthorizedKeyFile } from "../../src/contract/key-file.js";
 import { instancesGranting, listFolderInstances } from "../../src/inventory/gather.js";
 import { QUICKSTART as Q, createInstance, enableOsLogin, grant, seedQuickstart, user } from "../e2e/harness/cloud.js";
 
@@ -222,6 +223,22 @@ describe("GIVEN the same cloud served by oslogin serve, and a config naming its 
     writeServedConfig(wrong, { data_dir: other });
     const w = await runSsh(["--config", wrong, "--member", "alice@example.com", "web-1"], { HOME: join(work, "home-served-x") });
     expect([w.status, w.stderr]).toEqual([1, `oslogin ssh: oslogin serve at ${server.grpcEndpoint} does not take the admin token in ${other}: data_dir must be the directory that server serves\n`]);
+  });
+
+  it("WHEN the inventory's service account uses the same config (no root_certs) THEN it trusts the served directory's certificate and calls as itself", async () => {
+    const cloud = new InProcessCloudClient(server.model);
+    const sa = await cloud.createServiceAccount({ folderId: Q.folderId, name: "served-inventory" });
+    await grant(cloud, { kind: "folder", id: Q.folderId }, "viewer", { type: "serviceAccount", id: sa.id });
+    const keyFile = join(work, "served-sa.json");
+    writeAuthorizedKeyFile(keyFile, authorizedKeyFileOf(await cloud.createKey({ serviceAccountId: sa.id })));
+    const conn = await connectAsServiceAccount(
+      parseInventoryConfig({ endpoint: server.grpcEndpoint, data_dir: servedDir, service_account_key_file: keyFile, organization_id: Q.organizationId, folders: [Q.folderId] }, work),
+    );
+    try {
+      expect([conn.who, (await conn.client.listInstances({ folderId: Q.folderId })).items.map((i) => i.name).sort()]).toEqual([`service account ${sa.id}`, ["open-1", "web-1"]]);
+    } finally {
+      await conn.close();
+    }
   });
 
   it("WHEN a member's own token asks the server for another member's token THEN it is refused: only the admin may", async () => {
