@@ -17,8 +17,10 @@ export const SSH_IDENTITY_FLAGS: Record<string, FlagSpec> = {
 
 export const SSH_IDENTITY_HELP = `  --config F        the inventory config (default ./oslogin-inventory.yml or $OSLOGIN_INVENTORY_CONFIG)
   --member M        log in as member M of the organization (e-mail or user id) instead of the config's
-                    service account (or the config's member: key, or $OSLOGIN_MEMBER); embedded cloud
-                    (data_dir) only. The member's key pair is kept in ~/.oslogin/members/<org>/<id>/
+                    service account (or the config's member: key, or $OSLOGIN_MEMBER). With data_dir
+                    (alone, or with the endpoint of the oslogin serve that serves it) the holder acts
+                    as the member; otherwise $YC_TOKEN must be the member's own IAM token (name
+                    yourself by user id). The member's key pair is kept in ~/.oslogin/members/<org>/<id>/
                     (0600, reused) and certified for an hour at a time
   -i, --identity F  a private key whose public half is registered on the profile: used as is, without a
                     certificate (refused before ssh when it is not registered)

@@ -15,17 +15,21 @@ export interface InventoryConfig {
    * given as a gateway), trusting the system CA store; the only credential is the key file.
    */
   cloud?: "yandex";
-  /** gRPC endpoint of `oslogin serve` (host:port); exclusive with dataDir. */
+  /** gRPC endpoint of `oslogin serve` (host:port), or a gateway to the real cloud. */
   endpoint?: string;
   /** PEM file trusted for the endpoint's TLS (oslogin serve's <data-dir>/tls/cert.pem). */
   rootCerts?: string;
-  /** Embedded cloud: the data directory, opened in process. */
+  /**
+   * Alone: the embedded cloud, opened in process. With endpoint: the directory that `oslogin serve`
+   * serves (its TLS certificate, and the admin token through which a member's token is issued).
+   */
   dataDir?: string;
   /** Who the inventory (and `oslogin ssh`) acts as, unless `member` is set. */
   serviceAccountKeyFile?: string;
   /**
    * `oslogin ssh`/`scp` as a member of the organization (e-mail or user id) instead of the service
-   * account: only with data_dir, whose holder is the emulator admin and may act as any member.
+   * account. With data_dir its holder, the emulator admin, acts as the member; without one (the real
+   * cloud, a server whose directory is not ours) the member brings their own IAM token in YC_TOKEN.
    */
   member?: string;
   organizationId: string;
@@ -169,11 +173,8 @@ export function parseInventoryConfig(raw: Record<string, unknown>, baseDir: stri
   const endpoint = str("endpoint");
   const dataDir = path("data_dir");
   if (cloud && dataDir) fail("cloud", "and data_dir are exclusive: data_dir is the embedded cloud");
-  if (endpoint && dataDir) fail("endpoint", "and data_dir are exclusive: give one (endpoint for `oslogin serve`, data_dir for the embedded cloud)");
   if (!endpoint && !dataDir && !cloud) fail("endpoint", "or data_dir is required (OSLOGIN_ENDPOINT / OSLOGIN_DATA_DIR), or cloud: yandex (OSLOGIN_CLOUD)");
   const member = str("member");
-  // Acting as a member without their credential is an emulator admin's privilege: only the embedded cloud.
-  if (member && !dataDir) fail("member", "needs data_dir (the embedded cloud, whose holder may act as any member); with endpoint or cloud, use service_account_key_file");
   const serviceAccountKeyFile =
     path("service_account_key_file") ?? (member ? undefined : fail("service_account_key_file", "is required (OSLOGIN_SERVICE_ACCOUNT_KEY_FILE), or member for oslogin ssh/scp"));
   const organizationId = str("organization_id") ?? fail("organization_id", "is required (OSLOGIN_ORGANIZATION_ID)");

@@ -8,6 +8,7 @@ import { OS_ADMIN_LOGIN_ROLE } from "../contract/roles.js";
 import type { AccessBinding, Instance, ResourceRef, Subject } from "../contract/api-types.js";
 import { buildInventory, hostNames, selectInstances, type AnsibleInventory, type HostCredentials } from "./build.js";
 import { ensureCertificate } from "./cert-cache.js";
+import { parseCertificate } from "../ssh/certificate-info.js";
 import { ensureEd25519KeyPair } from "../ssh/keypair.js";
 import { publicBlobOfOpenSshPrivateKey } from "../ssh/wire.js";
 import { readFileSync } from "node:fs";
@@ -79,14 +80,15 @@ export async function credentialsFor(ctx: GatherContext, login: string): Promise
       login,
       marginSeconds: config.renewMarginSeconds,
       now: ctx.now,
-      issue: async (publicKey) =>
-        (
-          await client.generateSshCertificate({
-            organizationId: config.organizationId,
-            ...(config.login ? { osLogin: config.login } : {}),
-            publicKey,
-          })
-        ).signedCertificate,
+      issue: async (publicKey) => {
+        const { signedCertificate } = await client.generateSshCertificate({
+          organizationId: config.organizationId,
+          ...(config.login ? { osLogin: config.login } : {}),
+          publicKey,
+        });
+        requireCertifiedFor(ctx, signedCertificate, login);
+        return signedCertificate;
+      },
     });
     return { login, privateKeyFile: cert.privateKeyFile, certificateFile: cert.certificateFile };
   } catch (e) {
@@ -95,6 +97,25 @@ export async function credentialsFor(ctx: GatherContext, login: string): Promise
       return ctx.keptKeyFile ? registerKeptKey(ctx, ctx.keptKeyFile, login) : keyOnlyCredentials(config, login);
     }
     throw e;
+  }
+}
+
+/**
+ * The cloud certifies the caller's own login, whoever the config names: a certificate for another
+ * login means the credential in use is someone else's (a member's YC_TOKEN that is not theirs). Said
+ * here, before it is cached, instead of ssh's "Permission denied" later.
+ */
+function requireCertifiedFor(ctx: GatherContext, certificateLine: string, login: string): void {
+  let principals: string[];
+  try {
+    principals = parseCertificate(certificateLine).principals;
+  } catch {
+    return; // the cache refuses what does not parse, with its own error
+  }
+  if (!principals.includes(login)) {
+    throw new InventoryError(
+      `the cloud certified login ${principals.join(", ") || "(none)"} for the credential in use, not ${login} (the login of ${ctx.who}): the credential is another account's`,
+    );
   }
 }
 

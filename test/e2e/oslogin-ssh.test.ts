@@ -15,6 +15,7 @@ import { requireBinary, requireVmBinaries } from "./harness/binaries.js";
 import { QUICKSTART as Q, enableOsLogin, grant, seedQuickstart, serviceAccount, user } from "./harness/cloud.js";
 import { startController, type Controller } from "./harness/network.js";
 import { REPO_ROOT } from "./harness/paths.js";
+import { startServe } from "./harness/serve.js";
 import { startVm, type Vm } from "./harness/vm.js";
 
 const work = mkdtempSync(join(tmpdir(), "oslogin-ssh-e2e-"));
@@ -159,6 +160,23 @@ describe("GIVEN members of the organization: Alice with compute.osLogin on web-1
       `oslogin ssh: member bob@example.com has no login on VM web-1 (${web1.id}): it holds neither compute.osLogin nor compute.osAdminLogin on the VM, its folder, cloud or organization\n`,
     );
     expect(vm.sshdLog()).toBe(before);
+  });
+
+  it("WHEN Alice logs in through a running oslogin serve (the config names its endpoint and the data_dir it serves) THEN the server issues her token and certificate and the command runs as alice", async () => {
+    // The server runs in the controller's namespace, so the endpoint is on the loopback ssh's side sees.
+    const served = await startServe(dataDir, { seed: false, prefix: [requireBinary("nsenter"), "-t", String(controller.pid), "-n", "--"] });
+    try {
+      writeFileSync(
+        join(work, "served.yml"),
+        [`endpoint: ${served.grpcEndpoint}`, `data_dir: ${dataDir}`, `organization_id: ${Q.organizationId}`, `folders: [${Q.folderId}]`, "cache_dir: cache-served", ""].join("\n"),
+      );
+      rmSync(`${aliceKey()}-cert.pub`, { force: true }); // issued now, by the server, not reused
+      const r = await oslogin("ssh", "served", ["--member", "alice@example.com", "web-1", "--", "id", "-un"]);
+      expect([r.status, r.stdout, r.stderr]).toEqual([0, "alice\n", ""]);
+      expect(vm.sshdLog()).toMatch(/Accepted publickey for alice .* ED25519-CERT/);
+    } finally {
+      await served.stop();
+    }
   });
 
   it("WHEN Alice copies a file to web-1 and back with oslogin scp THEN both copies hold the same bytes", async () => {

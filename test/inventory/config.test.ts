@@ -43,7 +43,7 @@ describe("inventory config", () => {
 
   it.each([
     [{ bogus: 1 }, "bogus is not a known key"],
-    [{ endpoint: "h:1", data_dir: "/d" }, "endpoint and data_dir are exclusive"],
+    [{ cloud: "yandex", data_dir: "/d" }, "cloud and data_dir are exclusive"],
     [{ folders: [] }, "folders must list at least one folder id"],
     [{ hostname: "ip" }, "hostname must be one of name, fqdn, id"],
     [{ renew_margin_seconds: 4000 }, "renew_margin_seconds must be a whole number of seconds from 0 to 3599"],
@@ -53,13 +53,12 @@ describe("inventory config", () => {
     expect(() => parseInventoryConfig({ ...base, ...extra }, "/", "inv.yml")).toThrow(`inv.yml: ${message}`);
   });
 
-  it("GIVEN a member instead of a service account key WHEN parsed THEN data_dir is what it needs", () => {
+  it("GIVEN a member instead of a service account key WHEN parsed THEN any cloud takes it; the service account is then not required", () => {
     const member = { member: "alice@example.com", organization_id: "o", folders: ["f"] };
-    const c = parseInventoryConfig({ ...member, data_dir: "/d" }, "/");
-    expect([c.member, c.serviceAccountKeyFile]).toEqual(["alice@example.com", undefined]);
-    expect(() => parseInventoryConfig({ ...member, endpoint: "h:1", root_certs: "/c.pem" }, "/", "inv.yml")).toThrow(
-      "inv.yml: member needs data_dir (the embedded cloud, whose holder may act as any member); with endpoint or cloud, use service_account_key_file",
-    );
+    for (const where of [{ data_dir: "/d" }, { endpoint: "h:1", data_dir: "/d" }, { endpoint: "h:1", root_certs: "/c.pem" }, { cloud: "yandex" }]) {
+      const c = parseInventoryConfig({ ...member, ...where }, "/");
+      expect([c.member, c.serviceAccountKeyFile, c.endpoint, c.dataDir]).toEqual(["alice@example.com", undefined, where.endpoint, where.data_dir]);
+    }
     expect(() => parseInventoryConfig({ data_dir: "/d", organization_id: "o", folders: ["f"] }, "/", "inv.yml")).toThrow(
       "inv.yml: service_account_key_file is required (OSLOGIN_SERVICE_ACCOUNT_KEY_FILE), or member for oslogin ssh/scp",
     );

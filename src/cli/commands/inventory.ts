@@ -13,7 +13,8 @@ import type { Command } from "../command.js";
 const CONFIG_HELP = `Configuration: ./oslogin-inventory.yml, or the file named by --config / $OSLOGIN_INVENTORY_CONFIG:
 
   endpoint: localhost:9090              # gRPC of \`oslogin serve\` (or data_dir: .oslogin for the embedded cloud)
-  root_certs: .oslogin/tls/cert.pem     # with endpoint: the server's TLS certificate
+  root_certs: .oslogin/tls/cert.pem     # with endpoint: the server's TLS certificate (or data_dir: the
+                                        # directory that server serves, whose tls/cert.pem is then trusted)
   service_account_key_file: ansible-sa-key.json
   organization_id: bpfquickstartorg0001
   folders: [b1gquickstartfolder1]

@@ -53,6 +53,7 @@ import {
 } from "../api/grpc/mapping/organizationmanager.js";
 import { cloudFromSdk, folderFromSdk } from "../api/grpc/mapping/resourcemanager.js";
 import { adminTokenPath } from "../admin-token.js";
+import { emulatorServiceDefinition } from "../api/grpc/emulator-service.js";
 import { CloudError, GRPC_CODES, OperationTimeoutError, errors, type GrpcCodeName } from "../../contract/errors.js";
 import { tlsPaths } from "../tls.js";
 import { decodeRetryAfterMs, STATUS_DETAILS_KEY } from "../realism/retry-info.js";
@@ -200,19 +201,23 @@ export class GrpcCloudClient implements CloudClient {
     return m;
   }
 
-  private async call(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<unknown> {
+  private call(service: ServiceName, method: string, request: unknown, opts?: CallOptions): Promise<unknown> {
+    // IamTokenService.Create is how a token is made: it is called without one.
+    return this.invoke(this.endpointOf(service), this.methodsOf(service)[method], request, service !== "iamToken", opts);
+  }
+
+  private async invoke(endpoint: string, definition: MethodDefinition<unknown, unknown>, request: unknown, withToken: boolean, opts?: CallOptions): Promise<unknown> {
     for (let renewed = false; ; renewed = true) {
       // The token goes with each call (not as channel credentials): a renewed one is used from the
       // next call on, and a failure to get one is the call's CloudError, retried like any other.
-      // IamTokenService.Create is how a token is made: it is called without one.
-      const headers: Record<string, string> = service === "iamToken" ? {} : { authorization: `Bearer ${await this.tokens.get()}` };
+      const headers: Record<string, string> = withToken ? { authorization: `Bearer ${await this.tokens.get()}` } : {};
       if (opts?.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
       try {
-        return await this.caller.call(this.endpointOf(service), this.methodsOf(service)[method], request, headers, this.opts.callTimeoutMs ?? 30_000);
+        return await this.caller.call(endpoint, definition, request, headers, this.opts.callTimeoutMs ?? 30_000);
       } catch (e) {
-        const err = this.transportError(service, e) ?? toCloudError(e);
+        const err = this.transportError(endpoint, e) ?? toCloudError(e);
         // A token the server no longer takes (expired early, revoked): renew once and try again.
-        if (err.code === "UNAUTHENTICATED" && !renewed && this.opts.tokens && service !== "iamToken") {
+        if (err.code === "UNAUTHENTICATED" && !renewed && this.opts.tokens && withToken) {
           this.tokens.invalidate();
           continue;
         }
@@ -225,17 +230,35 @@ export class GrpcCloudClient implements CloudClient {
    * A failure that is not the server's answer: a certificate nothing trusted (retrying cannot help,
    * so not UNAVAILABLE).
    */
-  private transportError(service: ServiceName, e: unknown): CloudError | undefined {
+  private transportError(endpoint: string, e: unknown): CloudError | undefined {
     const message = e instanceof Error ? e.message : "";
     if (/self[- ]signed certificate|unable to (verify|get (local )?issuer)|certificate (has expired|is not yet valid)|altnames|Hostname\/IP does not match/i.test(message)) {
       // grpc-js: "... No connection established. Last error: Error: <Node's TLS error>. Resolution note: ..."
       const why = /Last error: (?:Error: )?(.*?)\.?(?: Resolution note:|$)/.exec(message)?.[1] ?? "verification failed";
       return new CloudError(
         "FAILED_PRECONDITION",
-        `the TLS certificate of ${this.endpointOf(service)} is not trusted (${why}): trust its CA with root_certs, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE`,
+        `the TLS certificate of ${endpoint} is not trusted (${why}): trust its CA with root_certs, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE`,
       );
     }
     return undefined;
+  }
+
+  /**
+   * The emulator only (`oslogin serve`, called as its admin): an IAM token for a member or service
+   * account, issued without their credential. The real API has no such call.
+   */
+  async issueIamTokenFor(subject: { type: string; id: string }): Promise<{ iamToken: string; expiresAt: string }> {
+    if (!this.opts.endpoint) throw errors.failedPrecondition("only the emulator (oslogin serve, at an endpoint) issues tokens for a subject");
+    const r = (await this.invoke(this.opts.endpoint, emulatorServiceDefinition.issueIamToken as MethodDefinition<unknown, unknown>, subject, true)) as {
+      iamToken: string;
+      expiresAt?: Date;
+    };
+    return { iamToken: r.iamToken, expiresAt: (r.expiresAt ?? new Date(0)).toISOString() };
+  }
+
+  /** The same endpoint and trust, calling with `iamToken` (someone else's, e.g. a member's the admin issued). */
+  withToken(iamToken: string): GrpcCloudClient {
+    return new GrpcCloudClient({ ...this.opts, tokens: undefined, iamToken });
   }
 
   /**
@@ -519,20 +542,28 @@ export class GrpcCloudClient implements CloudClient {
   }
 }
 
+/** A file `oslogin serve` wrote into its data directory on first start, or what to do when it is not there. */
+function readServedFile(dataDir: string, path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw errors.failedPrecondition(`cannot read the ${what} ${path}: start \`oslogin serve --data-dir ${dataDir}\` first (it creates it)`);
+  }
+}
+
+/** The TLS certificate `oslogin serve` on dataDir presents: what its clients trust as their root. */
+export function servedCertificatePem(dataDir: string): string {
+  return readServedFile(dataDir, tlsPaths(dataDir).certPath, "emulator TLS certificate");
+}
+
 /**
  * A client for the `oslogin serve` that owns dataDir (the CLI's --endpoint): it trusts that data
- * directory's certificate and calls as its admin, reading both files the server wrote on first start.
+ * directory's certificate (or rootCertPem when given) and calls as its admin, reading the admin
+ * token the server wrote on first start.
  */
-export async function openGrpcCloudClient(opts: { endpoint: string; dataDir: string }): Promise<GrpcCloudClient> {
-  const read = (path: string, what: string) => {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      throw errors.failedPrecondition(`cannot read the ${what} ${path}: start \`oslogin serve --data-dir ${opts.dataDir}\` first (it creates it)`);
-    }
-  };
-  const iamToken = read(adminTokenPath(opts.dataDir), "emulator admin token file").trim();
-  const rootCertPem = read(tlsPaths(opts.dataDir).certPath, "emulator TLS certificate");
+export async function openGrpcCloudClient(opts: { endpoint: string; dataDir: string; rootCertPem?: string }): Promise<GrpcCloudClient> {
+  const iamToken = readServedFile(opts.dataDir, adminTokenPath(opts.dataDir), "emulator admin token file").trim();
+  const rootCertPem = opts.rootCertPem ?? servedCertificatePem(opts.dataDir);
   return new GrpcCloudClient({ endpoint: opts.endpoint, rootCertPem, iamToken });
 }
 

@@ -14,10 +14,16 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function startServe(dataDir: string): Promise<Served> {
+/**
+ * `seed: false` serves a data directory as it is; `prefix` runs the server under another command
+ * (nsenter into a network namespace, whose loopback its ports are then on).
+ */
+export async function startServe(dataDir: string, opts: { seed?: boolean; prefix?: string[] } = {}): Promise<Served> {
+  const seed = opts.seed === false ? [] : ["--seed", join(ROOT, "examples/quickstart/seed.yaml")];
+  const [command, ...prefixArgs] = [...(opts.prefix ?? []), process.execPath];
   const child: ChildProcess = spawn(
-    process.execPath,
-    [join(ROOT, "dist/src/cli/main.js"), "serve", "--data-dir", dataDir, "--rest-port", "0", "--grpc-port", "0", "--seed", join(ROOT, "examples/quickstart/seed.yaml"), "--json"],
+    command,
+    [...prefixArgs, join(ROOT, "dist/src/cli/main.js"), "serve", "--data-dir", dataDir, "--rest-port", "0", "--grpc-port", "0", ...seed, "--json"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const ready = await new Promise<{ grpcEndpoint: string; adminTokenFile: string; tlsCertFile: string }>((resolve, reject) => {

@@ -5,7 +5,9 @@ import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { CloudModel } from "../../model/cloud-model.js";
 import type { Realism } from "../../realism/realism.js";
 import { serverDefinition, type ServiceName } from "./catalog.js";
+import { emulatorServiceDefinition } from "./emulator-service.js";
 import { bindService, type HandlerDeps, type MethodImpl } from "./handler.js";
+import { emulatorMethods } from "./services/emulator.js";
 import { instanceMethods } from "./services/compute.js";
 import { iamTokenMethods, keyMethods, serviceAccountMethods } from "./services/iam.js";
 import { operationMethods } from "./services/operation.js";
@@ -62,6 +64,9 @@ export async function startGrpcServer(model: CloudModel, opts: GrpcServerOptions
     const { definition, implementation } = bindService(deps, serverDefinition(name), methods(deps));
     server.addService(definition, implementation);
   }
+  // Not a service of the real API: the admin's way to act as a member over gRPC alone.
+  const emulator = bindService(deps, emulatorServiceDefinition, emulatorMethods(deps));
+  server.addService(emulator.definition, emulator.implementation);
   const credentials = ServerCredentials.createSsl(
     null,
     [{ private_key: Buffer.from(opts.tls.keyPem), cert_chain: Buffer.from(opts.tls.certPem) }],
