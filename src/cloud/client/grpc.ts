@@ -114,6 +114,8 @@ export interface GrpcCloudClientOptions {
   operationTimeoutMs?: number;
   /** Each RPC's deadline: an unresponsive server fails with DEADLINE_EXCEEDED instead of hanging. */
   callTimeoutMs?: number;
+  /** What to do about a certificate nothing trusts, when the default (trust its CA) is not the answer. */
+  untrustedHint?: string;
 }
 
 const CODE_NAMES = Object.fromEntries(Object.entries(GRPC_CODES).map(([name, code]) => [code, name])) as Record<number, GrpcCodeName>;
@@ -231,13 +233,19 @@ export class GrpcCloudClient implements CloudClient {
    * so not UNAVAILABLE).
    */
   private transportError(endpoint: string, e: unknown): CloudError | undefined {
-    const message = e instanceof Error ? e.message : "";
-    if (/self[- ]signed certificate|unable to (verify|get (local )?issuer)|certificate (has expired|is not yet valid)|altnames|Hostname\/IP does not match/i.test(message)) {
-      // grpc-js: "... No connection established. Last error: Error: <Node's TLS error>. Resolution note: ..."
-      const why = /Last error: (?:Error: )?(.*?)\.?(?: Resolution note:|$)/.exec(message)?.[1] ?? "verification failed";
+    const message = e instanceof UnaryFailure ? e.details : e instanceof Error ? e.message : "";
+    const mismatch = /Hostname\/IP does not match certificate's altnames: (.*)/.exec(message);
+    if (mismatch) {
+      // The CA is trusted; the address used is not one the certificate was issued for.
       return new CloudError(
         "FAILED_PRECONDITION",
-        `the TLS certificate of ${endpoint} is not trusted (${why}): trust its CA with root_certs, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE`,
+        `the TLS certificate of ${endpoint} is for other names (${mismatch[1].replace(/\.$/, "")}): connect by a name or address the certificate lists`,
+      );
+    }
+    if (/self[- ]signed certificate|unable to (verify|get (local )?issuer)|certificate (has expired|is not yet valid)/i.test(message)) {
+      return new CloudError(
+        "FAILED_PRECONDITION",
+        `the TLS certificate of ${endpoint} is not trusted (${message.replace(/\.$/, "")}): ${this.opts.untrustedHint ?? "trust its CA with root_certs, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE"}`,
       );
     }
     return undefined;
@@ -564,7 +572,10 @@ export function servedCertificatePem(dataDir: string): string {
 export async function openGrpcCloudClient(opts: { endpoint: string; dataDir: string; rootCertPem?: string }): Promise<GrpcCloudClient> {
   const iamToken = readServedFile(opts.dataDir, adminTokenPath(opts.dataDir), "emulator admin token file").trim();
   const rootCertPem = opts.rootCertPem ?? servedCertificatePem(opts.dataDir);
-  return new GrpcCloudClient({ endpoint: opts.endpoint, rootCertPem, iamToken });
+  // Trusting this data directory's own certificate, another server's is untrusted because it is
+  // another data directory's emulator, not for want of a CA.
+  const untrustedHint = opts.rootCertPem ? undefined : `is ${opts.endpoint} the oslogin serve of ${opts.dataDir}? Pass the --data-dir that server uses`;
+  return new GrpcCloudClient({ endpoint: opts.endpoint, rootCertPem, iamToken, untrustedHint });
 }
 
 const OM = "yandex.cloud.organizationmanager.v1.";

@@ -11,13 +11,18 @@ const warnOnce = (message: string) => {
   warned = true;
 };
 
+/** The variable the proxy comes from (grpc_proxy, https_proxy or http_proxy), for messages. */
+export function proxyVariable(env: NodeJS.ProcessEnv = process.env): string {
+  return env.grpc_proxy ? "grpc_proxy" : env.https_proxy ? "https_proxy" : "http_proxy";
+}
+
 export function proxyFor(host: string, env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = warnOnce): URL | undefined {
   const raw = env.grpc_proxy || env.https_proxy || env.http_proxy;
   if (!raw) return undefined;
   const bypass = (env.no_grpc_proxy ?? env.no_proxy ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
   const h = host.toLowerCase();
   if (bypass.some((b) => b === "*" || h === b.replace(/^\./, "") || h.endsWith(b.startsWith(".") ? b : `.${b}`))) return undefined;
-  const name = env.grpc_proxy ? "grpc_proxy" : env.https_proxy ? "https_proxy" : "http_proxy";
+  const name = proxyVariable(env);
   let url: URL;
   try {
     url = new URL(raw.includes("://") ? raw : `http://${raw}`);

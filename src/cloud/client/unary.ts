@@ -12,10 +12,10 @@ import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHt
 import type { Socket } from "node:net";
 import tls from "node:tls";
 import type { MethodDefinition } from "@grpc/grpc-js";
-import { proxyFor } from "./proxy.js";
+import { proxyFor, proxyVariable } from "./proxy.js";
 
 /** gRPC status codes this transport produces itself (the server's come from its trailers). */
-const CODE = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16, PERMISSION_DENIED: 7 } as const;
+const CODE = { CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16, PERMISSION_DENIED: 7 } as const;
 
 /** What a failed call carries: the status, its message and the trailers (RetryInfo lives there). */
 export class UnaryFailure extends Error {
@@ -63,11 +63,24 @@ function decodeMessage(v: string | string[] | undefined): string {
 
 const USER_AGENT = "oslogin-kit (node http2 unary)";
 
+/** Longer than any TLS handshake to a live server, even through a proxy far away. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export class UnaryCaller {
   /** One HTTP/2 connection per endpoint, made on first use and again after it closes. */
   private readonly sessions = new Map<string, Promise<ClientHttp2Session>>();
+  /** How to give up each connection still being made (close() and a passed deadline do). */
+  private readonly connecting = new Set<() => void>();
 
-  constructor(private readonly roots: Buffer) {}
+  /**
+   * connectTimeoutMs bounds making a connection (TCP, CONNECT through a proxy, TLS) below the call's
+   * deadline: a port that takes TCP and never answers TLS then fails in seconds, and the retries
+   * around it end in about a minute rather than one call deadline each.
+   */
+  constructor(
+    private readonly roots: Buffer,
+    private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
+  ) {}
 
   /** Calls `method` at `endpoint`; rejects with a UnaryFailure for any gRPC status but OK. */
   async call<Req, Res>(endpoint: string, method: MethodDefinition<Req, Res>, request: Req, headers: Record<string, string>, timeoutMs: number): Promise<Res> {
@@ -75,9 +88,11 @@ export class UnaryCaller {
     const message = method.requestSerialize(request);
     let session: ClientHttp2Session;
     try {
-      session = await withDeadline(this.session(endpoint), deadline);
+      // The call that starts a connection bounds it by its own deadline; the others wait on it until theirs.
+      const { connection, started } = this.session(endpoint, deadline, timeoutMs);
+      session = started ? await connection : await withDeadline(connection, deadline);
     } catch (e) {
-      throw e instanceof UnaryFailure ? e : new UnaryFailure(CODE.UNAVAILABLE, `No connection established. Last error: ${(e as Error).message}`);
+      throw e instanceof UnaryFailure ? e : new UnaryFailure(CODE.UNAVAILABLE, connectFailure(endpoint, e as NodeJS.ErrnoException));
     }
     const left = deadline - Date.now();
     if (left <= 0) throw new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded");
@@ -108,60 +123,108 @@ export class UnaryCaller {
   close(): void {
     for (const s of this.sessions.values()) void s.then((x) => x.close(), () => undefined);
     this.sessions.clear();
+    // A connection still being made would otherwise keep the process alive after the command ends.
+    for (const give of this.connecting) give();
+    this.connecting.clear();
   }
 
-  private session(endpoint: string): Promise<ClientHttp2Session> {
+  private session(endpoint: string, deadline: number, timeoutMs: number): { connection: Promise<ClientHttp2Session>; started: boolean } {
     let s = this.sessions.get(endpoint);
-    if (!s) {
-      s = connect(endpoint, this.roots);
-      this.sessions.set(endpoint, s);
-      const forget = () => {
-        if (this.sessions.get(endpoint) === s) this.sessions.delete(endpoint);
-      };
-      s.then((session) => {
-        // A closed or refused connection is not reused: the next call dials again.
-        session.once("close", forget);
-        session.once("goaway", forget);
-        session.on("error", forget);
-      }, forget);
-    }
-    return s;
+    if (s) return { connection: s, started: false };
+    // The call's deadline when it comes first (DEADLINE_EXCEEDED), else the connect timeout (UNAVAILABLE).
+    const capped = timeoutMs > this.connectTimeoutMs;
+    const attempt = connect(endpoint, this.roots, capped ? Date.now() + this.connectTimeoutMs : deadline, capped ? this.connectTimeoutMs : timeoutMs, capped ? CODE.UNAVAILABLE : CODE.DEADLINE_EXCEEDED);
+    const made = attempt.connection;
+    this.connecting.add(attempt.abandon);
+    this.sessions.set(endpoint, made);
+    const forget = () => {
+      this.connecting.delete(attempt.abandon);
+      if (this.sessions.get(endpoint) === made) this.sessions.delete(endpoint);
+    };
+    made.then((session) => {
+      this.connecting.delete(attempt.abandon);
+      // A closed or refused connection is not reused: the next call dials again.
+      session.once("close", forget);
+      session.once("goaway", forget);
+      session.on("error", forget);
+    }, forget);
+    return { connection: made, started: true };
   }
 }
 
-/** Dials `host:port` over TLS (ALPN h2), through an HTTP CONNECT proxy when the environment names one. */
-async function connect(endpoint: string, roots: Buffer): Promise<ClientHttp2Session> {
-  const authority = `https://${endpoint}`;
-  const { hostname, port } = new URL(authority);
-  const host = hostname.replace(/^\[|\]$/g, "");
-  const proxy = proxyFor(host);
-  const tunnel = proxy ? await connectThrough(proxy, host, Number(port || 443)) : undefined;
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(authority, {
-      ca: roots,
-      settings: { enablePush: false },
-      ...(tunnel && { createConnection: () => tls.connect({ socket: tunnel, ca: roots, ALPNProtocols: ["h2"], ...(isName(host) && { servername: host }), host }) }),
-    });
+/**
+ * Dials `host:port` over TLS (ALPN h2), through an HTTP CONNECT proxy when the environment names one.
+ * Given up at `deadline` (a port that accepts TCP but never answers TLS would otherwise hold the
+ * call, and the process, forever) or by `abandon`.
+ */
+function connect(endpoint: string, roots: Buffer, deadline: number, timeoutMs: number, timeoutCode: number): { connection: Promise<ClientHttp2Session>; abandon: () => void } {
+  let abandon: () => void = () => undefined;
+  const connection = new Promise<ClientHttp2Session>((resolve, reject) => {
+    let session: ClientHttp2Session | undefined;
+    let socket: Socket | undefined;
+    let done = false;
     const fail = (e: Error) => {
-      session.destroy();
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      session?.destroy();
+      socket?.destroy();
       reject(e);
     };
-    session.once("error", fail);
-    session.once("connect", () => {
-      session.off("error", fail);
-      // Errors after connecting reach the streams; this keeps them from being uncaught.
-      session.on("error", () => undefined);
-      // An idle connection must not keep a finished command alive.
-      session.unref();
-      resolve(session);
-    });
+    const timer = setTimeout(() => fail(new UnaryFailure(timeoutCode, `${endpoint} did not complete the TLS handshake within ${timeoutMs} ms: is it the gRPC (TLS) port?`)), Math.max(0, deadline - Date.now()));
+    abandon = () => fail(new UnaryFailure(CODE.UNAVAILABLE, `the client was closed while connecting to ${endpoint}`));
+    const authority = `https://${endpoint}`;
+    let hostname: string, port: string;
+    try {
+      ({ hostname, port } = new URL(authority));
+    } catch {
+      return fail(new UnaryFailure(CODE.INVALID_ARGUMENT, `the endpoint ${JSON.stringify(endpoint)} is not HOST:PORT (e.g. localhost:18443)`));
+    }
+    const host = hostname.replace(/^\[|\]$/g, "");
+    const proxy = proxyFor(host);
+    const dial = (tunnel?: Socket) => {
+      if (done) return void tunnel?.destroy();
+      // The TLS socket is made here (not by http2.connect) so that giving up can destroy it.
+      socket = tls.connect({ ...(tunnel ? { socket: tunnel } : { port: Number(port || 443) }), host, ca: roots, ALPNProtocols: ["h2"], ...(isName(host) && { servername: host }) });
+      const made = socket;
+      session = http2.connect(authority, { settings: { enablePush: false }, createConnection: () => made });
+      const s = session;
+      s.once("error", fail);
+      s.once("connect", () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        s.off("error", fail);
+        // Errors after connecting reach the streams; this keeps them from being uncaught.
+        s.on("error", () => undefined);
+        // An idle connection must not keep a finished command alive.
+        s.unref();
+        resolve(s);
+      });
+    };
+    if (!proxy) dial();
+    else connectThrough(proxy, host, Number(port || 443)).then(dial, fail);
   });
+  return { connection, abandon: () => abandon() };
 }
 
 const isName = (host: string) => !/^[\d.]+$/.test(host) && !host.includes(":");
 
+/** Why a connection failed, in words a user can act on (OpenSSL's own text names its source files). */
+function connectFailure(endpoint: string, e: NodeJS.ErrnoException): string {
+  const code = e.code ?? "";
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG" || code === "ERR_SSL_HTTP_REQUEST")
+    return `${endpoint} does not answer with TLS (plain HTTP or another protocol listens there): is it the gRPC (TLS) port?`;
+  if (code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL") return `${endpoint} answers TLS but not HTTP/2 (no "h2" in ALPN), so it is not a gRPC server: is it the gRPC port?`;
+  if (code === "ECONNREFUSED") return `${endpoint}: connection refused (ECONNREFUSED)`;
+  if (code === "ENOTFOUND") return `${endpoint}: the host name does not resolve (ENOTFOUND)`;
+  return e.message;
+}
+
 /** A socket to host:port through an HTTP proxy's CONNECT. */
 function connectThrough(proxy: URL, host: string, port: number): Promise<Socket> {
+  const name = proxyVariable();
+  const orDirect = `list ${host} in no_proxy to connect directly`;
   return new Promise((resolve, reject) => {
     const target = `${host.includes(":") ? `[${host}]` : host}:${port}`;
     const auth = proxy.username ? { "proxy-authorization": `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString("base64")}` } : {};
@@ -170,10 +233,15 @@ function connectThrough(proxy: URL, host: string, port: number): Promise<Socket>
       if (res.statusCode === 200) resolve(socket);
       else {
         socket.destroy();
-        reject(new Error(`the proxy ${proxy.host} answered CONNECT ${target} with HTTP ${res.statusCode}`));
+        const why =
+          res.statusCode === 407 ? ` (proxy authentication required): check the user and password in ${name}, or ${orDirect}` : `: check that ${name} names the right proxy, or ${orDirect}`;
+        reject(new UnaryFailure(CODE.UNAVAILABLE, `the proxy ${proxy.host} (${name}) answered CONNECT ${target} with HTTP ${res.statusCode}${why}`));
       }
     });
-    req.once("error", (e) => reject(new Error(`the proxy ${proxy.host}: ${e.message}`)));
+    req.once("error", (e: NodeJS.ErrnoException) => {
+      const what = e.code === "ECONNREFUSED" ? "refused the connection" : `failed: ${e.message}`;
+      reject(new UnaryFailure(CODE.UNAVAILABLE, `the proxy ${proxy.host} (${name}) ${what}: fix ${name}, or ${orDirect}`));
+    });
     req.end();
   });
 }

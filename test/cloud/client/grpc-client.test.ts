@@ -52,7 +52,7 @@ describe("GrpcCloudClient transport failures", () => {
       callTimeoutMs: 300,
     });
     const e = await errorOf(client.getOrganization("bpfquickstartorg0001"));
-    expect({ code: e.code, message: e.message }).toEqual({ code: "DEADLINE_EXCEEDED", message: "Deadline exceeded" });
+    expect({ code: e.code, message: e.message }).toEqual({ code: "DEADLINE_EXCEEDED", message: `127.0.0.1:${port} did not complete the TLS handshake within 300 ms: is it the gRPC (TLS) port?` });
     await client.close();
   });
 });

@@ -6,6 +6,7 @@
 import http from "node:http";
 import http2, { type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
 import net from "node:net";
+import tls from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientClass } from "../../../src/cloud/api/grpc/catalog.js";
 import { GrpcCloudClient } from "../../../src/cloud/client/grpc.js";
@@ -206,6 +207,127 @@ describe("proxyFor (grpc-js's environment rules)", () => {
     expect(warnings).toEqual([
       "https_proxy https://p:1/ is not an http:// proxy (gRPC tunnels through one with CONNECT): connecting to the cloud directly",
       'grpc_proxy "http://[bad" is not a URL: connecting to the cloud directly',
+    ]);
+  });
+});
+
+// How connecting fails, as a user meets it with `--endpoint H:P`: a port that accepts TCP but never
+// answers TLS must neither hang the call nor keep the process alive after close(); a port with plain
+// HTTP, a TLS server without HTTP/2, a proxy that refuses or asks for credentials, and a certificate
+// for other names each fail with one line naming the cause and what to do, not OpenSSL's internals.
+async function listen(server: net.Server, host = "127.0.0.1"): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, host, r));
+  closers.push(() => new Promise((r) => server.close(r)));
+  return (server.address() as net.AddressInfo).port;
+}
+
+const getOrg = (c: UnaryCaller, endpoint: string, timeoutMs = 5000) => c.call(endpoint, GET_ORG, { organizationId: "x" } as never, {}, timeoutMs);
+
+describe("UnaryCaller connecting", () => {
+  it("GIVEN a port that accepts TCP and never answers TLS WHEN called THEN it fails at the deadline, the next call dials again, and close() drops the half-open connection", async () => {
+    const sockets: net.Socket[] = [];
+    const closed: net.Socket[] = [];
+    const server = net.createServer((s) => {
+      sockets.push(s);
+      s.on("close", () => closed.push(s)).resume(); // reading, so the client's FIN is seen
+    });
+    const port = await listen(server);
+    closers.push(() => sockets.forEach((s) => s.destroy()));
+    const c = await caller();
+    const first = await failureOf(getOrg(c, `127.0.0.1:${port}`, 300));
+    expect([first.code, first.details]).toEqual([4, `127.0.0.1:${port} did not complete the TLS handshake within 300 ms: is it the gRPC (TLS) port?`]);
+    // The attempt that timed out is not waited on again: the next call makes its own connection.
+    await failureOf(getOrg(c, `127.0.0.1:${port}`, 300));
+    expect(sockets).toHaveLength(2);
+    // Nothing left open: a connection that never finished must not keep a finished command alive.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toHaveLength(2);
+  });
+
+  it("GIVEN a call deadline longer than the connect timeout WHEN the port never answers TLS THEN UNAVAILABLE at the connect timeout, not at the deadline", async () => {
+    const sockets: net.Socket[] = [];
+    const port = await listen(net.createServer((s) => void sockets.push(s.resume())));
+    closers.push(() => sockets.forEach((s) => s.destroy()));
+    const c = new UnaryCaller(Buffer.from((await ensureTlsMaterial()).certPem), 200);
+    closers.push(() => c.close());
+    const started = Date.now();
+    const f = await failureOf(getOrg(c, `127.0.0.1:${port}`, 30_000));
+    expect([f.code, f.details]).toEqual([14, `127.0.0.1:${port} did not complete the TLS handshake within 200 ms: is it the gRPC (TLS) port?`]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("GIVEN close() while a connection is still being made WHEN it is closed THEN the socket is dropped at once", async () => {
+    const closed: net.Socket[] = [];
+    const accepted: net.Socket[] = [];
+    const server = net.createServer((s) => {
+      accepted.push(s);
+      s.on("close", () => closed.push(s)).resume(); // reading, so the client's FIN is seen
+    });
+    const port = await listen(server);
+    closers.push(() => accepted.forEach((s) => s.destroy()));
+    const c = new UnaryCaller(Buffer.from((await ensureTlsMaterial()).certPem));
+    const pending = failureOf(getOrg(c, `127.0.0.1:${port}`, 10_000));
+    while (accepted.length === 0) await new Promise((r) => setTimeout(r, 10));
+    c.close();
+    const f = await pending;
+    expect(f.code).toBe(14);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toHaveLength(1);
+  });
+
+  it("GIVEN a plain HTTP/1 server or a TLS server without HTTP/2 on the port WHEN called THEN UNAVAILABLE saying it is not a gRPC TLS port, without OpenSSL's text", async () => {
+    const plain = await listen(http.createServer((_q, r) => r.end("hello")));
+    const material = await ensureTlsMaterial();
+    const noH2 = await listen(tls.createServer({ cert: material.certPem, key: material.keyPem, ALPNProtocols: ["http/1.1"] }, (s) => s.end()));
+    const c = await caller();
+    const a = await failureOf(getOrg(c, `127.0.0.1:${plain}`));
+    const b = await failureOf(getOrg(c, `127.0.0.1:${noH2}`));
+    expect([a.code, a.details]).toEqual([14, `127.0.0.1:${plain} does not answer with TLS (plain HTTP or another protocol listens there): is it the gRPC (TLS) port?`]);
+    expect([b.code, b.details]).toEqual([14, `127.0.0.1:${noH2} answers TLS but not HTTP/2 (no "h2" in ALPN), so it is not a gRPC server: is it the gRPC port?`]);
+  });
+
+  it("GIVEN https_proxy names a proxy that refuses connections or answers 407 WHEN called THEN the failure names the proxy and the variable, and no credentials", async () => {
+    const proxy407 = http.createServer();
+    proxy407.on("connect", (_req, sock: net.Socket) => sock.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n"));
+    const p407 = await listen(proxy407);
+    // A port nothing listens on: one just let go.
+    const scratch = net.createServer();
+    const gone = await listen(scratch);
+    await new Promise((r) => scratch.close(r));
+    const c = await caller();
+
+    process.env.https_proxy = `http://127.0.0.1:${gone}`;
+    const refused = await failureOf(getOrg(c, "localhost:1"));
+    expect([refused.code, refused.details]).toEqual([14, `the proxy 127.0.0.1:${gone} (https_proxy) refused the connection: fix https_proxy, or list localhost in no_proxy to connect directly`]);
+
+    process.env.https_proxy = `http://user:s3cret@127.0.0.1:${p407}`;
+    const c2 = await caller();
+    const auth = await failureOf(getOrg(c2, "localhost:1"));
+    expect([auth.code, auth.details]).toEqual([
+      14,
+      `the proxy 127.0.0.1:${p407} (https_proxy) answered CONNECT localhost:1 with HTTP 407 (proxy authentication required): check the user and password in https_proxy, or list localhost in no_proxy to connect directly`,
+    ]);
+    expect(auth.details).not.toContain("s3cret");
+  });
+});
+
+describe("GrpcCloudClient and the server's certificate", () => {
+  it("GIVEN a certificate the root trusts but issued for other names WHEN called by an address it does not list THEN FAILED_PRECONDITION saying to use a listed name (not to trust a CA)", async () => {
+    const material = await ensureTlsMaterial();
+    const server = http2.createSecureServer({ cert: material.certPem, key: material.keyPem });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.2", r));
+    closers.push(() => new Promise((r) => server.close(r)));
+    const port = (server.address() as net.AddressInfo).port;
+    const client = new GrpcCloudClient({ endpoint: `127.0.0.2:${port}`, rootCertPem: material.certPem, iamToken: "t", callTimeoutMs: 5000 });
+    closers.push(() => client.close());
+    const e = await client.getOrganization("x").then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(CloudError);
+    expect([(e as CloudError).code, (e as CloudError).message]).toEqual([
+      "FAILED_PRECONDITION",
+      `the TLS certificate of 127.0.0.2:${port} is for other names (IP: 127.0.0.2 is not in the cert's list: 127.0.0.1): connect by a name or address the certificate lists`,
     ]);
   });
 });
