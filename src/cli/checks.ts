@@ -6,6 +6,7 @@ import path from "node:path";
 import type { CloudClient } from "../contract/cloud-client.js";
 import { isCloudError } from "../contract/errors.js";
 import { listStacks, readStackDocument } from "../engine/config/load.js";
+import { UsageError } from "./args.js";
 import { CliError } from "./errors.js";
 
 const shown = (dir: string) => path.relative(".", dir) || ".";
@@ -76,13 +77,27 @@ export function cdktfApp(dir = "."): string {
 }
 
 /** What a failed first call to the cloud means, in one line (an unreachable endpoint above all). */
-export function cloudFailure(e: unknown, endpoint: string | undefined): CliError | undefined {
+export function cloudFailure(e: unknown, endpoint: string | undefined, dataDir?: string): CliError | undefined {
   if (!isCloudError(e)) return undefined;
   if (endpoint && (e.code === "UNAVAILABLE" || e.code === "DEADLINE_EXCEEDED")) {
-    const cause = /ECONNREFUSED|connection refused/i.test(e.message) ? "connection refused" : e.code === "DEADLINE_EXCEEDED" ? "no answer" : firstLine(e.message);
-    return new CliError(`cannot reach oslogin serve at ${endpoint} (${cause}): start "oslogin serve" or drop --endpoint`);
+    const why = firstLine(e.message);
+    // Nothing listens, or nothing answers in time: the server is not running there.
+    if (/ECONNREFUSED|connection refused/i.test(why) && !why.startsWith("the proxy ")) return new CliError(`cannot reach oslogin serve at ${endpoint} (connection refused): start "oslogin serve" or drop --endpoint`);
+    if (why === "Deadline exceeded") return new CliError(`cannot reach oslogin serve at ${endpoint} (no answer): start "oslogin serve" or drop --endpoint`);
+    // The transport said what is wrong and what to do (another service on the port, a proxy, DNS).
+    return new CliError(why.startsWith(endpoint) ? `cannot reach oslogin serve: ${why}` : `cannot reach oslogin serve at ${endpoint}: ${why}`);
+  }
+  if (endpoint && dataDir && e.code === "UNAUTHENTICATED") {
+    // With --endpoint the token is read from the data directory: another directory's is refused.
+    return new CliError(`UNAUTHENTICATED: ${firstLine(e.message)}: ${path.join(dataDir, "admin-token")} is not the admin token of the oslogin serve at ${endpoint}: pass the --data-dir that server uses`);
   }
   return new CliError(`${e.code}: ${firstLine(e.message)}`);
+}
+
+/** --endpoint H:P: a host (a name, an IPv4 address or a bracketed IPv6 one) and a port from 1 to 65535. */
+export function checkEndpoint(endpoint: string): void {
+  const m = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(\d{1,5})$/.exec(endpoint);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new UsageError(`--endpoint must be HOST:PORT with a port from 1 to 65535 (e.g. localhost:18443), got ${JSON.stringify(endpoint)}`);
 }
 
 const firstLine = (s: string) => s.split("\n")[0];
@@ -105,7 +120,7 @@ export async function requireOrganizations(cloud: CloudClient, organizationIds: 
     try {
       await cloud.listOrganizations({ pageSize: 1 });
     } catch (e) {
-      throw cloudFailure(e, where.endpoint) ?? e;
+      throw cloudFailure(e, where.endpoint, where.dataDir) ?? e;
     }
   }
   for (const id of ids) {
@@ -113,7 +128,7 @@ export async function requireOrganizations(cloud: CloudClient, organizationIds: 
       await cloud.getOrganization(id);
     } catch (e) {
       if (isCloudError(e) && e.code === "NOT_FOUND") throw notSeeded(id, where);
-      throw cloudFailure(e, where.endpoint) ?? e;
+      throw cloudFailure(e, where.endpoint, where.dataDir) ?? e;
     }
   }
 }

@@ -13,7 +13,7 @@ import { bool, int, str, trueFalse, UsageError, type FlagSpec, type ParsedArgs }
 import { makeStyle, type Style } from "./render/style.js";
 import type { State } from "../engine/state/state.js";
 import { CliError } from "./errors.js";
-import { requireDataDir, requireOrganizations, resolveStack, stackOrganizations, notSeeded } from "./checks.js";
+import { checkEndpoint, requireDataDir, requireOrganizations, resolveStack, stackOrganizations, notSeeded } from "./checks.js";
 
 export const DEFAULT_DATA_DIR = ".oslogin";
 export const DEFAULT_OUT_DIR = "cdktf.out";
@@ -102,6 +102,7 @@ export interface CloudTarget {
 
 export async function openCloud(dataDir: string, target: CloudTarget | string | undefined): Promise<{ cloud: CloudClient; close: () => Promise<void> }> {
   const t: CloudTarget = typeof target === "string" ? { endpoint: target } : (target ?? {});
+  if (t.endpoint !== undefined) checkEndpoint(t.endpoint);
   // Every client converges on an imperfect cloud: transient failures retried, mutations keyed.
   const { retrying } = await import("../cloud/client/retrying.js");
   if (t.cloud !== undefined) {
