@@ -83,7 +83,7 @@ export function cloudFailure(e: unknown, endpoint: string | undefined, dataDir?:
     const why = firstLine(e.message);
     // Nothing listens, or nothing answers in time: the server is not running there.
     if (/ECONNREFUSED|connection refused/i.test(why) && !why.startsWith("the proxy ")) return new CliError(`cannot reach oslogin serve at ${endpoint} (connection refused): start "oslogin serve" or drop --endpoint`);
-    if (why === "Deadline exceeded") return new CliError(`cannot reach oslogin serve at ${endpoint} (no answer): start "oslogin serve" or drop --endpoint`);
+    if (why.startsWith("Deadline exceeded")) return new CliError(`cannot reach oslogin serve at ${endpoint} (no answer): start "oslogin serve" or drop --endpoint`);
     // The transport said what is wrong and what to do (another service on the port, a proxy, DNS).
     return new CliError(why.startsWith(endpoint) ? `cannot reach oslogin serve: ${why}` : `cannot reach oslogin serve at ${endpoint}: ${why}`);
   }
