@@ -65,7 +65,8 @@ describe("GIVEN a synthesized stack and a seeded data dir", () => {
     const stack = profilesStack({ profiles: 1 });
     (stack.resource.yandex_organizationmanager_os_login_profile.alice as Record<string, unknown>).uid = 5;
     writeStack(bad, stack);
-    const [plan, apply] = await Promise.all([oslogin(bad, "plan", "--json"), oslogin(bad, "apply", "--auto-approve", "--json")]);
+    // Side by side: the second waits for the first's state lock (they validate under it).
+    const [plan, apply] = await Promise.all([oslogin(bad, "plan", "--json", "--lock-timeout", "60s"), oslogin(bad, "apply", "--auto-approve", "--json", "--lock-timeout", "60s")]);
     const p = JSON.parse(plan.out);
     const a = JSON.parse(apply.out);
     expect(plan.code).toBe(1);

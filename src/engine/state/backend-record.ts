@@ -97,16 +97,18 @@ export function describeBackendRecord(r: BackendRecord): string {
 /**
  * Why stack `stack` may not use `now`, the backend its configuration names: its state was last in
  * another one, which `now` does not hold yet. Every command that reads or writes the stack's states
- * through its configuration asks this first (plan, apply, the workspace commands). A stack seen for
- * the first time records `now` (only in an existing data directory: a plan against a running
- * endpoint does not create one).
+ * through its configuration asks this first (plan, apply, the workspace, state and output commands).
+ * A stack seen for the first time records `now` when `record` (plan and apply: only in an existing
+ * data directory, so a plan against a running endpoint does not create one); the other commands
+ * only check, so that reading a stack synthesized one way does not pin the backend before the plan
+ * that uses it.
  */
-export function backendChange(dataDir: string, stack: string, now: BackendRecord): string | undefined {
+export function backendChange(dataDir: string, stack: string, now: BackendRecord, record = true): string | undefined {
   const dir = statePaths(dataDir, stack).dir;
   const rec = recordedBackend(dir);
   if (typeof rec === "string") return rec;
   if (!rec) {
-    if (existsSync(dataDir)) recordBackend(dir, now);
+    if (record && existsSync(dataDir)) recordBackend(dir, now);
     return undefined;
   }
   if (sameBackend(rec, now)) return undefined;

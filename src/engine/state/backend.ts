@@ -215,6 +215,6 @@ export function stackWorkspaces(outDir: string | undefined, dataDir: string, sta
  * the stack does not use yet. `state migrate` is how to move, and does not come through here.
  */
 function refusedIfMoved(c: { backend: BackendConfig; dir: string } | undefined, dataDir: string, stack: string): string | undefined {
-  const changed = c && backendChange(dataDir, stack, { backend: c.backend ?? null, dir: c.dir });
+  const changed = c && backendChange(dataDir, stack, { backend: c.backend ?? null, dir: c.dir }, false);
   return changed ? `${BACKEND_CHANGED}: ${changed}` : undefined;
 }
