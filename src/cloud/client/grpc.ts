@@ -1,7 +1,7 @@
 // CloudClient over gRPC with the official @yandex-cloud/nodejs-sdk's generated service definitions
 // (int64-safe copies from the shared catalog, so uids past 2^53 stay exact) and its endpoint map,
-// called straight through grpc-js (unary.ts says why not through the SDK's client factory) on
-// channels this client makes, because the SDK's Session cannot renew a service account's token
+// each call made on HTTP/2 by unary.ts (which says why not through the SDK's client factory and
+// grpc-js) on connections this client makes, because the SDK's Session cannot renew a service account's token
 // from a key without dialling the real IAM endpoint on its own. Each service goes to the one
 // endpoint given (`oslogin serve`, a gateway) or to its own host from the SDK's map (the real
 // cloud), over TLS trusting the given root or the system store. Mutations poll their Operation until
@@ -124,10 +124,8 @@ const CODE_NAMES = Object.fromEntries(Object.entries(GRPC_CODES).map(([name, cod
 function toCloudError(e: unknown): CloudError {
   if (e instanceof CloudError) return e;
   if (e instanceof UnaryFailure) {
-    const err = e;
-    // grpc-js ends a failed connection's message with "Resolution note: " and nothing after it.
-    const out = new CloudError(CODE_NAMES[err.code] ?? "UNKNOWN", err.details.replace(/\.? Resolution note: ?$/, ""));
-    const details = err.trailer(STATUS_DETAILS_KEY);
+    const out = new CloudError(CODE_NAMES[e.code] ?? "UNKNOWN", e.details);
+    const details = e.trailer(STATUS_DETAILS_KEY);
     out.retryAfterMs = decodeRetryAfterMs(details instanceof Uint8Array ? details : undefined);
     return out;
   }

@@ -12,10 +12,9 @@ import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHt
 import type { Socket } from "node:net";
 import tls from "node:tls";
 import type { MethodDefinition } from "@grpc/grpc-js";
+import { GRPC_CODES } from "../../contract/errors.js";
 import { proxyFor, proxyVariable } from "./proxy.js";
 
-/** gRPC status codes this transport produces itself (the server's come from its trailers). */
-const CODE = { CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16, PERMISSION_DENIED: 7 } as const;
 
 /** What a failed call carries: the status, its message and the trailers (RetryInfo lives there). */
 export class UnaryFailure extends Error {
@@ -43,12 +42,12 @@ export function grpcTimeout(ms: number): string {
 
 /** HTTP statuses a proxy or balancer may answer instead of gRPC, as the gRPC spec maps them. */
 function codeForHttpStatus(status: number): number {
-  if (status === 400) return CODE.INTERNAL;
-  if (status === 401) return CODE.UNAUTHENTICATED;
-  if (status === 403) return CODE.PERMISSION_DENIED;
-  if (status === 404) return CODE.UNIMPLEMENTED;
-  if (status === 429 || status === 502 || status === 503 || status === 504) return CODE.UNAVAILABLE;
-  return CODE.UNKNOWN;
+  if (status === 400) return GRPC_CODES.INTERNAL;
+  if (status === 401) return GRPC_CODES.UNAUTHENTICATED;
+  if (status === 403) return GRPC_CODES.PERMISSION_DENIED;
+  if (status === 404) return GRPC_CODES.UNIMPLEMENTED;
+  if (status === 429 || status === 502 || status === 503 || status === 504) return GRPC_CODES.UNAVAILABLE;
+  return GRPC_CODES.UNKNOWN;
 }
 
 /** grpc-message is percent-encoded (RFC 3986 style) on the wire. */
@@ -92,10 +91,10 @@ export class UnaryCaller {
       const { connection, started } = this.session(endpoint, deadline, timeoutMs);
       session = started ? await connection : await withDeadline(connection, deadline);
     } catch (e) {
-      throw e instanceof UnaryFailure ? e : new UnaryFailure(CODE.UNAVAILABLE, connectFailure(endpoint, e as NodeJS.ErrnoException));
+      throw e instanceof UnaryFailure ? e : new UnaryFailure(GRPC_CODES.UNAVAILABLE, connectFailure(endpoint, e as NodeJS.ErrnoException));
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded");
+    if (left <= 0) throw new UnaryFailure(GRPC_CODES.DEADLINE_EXCEEDED, "Deadline exceeded");
     let stream: ClientHttp2Stream;
     try {
       stream = session.request({
@@ -109,7 +108,7 @@ export class UnaryCaller {
       });
     } catch (e) {
       // The connection closed or went away (GOAWAY) since it was handed out: the call never left.
-      throw new UnaryFailure(CODE.UNAVAILABLE, `Connection closed: ${(e as Error).message}`);
+      throw new UnaryFailure(GRPC_CODES.UNAVAILABLE, `Connection closed: ${(e as Error).message}`);
     }
     const body = Buffer.allocUnsafe(5 + message.length);
     body[0] = 0; // not compressed
@@ -133,7 +132,7 @@ export class UnaryCaller {
     if (s) return { connection: s, started: false };
     // The call's deadline when it comes first (DEADLINE_EXCEEDED), else the connect timeout (UNAVAILABLE).
     const capped = timeoutMs > this.connectTimeoutMs;
-    const attempt = connect(endpoint, this.roots, capped ? Date.now() + this.connectTimeoutMs : deadline, capped ? this.connectTimeoutMs : timeoutMs, capped ? CODE.UNAVAILABLE : CODE.DEADLINE_EXCEEDED);
+    const attempt = connect(endpoint, this.roots, capped ? Date.now() + this.connectTimeoutMs : deadline, capped ? this.connectTimeoutMs : timeoutMs, capped ? GRPC_CODES.UNAVAILABLE : GRPC_CODES.DEADLINE_EXCEEDED);
     const made = attempt.connection;
     this.connecting.add(attempt.abandon);
     this.sessions.set(endpoint, made);
@@ -172,13 +171,13 @@ function connect(endpoint: string, roots: Buffer, deadline: number, timeoutMs: n
       reject(e);
     };
     const timer = setTimeout(() => fail(new UnaryFailure(timeoutCode, `${endpoint} did not complete the TLS handshake within ${timeoutMs} ms: is it the gRPC (TLS) port?`)), Math.max(0, deadline - Date.now()));
-    abandon = () => fail(new UnaryFailure(CODE.UNAVAILABLE, `the client was closed while connecting to ${endpoint}`));
+    abandon = () => fail(new UnaryFailure(GRPC_CODES.UNAVAILABLE, `the client was closed while connecting to ${endpoint}`));
     const authority = `https://${endpoint}`;
     let hostname: string, port: string;
     try {
       ({ hostname, port } = new URL(authority));
     } catch {
-      return fail(new UnaryFailure(CODE.INVALID_ARGUMENT, `the endpoint ${JSON.stringify(endpoint)} is not HOST:PORT (e.g. localhost:18443)`));
+      return fail(new UnaryFailure(GRPC_CODES.INVALID_ARGUMENT, `the endpoint ${JSON.stringify(endpoint)} is not HOST:PORT (e.g. localhost:18443)`));
     }
     const host = hostname.replace(/^\[|\]$/g, "");
     const proxy = proxyFor(host);
@@ -235,12 +234,12 @@ function connectThrough(proxy: URL, host: string, port: number): Promise<Socket>
         socket.destroy();
         const why =
           res.statusCode === 407 ? ` (proxy authentication required): check the user and password in ${name}, or ${orDirect}` : `: check that ${name} names the right proxy, or ${orDirect}`;
-        reject(new UnaryFailure(CODE.UNAVAILABLE, `the proxy ${proxy.host} (${name}) answered CONNECT ${target} with HTTP ${res.statusCode}${why}`));
+        reject(new UnaryFailure(GRPC_CODES.UNAVAILABLE, `the proxy ${proxy.host} (${name}) answered CONNECT ${target} with HTTP ${res.statusCode}${why}`));
       }
     });
     req.once("error", (e: NodeJS.ErrnoException) => {
       const what = e.code === "ECONNREFUSED" ? "refused the connection" : `failed: ${e.message}`;
-      reject(new UnaryFailure(CODE.UNAVAILABLE, `the proxy ${proxy.host} (${name}) ${what}: fix ${name}, or ${orDirect}`));
+      reject(new UnaryFailure(GRPC_CODES.UNAVAILABLE, `the proxy ${proxy.host} (${name}) ${what}: fix ${name}, or ${orDirect}`));
     });
     req.end();
   });
@@ -261,7 +260,7 @@ function exchange(stream: ClientHttp2Stream, timeoutMs: number): Promise<Buffer>
       f();
     };
     const timer = setTimeout(() => {
-      finish(() => reject(new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded")));
+      finish(() => reject(new UnaryFailure(GRPC_CODES.DEADLINE_EXCEEDED, "Deadline exceeded")));
       stream.close(http2.constants.NGHTTP2_CANCEL);
     }, timeoutMs);
     stream.on("response", (h) => {
@@ -272,11 +271,11 @@ function exchange(stream: ClientHttp2Stream, timeoutMs: number): Promise<Buffer>
     stream.on("trailers", (t: IncomingHttpHeaders) => (trailers = t));
     // A reset (REFUSED_STREAM after the server's limit, a connection that went away) or a socket
     // error: the call may not have reached the method, and UNAVAILABLE is what callers retry.
-    stream.on("error", (e: Error) => finish(() => reject(new UnaryFailure(CODE.UNAVAILABLE, e.message))));
+    stream.on("error", (e: Error) => finish(() => reject(new UnaryFailure(GRPC_CODES.UNAVAILABLE, e.message))));
     stream.on("close", () => {
       // A stream reset before any status (REFUSED_STREAM, a connection that went away) never reached
       // the method: UNAVAILABLE, which callers retry.
-      if (!httpStatus) finish(() => reject(new UnaryFailure(CODE.UNAVAILABLE, `Stream closed before a response (HTTP/2 code ${stream.rstCode})`)));
+      if (!httpStatus) finish(() => reject(new UnaryFailure(GRPC_CODES.UNAVAILABLE, `Stream closed before a response (HTTP/2 code ${stream.rstCode})`)));
       else finish(() => settle(httpStatus, headers, trailers, chunks, resolve, reject));
     });
   });
@@ -288,22 +287,22 @@ function settle(httpStatus: number, headers: IncomingHttpHeaders, trailers: Inco
   const grpcStatus = statusFrom["grpc-status"];
   if (grpcStatus === undefined) {
     if (httpStatus !== 200) return reject(new UnaryFailure(codeForHttpStatus(httpStatus), `Received HTTP status code ${httpStatus}`));
-    return reject(new UnaryFailure(CODE.UNKNOWN, "The server ended the call without a gRPC status"));
+    return reject(new UnaryFailure(GRPC_CODES.UNKNOWN, "The server ended the call without a gRPC status"));
   }
   const code = Number(grpcStatus);
   if (code !== 0) return reject(new UnaryFailure(code, decodeMessage(statusFrom["grpc-message"]), statusFrom));
   const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-  if (body.length < 5) return reject(new UnaryFailure(CODE.INTERNAL, "The server answered OK without a message"));
-  if (body[0] !== 0) return reject(new UnaryFailure(CODE.INTERNAL, "The server sent a compressed message, which was not asked for"));
+  if (body.length < 5) return reject(new UnaryFailure(GRPC_CODES.INTERNAL, "The server answered OK without a message"));
+  if (body[0] !== 0) return reject(new UnaryFailure(GRPC_CODES.INTERNAL, "The server sent a compressed message, which was not asked for"));
   const length = body.readUInt32BE(1);
-  if (body.length !== 5 + length) return reject(new UnaryFailure(CODE.INTERNAL, `A unary reply must be one message: got ${body.length - 5} bytes for a ${length}-byte message`));
+  if (body.length !== 5 + length) return reject(new UnaryFailure(GRPC_CODES.INTERNAL, `A unary reply must be one message: got ${body.length - 5} bytes for a ${length}-byte message`));
   resolve(body.subarray(5));
 }
 
 /** The connection, or DEADLINE_EXCEEDED when the call's deadline passes first. */
 function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new UnaryFailure(CODE.DEADLINE_EXCEEDED, "Deadline exceeded")), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(() => reject(new UnaryFailure(GRPC_CODES.DEADLINE_EXCEEDED, "Deadline exceeded")), Math.max(0, deadline - Date.now()));
     p.then(
       (v) => {
         clearTimeout(timer);
