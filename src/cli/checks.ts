@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { CloudClient } from "../contract/cloud-client.js";
-import { isCloudError } from "../contract/errors.js";
+import { isCloudError, unreachableCause } from "../contract/errors.js";
 import { listStacks, readStackDocument } from "../engine/config/load.js";
 import { UsageError } from "./args.js";
 import { CliError } from "./errors.js";
@@ -80,12 +80,11 @@ export function cdktfApp(dir = "."): string {
 export function cloudFailure(e: unknown, endpoint: string | undefined, dataDir?: string): CliError | undefined {
   if (!isCloudError(e)) return undefined;
   if (endpoint && (e.code === "UNAVAILABLE" || e.code === "DEADLINE_EXCEEDED")) {
-    const why = firstLine(e.message);
+    const { absent, cause } = unreachableCause(e);
     // Nothing listens, or nothing answers in time: the server is not running there.
-    if (/ECONNREFUSED|connection refused/i.test(why) && !why.startsWith("the proxy ")) return new CliError(`cannot reach oslogin serve at ${endpoint} (connection refused): start "oslogin serve" or drop --endpoint`);
-    if (why.startsWith("Deadline exceeded")) return new CliError(`cannot reach oslogin serve at ${endpoint} (no answer): start "oslogin serve" or drop --endpoint`);
+    if (absent) return new CliError(`cannot reach oslogin serve at ${endpoint} (${cause}): start "oslogin serve" or drop --endpoint`);
     // The transport said what is wrong and what to do (another service on the port, a proxy, DNS).
-    return new CliError(why.startsWith(endpoint) ? `cannot reach oslogin serve: ${why}` : `cannot reach oslogin serve at ${endpoint}: ${why}`);
+    return new CliError(cause.startsWith(endpoint) ? `cannot reach oslogin serve: ${cause}` : `cannot reach oslogin serve at ${endpoint}: ${cause}`);
   }
   if (endpoint && dataDir && e.code === "UNAUTHENTICATED") {
     // With --endpoint the token is read from the data directory: another directory's is refused.

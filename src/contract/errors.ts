@@ -82,6 +82,19 @@ export class CloudError extends Error {
   }
 }
 
+/**
+ * Why an endpoint could not be reached (an UNAVAILABLE or DEADLINE_EXCEEDED CloudError), in words.
+ * `absent` when nothing is there to answer (connection refused, no answer in time); otherwise the
+ * transport's own first line, which says what is wrong instead: another service on the port, a
+ * proxy (whose own refusal is not the endpoint's), a certificate.
+ */
+export function unreachableCause(e: CloudError): { absent: boolean; cause: string } {
+  const why = e.message.split("\n")[0];
+  if (/ECONNREFUSED|connection refused/i.test(why) && !why.startsWith("the proxy ")) return { absent: true, cause: "connection refused" };
+  if (why.startsWith("Deadline exceeded")) return { absent: true, cause: "no answer" };
+  return { absent: false, cause: why };
+}
+
 export const isCloudError = (e: unknown): e is CloudError => e instanceof CloudError;
 
 /** Constructors that keep messages uniform: what is wrong, the bad value where it is safe, the rule. */

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subject, User } from "../contract/api-types.js";
 import { listAll, type CloudClient } from "../contract/cloud-client.js";
-import { CloudError, isCloudError } from "../contract/errors.js";
+import { CloudError, isCloudError, unreachableCause } from "../contract/errors.js";
 import { InProcessCloudClient } from "../cloud/client/inprocess.js";
 import { retrying } from "../cloud/client/retrying.js";
 import { embeddedWithRealism } from "../cloud/realism/embedded.js";
@@ -152,10 +152,7 @@ async function memberWithOwnToken(config: InventoryConfig, member: string, iamTo
 function firstCallFailure(e: unknown, where: string, unauthenticated: string): InventoryError | undefined {
   if (!isCloudError(e)) return undefined;
   if (e.code === "UNAUTHENTICATED") return new InventoryError(unauthenticated);
-  if (e.code === "UNAVAILABLE" || e.code === "DEADLINE_EXCEEDED") {
-    const cause = /ECONNREFUSED|connection refused/i.test(e.message) ? "connection refused" : e.code === "DEADLINE_EXCEEDED" ? "no answer" : e.message.split("\n")[0];
-    return new InventoryError(`cannot reach ${where} (${cause})`);
-  }
+  if (e.code === "UNAVAILABLE" || e.code === "DEADLINE_EXCEEDED") return new InventoryError(`cannot reach ${where} (${unreachableCause(e).cause})`);
   if (e.code === "UNIMPLEMENTED") return new InventoryError(`${where} cannot issue a token for a member (${e.message}): run a newer oslogin serve`);
   return undefined;
 }
