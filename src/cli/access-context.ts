@@ -5,10 +5,6 @@ import type { Plan } from "../engine/types.js";
 import { resourceAddress, type State } from "../engine/state/state.js";
 import { accessDiff, desiredFromPlan, type AccessContext, type AccessRow, type DesiredObject } from "../review/access-diff.js";
 
-export async function accessContext(cloud: CloudClient, plan: Plan): Promise<AccessContext> {
-  return contextFor(cloud, planOrganizations(plan), plan.providerScopes);
-}
-
 export async function contextFor(cloud: CloudClient, organizationIds: Iterable<string>, providerScopes?: AccessContext["providerScopes"]): Promise<AccessContext> {
   const orgs = new Set(organizationIds);
   const profiles = new Map<string, { login: string; uid: string }>();
@@ -47,7 +43,7 @@ export async function contextFor(cloud: CloudClient, organizationIds: Iterable<s
 export async function accessRows(cloud: CloudClient, plan: Plan, includeUnchanged = false, early?: EarlyAccessContext): Promise<AccessRow[]> {
   const { before, after, risks } = desiredFromPlan(plan);
   const orgs = planOrganizations(plan);
-  const ctx = early && sameSet(early.organizations, orgs) ? { ...(await early.context), providerScopes: plan.providerScopes } : await accessContext(cloud, plan);
+  const ctx = early && sameSet(early.organizations, orgs) ? { ...(await early.context), providerScopes: plan.providerScopes } : await contextFor(cloud, orgs, plan.providerScopes);
   return accessDiff(before, plan.mode === "destroy" ? [] : after, ctx, includeUnchanged, risks);
 }
 
