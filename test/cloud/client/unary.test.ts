@@ -221,18 +221,25 @@ async function listen(server: net.Server, host = "127.0.0.1"): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
+/** A TCP server that accepts and never answers (so no TLS handshake ends): its sockets, as accepted and as closed. */
+async function silentServer(): Promise<{ port: number; accepted: net.Socket[]; closed: net.Socket[] }> {
+  const accepted: net.Socket[] = [];
+  const closed: net.Socket[] = [];
+  const port = await listen(
+    net.createServer((s) => {
+      accepted.push(s);
+      s.on("close", () => closed.push(s)).resume(); // reading, so the client's FIN is seen
+    }),
+  );
+  closers.push(() => accepted.forEach((s) => s.destroy()));
+  return { port, accepted, closed };
+}
+
 const getOrg = (c: UnaryCaller, endpoint: string, timeoutMs = 5000) => c.call(endpoint, GET_ORG, { organizationId: "x" } as never, {}, timeoutMs);
 
 describe("UnaryCaller connecting", () => {
   it("GIVEN a port that accepts TCP and never answers TLS WHEN called THEN it fails at the deadline, the next call dials again, and close() drops the half-open connection", async () => {
-    const sockets: net.Socket[] = [];
-    const closed: net.Socket[] = [];
-    const server = net.createServer((s) => {
-      sockets.push(s);
-      s.on("close", () => closed.push(s)).resume(); // reading, so the client's FIN is seen
-    });
-    const port = await listen(server);
-    closers.push(() => sockets.forEach((s) => s.destroy()));
+    const { port, accepted: sockets, closed } = await silentServer();
     const c = await caller();
     const first = await failureOf(getOrg(c, `127.0.0.1:${port}`, 300));
     expect([first.code, first.details]).toEqual([4, `127.0.0.1:${port} did not complete the TLS handshake within 300 ms: is it the gRPC (TLS) port?`]);
@@ -245,9 +252,7 @@ describe("UnaryCaller connecting", () => {
   });
 
   it("GIVEN a call deadline longer than the connect timeout WHEN the port never answers TLS THEN UNAVAILABLE at the connect timeout, not at the deadline", async () => {
-    const sockets: net.Socket[] = [];
-    const port = await listen(net.createServer((s) => void sockets.push(s.resume())));
-    closers.push(() => sockets.forEach((s) => s.destroy()));
+    const { port } = await silentServer();
     const c = new UnaryCaller(Buffer.from((await ensureTlsMaterial()).certPem), 200);
     closers.push(() => c.close());
     const started = Date.now();
@@ -257,14 +262,7 @@ describe("UnaryCaller connecting", () => {
   });
 
   it("GIVEN close() while a connection is still being made WHEN it is closed THEN the socket is dropped at once", async () => {
-    const closed: net.Socket[] = [];
-    const accepted: net.Socket[] = [];
-    const server = net.createServer((s) => {
-      accepted.push(s);
-      s.on("close", () => closed.push(s)).resume(); // reading, so the client's FIN is seen
-    });
-    const port = await listen(server);
-    closers.push(() => accepted.forEach((s) => s.destroy()));
+    const { port, accepted, closed } = await silentServer();
     const c = new UnaryCaller(Buffer.from((await ensureTlsMaterial()).certPem));
     const pending = failureOf(getOrg(c, `127.0.0.1:${port}`, 10_000));
     while (accepted.length === 0) await new Promise((r) => setTimeout(r, 10));
